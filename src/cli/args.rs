@@ -1,0 +1,152 @@
+//! Flags shared by every command that builds a scene, and how they override a config file.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::CliError;
+use crate::sim::{Config, Settings};
+
+/// Parses a count (a non-negative integer) with a message that names the allowed form.
+fn count(s: &str) -> Result<usize, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| "expected an integer ≥ 0".to_string())
+}
+
+/// Parses a real number.
+fn real(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| "expected a number".to_string())
+}
+
+/// The settings of a scene; each flag overrides the config file.
+#[derive(Args, Debug, Clone, Default)]
+pub struct SimArgs {
+    /// Settings file (TOML, same keys as the flags with _ for -); flags override it.
+    #[arg(long, value_name = "FILE.toml")]
+    pub config: Option<PathBuf>,
+    /// Number of training samples n [default: 40; 1..=100000].
+    #[arg(long, value_parser = count)]
+    pub n: Option<usize>,
+    /// Dimension d [default: 100; 1..=100000; the theory needs d > n].
+    #[arg(long, value_parser = count)]
+    pub d: Option<usize>,
+    /// Non-zeros s of the sparse ground truth β* [default: 5; 0..=d].
+    #[arg(long, value_parser = count)]
+    pub s: Option<usize>,
+    /// Label-noise standard deviation σ [default: 0; ≥ 0].
+    #[arg(long, value_parser = real)]
+    pub noise: Option<f64>,
+    /// Seed of the data, initialisation and sampling streams [default: 0; any u64].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Size of the held-out test set [default: 500; ≥ 0].
+    #[arg(long, value_parser = count)]
+    pub n_test: Option<usize>,
+    /// Method: gd, sgd, sgf or gf [default: sgd].
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Initialisation scale α: u₀ = α·𝟙, v₀ = 0 [default: 0.1; > 0].
+    #[arg(long, value_parser = real)]
+    pub alpha: Option<f64>,
+    /// Fixed step size γ [> 0; default: the rule stable:1].
+    #[arg(long, value_parser = real, conflicts_with = "gamma_rule")]
+    pub gamma: Option<f64>,
+    /// Step-size rule stable:C, γ = C / max_i κ_i(β_ℓ1, ρ₀) [default: stable:1; 0 < C ≤ 10].
+    #[arg(long, value_name = "stable:C")]
+    pub gamma_rule: Option<String>,
+    /// Mini-batch size b of SGD (and the noise level γ/b of SGF) [default: 1; 1..=n].
+    #[arg(long, value_parser = count)]
+    pub batch: Option<usize>,
+    /// Integration step h of SGF and GF [default: γ; > 0].
+    #[arg(long, value_parser = real)]
+    pub h: Option<f64>,
+    /// Step budget [default: 400000; ≥ 1].
+    #[arg(long)]
+    pub steps: Option<u64>,
+    /// Stop once the training loss is ≤ tol; 0 never stops early [default: 1e-20; ≥ 0].
+    #[arg(long, value_parser = real)]
+    pub tol: Option<f64>,
+}
+
+/// Reads a TOML settings file, with a one-line error naming the file, line and problem.
+pub fn load_config(path: &Path) -> Result<Config, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Io(path.to_path_buf(), e.to_string()))?;
+    parse_config(&text).map_err(|msg| CliError::BadFile(path.to_path_buf(), msg))
+}
+
+/// Parses TOML settings; the error is one line with the line number.
+pub fn parse_config(text: &str) -> Result<Config, String> {
+    toml::from_str::<Config>(text).map_err(|e| toml_message(text, &e))
+}
+
+/// A one-line description of a TOML error: `line L: message`.
+pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let msg = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => format!(
+            "line {}: {msg}",
+            text[..span.start.min(text.len())].lines().count().max(1)
+        ),
+        None => msg,
+    }
+}
+
+impl SimArgs {
+    /// The config file (or defaults) with every given flag applied.
+    pub fn config(&self) -> Result<Config, CliError> {
+        let mut c = match &self.config {
+            Some(path) => load_config(path)?,
+            None => Config::default(),
+        };
+        self.apply(&mut c);
+        Ok(c)
+    }
+
+    /// Overrides the fields of `c` that were given as flags.
+    pub fn apply(&self, c: &mut Config) {
+        macro_rules! set {
+            ($($f:ident),*) => { $( if let Some(v) = &self.$f { c.$f = v.clone(); } )* };
+        }
+        set!(
+            n, d, s, noise, seed, n_test, method, alpha, batch, steps, tol
+        );
+        if self.h.is_some() {
+            c.h = self.h;
+        }
+        if self.gamma.is_some() {
+            c.gamma = self.gamma;
+            c.gamma_rule = None;
+        }
+        if self.gamma_rule.is_some() {
+            c.gamma_rule = self.gamma_rule.clone();
+            c.gamma = None;
+        }
+    }
+
+    /// Validated settings.
+    pub fn settings(&self) -> Result<(Config, Settings), CliError> {
+        let config = self.config()?;
+        let settings = config.validate()?;
+        Ok((config, settings))
+    }
+}
+
+/// Parses a comma-separated list of numbers.
+pub fn parse_list(name: &'static str, text: &str) -> Result<Vec<f64>, CliError> {
+    text.split(',')
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| {
+            t.trim().parse::<f64>().map_err(|_| {
+                CliError::Sim(crate::sim::SimError::invalid(
+                    name,
+                    t.trim(),
+                    "a comma-separated list of numbers > 0",
+                ))
+            })
+        })
+        .collect()
+}

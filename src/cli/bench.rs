@@ -1,0 +1,87 @@
+//! `dln-explorer bench`: steps per second of one method, with and without tracking.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::Args;
+use serde_json::json;
+
+use super::CliError;
+use crate::sim::config::{MAX_DIM, check_range};
+use crate::sim::{Method, MethodKind, Problem, ProblemSpec, Trainer};
+
+/// Flags of `bench`.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Method: gd, sgd, sgf or gf.
+    #[arg(long, default_value = "sgd")]
+    pub method: String,
+    /// Number of samples n [1..=100000].
+    #[arg(long, default_value_t = 40)]
+    pub n: usize,
+    /// Dimension d [1..=100000].
+    #[arg(long, default_value_t = 100)]
+    pub d: usize,
+    /// Batch size of SGD [1..=n].
+    #[arg(long, default_value_t = 1)]
+    pub batch: usize,
+    /// Steps to time [≥ 1].
+    #[arg(long, default_value_t = 2_000_000)]
+    pub steps: u64,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the command.
+pub fn main(args: &BenchArgs) -> Result<(), CliError> {
+    let kind: MethodKind = args.method.parse()?;
+    let n = check_range("n", args.n, 1, MAX_DIM)?;
+    let d = check_range("d", args.d, 1, MAX_DIM)?;
+    if args.steps == 0 {
+        return Err(crate::sim::SimError::invalid("steps", 0, "an integer ≥ 1").into());
+    }
+    let problem = Arc::new(Problem::generate(&ProblemSpec {
+        n,
+        d,
+        s: 5.min(d),
+        noise: 0.0,
+        seed: 0,
+        n_test: 0,
+    }));
+    let method = Method::new(kind, args.batch, None);
+    // A small stable step: the timing is of the arithmetic, not of a converging run.
+    let gamma = 0.1 / (d as f64 * 0.01);
+    let time = |tracked: bool| -> Result<f64, CliError> {
+        let mut t = Trainer::new(problem.clone(), method, 0.1, gamma.min(0.01))?;
+        let start = Instant::now();
+        if tracked {
+            t.run(args.steps, 0.0);
+        } else {
+            t.advance_untracked(args.steps);
+        }
+        Ok(start.elapsed().as_secs_f64())
+    };
+    let seconds = time(true)?;
+    let untracked = time(false)?;
+    let rate = args.steps as f64 / seconds;
+    if args.json {
+        println!(
+            "{}",
+            json!({
+                "method": kind.name(), "n": n, "d": d, "batch": args.batch, "steps": args.steps,
+                "seconds": seconds, "steps_per_sec": rate,
+                "steps_per_sec_untracked": args.steps as f64 / untracked,
+            })
+        );
+    } else {
+        println!(
+            "{} n = {n} d = {d}: {:.3} M steps/s tracked ({seconds:.3} s for {} steps), {:.3} M steps/s untracked",
+            kind.label(),
+            rate / 1e6,
+            args.steps,
+            args.steps as f64 / untracked / 1e6
+        );
+    }
+    Ok(())
+}

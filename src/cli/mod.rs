@@ -1,0 +1,67 @@
+//! The headless commands: `run`, `sweep`, `bench`.
+
+pub mod args;
+pub mod bench;
+pub mod run;
+pub mod sweep;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use thiserror::Error;
+
+use crate::sim::SimError;
+
+pub use args::SimArgs;
+
+/// An error a command reports on one line before exiting with status 2.
+#[derive(Debug, Error)]
+pub enum CliError {
+    /// A setting is invalid or a computation failed.
+    #[error(transparent)]
+    Sim(#[from] SimError),
+    /// A file could not be read or written.
+    #[error("cannot access {0}: {1}")]
+    Io(PathBuf, String),
+    /// A file is malformed.
+    #[error("invalid file {0}: {1}")]
+    BadFile(PathBuf, String),
+}
+
+/// dln-explorer: watch SGD's noise shrink the effective initialisation of a diagonal linear
+/// network and find sparser solutions than GD. Without a command, opens the GUI.
+#[derive(Parser, Debug)]
+#[command(name = "dln-explorer", version, about, allow_negative_numbers = true)]
+pub struct Cli {
+    /// What to do (default: open the GUI).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train one method and report where it ended against the theory.
+    #[command(allow_negative_numbers = true)]
+    Run(run::RunArgs),
+    /// The α-sweep "SGD beats GD": α list × methods × seeds, paired data and γ.
+    #[command(allow_negative_numbers = true)]
+    Sweep(sweep::SweepArgs),
+    /// Measure steps per second of one method.
+    #[command(allow_negative_numbers = true)]
+    Bench(bench::BenchArgs),
+}
+
+/// Writes `text` to `path`, naming the path on failure.
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
+    std::fs::write(path, bytes).map_err(|e| CliError::Io(path.to_path_buf(), e.to_string()))
+}
+
+/// Formats `x` for human-readable tables.
+pub fn fmt_num(x: f64) -> String {
+    if x == 0.0 || (1e-3..1e4).contains(&x.abs()) {
+        format!("{x:.4}")
+    } else {
+        format!("{x:.3e}")
+    }
+}

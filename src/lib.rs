@@ -1,0 +1,4 @@
+//! dln-explorer: the implicit bias of SGD on diagonal linear networks, simulated and drawn.
+
+pub mod cli;
+pub mod sim;

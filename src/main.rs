@@ -1,0 +1,37 @@
+//! dln-explorer: parses the command line and dispatches.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use dln_explorer::cli::{Cli, CliError, Command, bench, run, sweep};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let text = e.render().to_string();
+            eprintln!(
+                "{}",
+                text.lines().next().unwrap_or("error: invalid arguments")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let result: Result<(), CliError> = match &cli.command {
+        Some(Command::Run(a)) => run::main(a),
+        Some(Command::Sweep(a)) => sweep::main(a),
+        Some(Command::Bench(a)) => bench::main(a),
+        None => Ok(()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Where a run ends according to the theory, and how far it is from there.
+
+use super::bias::{BiasSolution, basis_pursuit, implicit_bias, min_l2};
+use super::error::SimError;
+use super::linalg::dist2;
+use super::linalg::norm2;
+use super::problem::Problem;
+use super::trainer::Trainer;
+
+/// The reference interpolators of a problem.
+#[derive(Clone, Debug, PartialEq)]
+pub struct References {
+    /// Basis pursuit `argmin_{Xβ=y} ‖β‖₁`.
+    pub beta_l1: Vec<f64>,
+    /// Minimum ℓ2 `Xᵀ(XXᵀ)⁻¹y`.
+    pub beta_l2: Vec<f64>,
+    /// `‖β_ℓ1 − β*‖²`.
+    pub l1_error: f64,
+    /// `‖β_ℓ2 − β*‖²`.
+    pub l2_error: f64,
+}
+
+impl References {
+    /// Computes both reference interpolators (needs `d > n`).
+    pub fn compute(problem: &Problem) -> Result<References, SimError> {
+        let y = problem.y_slice();
+        let beta_l1 = basis_pursuit(&problem.x, y)?;
+        let beta_l2 = min_l2(&problem.x, y)?;
+        Ok(References {
+            l1_error: problem.recovery_error(&beta_l1),
+            l2_error: problem.recovery_error(&beta_l2),
+            beta_l1,
+            beta_l2,
+        })
+    }
+}
+
+/// `ρ = α²/2` per coordinate.
+pub fn rho_of_alpha(alpha: &[f64]) -> Vec<f64> {
+    alpha.iter().map(|a| a * a / 2.0).collect()
+}
+
+/// Gradient flow's limit `argmin_{Xβ=y} ψ_{ρ₀}(β)` with `ρ₀ = α²/2`.
+pub fn gf_limit(problem: &Problem, alpha: f64) -> Result<BiasSolution, SimError> {
+    let d = problem.d();
+    implicit_bias(
+        &problem.x,
+        problem.y_slice(),
+        &vec![alpha * alpha / 2.0; d],
+        &vec![0.0; d],
+        None,
+    )
+}
+
+/// The exact predicted limit `argmin_{Xβ=y} D_{ψ_{ρ_t}}(β, β̃_t)` from the trainer's state.
+pub fn predicted_limit(trainer: &Trainer, warm: Option<&[f64]>) -> Result<BiasSolution, SimError> {
+    let (rho, offset) = trainer.implicit_target();
+    let p = trainer.problem();
+    implicit_bias(&p.x, p.y_slice(), &rho, &offset, warm)
+}
+
+/// P21's prediction `argmin_{Xβ=y} ψ_{ρ}(β)` with ρ from the loss-integral formula for α_t.
+pub fn p21_limit(trainer: &Trainer) -> Result<BiasSolution, SimError> {
+    let p = trainer.problem();
+    let d = p.d();
+    implicit_bias(
+        &p.x,
+        p.y_slice(),
+        &rho_of_alpha(&trainer.alpha_p21()),
+        &vec![0.0; d],
+        None,
+    )
+}
+
+/// Relative distance `‖β − β_pred‖ / ‖β‖`.
+pub fn relative_gap(beta: &[f64], predicted: &[f64]) -> f64 {
+    dist2(beta, predicted) / norm2(beta).max(f64::MIN_POSITIVE)
+}
+
+/// The end state of a run and its distance to the theory's predictions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// Steps taken.
+    pub steps_run: u64,
+    /// Exact training loss at the end.
+    pub final_loss: f64,
+    /// `‖β_T − β*‖²`.
+    pub recovery_error: f64,
+    /// Mean squared error on the noiseless test set.
+    pub test_error: f64,
+    /// Geometric mean of the exact `α_T/α`.
+    pub alpha_ratio: f64,
+    /// Geometric mean of P21's `α_T/α`.
+    pub alpha_ratio_p21: f64,
+    /// `∫₀^T L ds`.
+    pub loss_integral: f64,
+    /// `‖β_T − argmin D_{ψ_{ρ_T}}(·, β̃_T)‖/‖β_T‖` (None if diverged or `n ≥ d`).
+    pub predicted_gap: Option<f64>,
+    /// The same against P21's loss-integral prediction.
+    pub predicted_gap_p21: Option<f64>,
+    /// The step at which the run diverged, if it did.
+    pub diverged_at_step: Option<u64>,
+}
+
+impl Outcome {
+    /// Evaluates a finished run; the predictions need `d > n` and a run that did not diverge.
+    pub fn of(trainer: &Trainer) -> Outcome {
+        let beta = trainer.beta();
+        let p = trainer.problem();
+        let sample = trainer.sample();
+        let diverged = trainer.diverged_at().is_some();
+        let usable = !diverged && p.is_overparametrised();
+        let gap = |s: Result<BiasSolution, SimError>| s.ok().map(|s| relative_gap(&beta, &s.beta));
+        Outcome {
+            steps_run: trainer.step(),
+            final_loss: sample.loss,
+            recovery_error: sample.recovery_error,
+            test_error: p.test_error(&beta),
+            alpha_ratio: sample.alpha_ratio,
+            alpha_ratio_p21: sample.alpha_ratio_p21,
+            loss_integral: trainer.loss_integral(),
+            predicted_gap: usable
+                .then(|| gap(predicted_limit(trainer, None)))
+                .flatten(),
+            predicted_gap_p21: usable.then(|| gap(p21_limit(trainer))).flatten(),
+            diverged_at_step: trainer.diverged_at(),
+        }
+    }
+}

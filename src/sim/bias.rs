@@ -1,0 +1,401 @@
+//! The hyperbolic entropy ψ_ρ, the implicit-bias interpolator `argmin_{Xβ=y} D_{ψ_ρ}(β, β_ref)`
+//! by damped dual Newton with continuation in ρ, and the ℓ2 / ℓ1 reference interpolators.
+
+use clarabel::algebra::CscMatrix;
+use clarabel::solver::{
+    DefaultSettingsBuilder, DefaultSolver, IPSolver, NonnegativeConeT, SolverStatus, ZeroConeT,
+};
+use ndarray::Array2;
+
+use super::error::SimError;
+use super::linalg::{norm_inf, project_row_space, spd_solve, weighted_gram, x_mul, xt_mul};
+
+/// `ψ_ρ(β) = ½ Σ_j [β_j arcsinh(β_j/ρ_j) − sqrt(β_j² + ρ_j²) + ρ_j]`.
+pub fn psi(beta: &[f64], rho: &[f64]) -> f64 {
+    0.5 * beta
+        .iter()
+        .zip(rho)
+        .map(|(&b, &r)| b * (b / r).asinh() - b.hypot(r) + r)
+        .sum::<f64>()
+}
+
+/// `∇ψ_ρ(β) = ½ arcsinh(β/ρ)`.
+pub fn grad_psi(beta: &[f64], rho: &[f64]) -> Vec<f64> {
+    beta.iter()
+        .zip(rho)
+        .map(|(&b, &r)| 0.5 * (b / r).asinh())
+        .collect()
+}
+
+/// Bregman divergence `D_{ψ_ρ}(β, β_ref) = ψ(β) − ψ(β_ref) − ⟨∇ψ(β_ref), β − β_ref⟩`.
+pub fn bregman(beta: &[f64], beta_ref: &[f64], rho: &[f64]) -> f64 {
+    let g = grad_psi(beta_ref, rho);
+    psi(beta, rho)
+        - psi(beta_ref, rho)
+        - g.iter()
+            .zip(beta.iter().zip(beta_ref))
+            .map(|(g, (b, r))| g * (b - r))
+            .sum::<f64>()
+}
+
+/// The solution of the implicit-bias problem and how it was found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BiasSolution {
+    /// The interpolator β.
+    pub beta: Vec<f64>,
+    /// Dual variable λ: `β = ρ ⊙ sinh(2(c + Xᵀλ))`.
+    pub lambda: Vec<f64>,
+    /// Newton steps over all continuation stages.
+    pub newton_steps: usize,
+    /// KKT residual (feasibility and stationarity, relative).
+    pub kkt_residual: f64,
+}
+
+/// `(ρ sinh a, ρ cosh a)` evaluated in log space; `None` if it would overflow.
+fn scaled_sinh_cosh(rho: f64, a: f64) -> Option<(f64, f64)> {
+    let m = a.abs();
+    if m < 20.0 {
+        return Some((rho * a.sinh(), rho * a.cosh()));
+    }
+    let log_c = rho.ln() + m - std::f64::consts::LN_2;
+    if log_c > 700.0 {
+        return None;
+    }
+    let e = (-2.0 * m).exp();
+    let c = (log_c + e.ln_1p()).exp();
+    let s = (log_c + (-e).ln_1p()).exp();
+    Some((s.copysign(a), c))
+}
+
+/// The dual problem at scale ρ: `F(λ) = Σ (ρ_j/2) cosh(2θ_j) − ⟨λ, y⟩`, `θ = c + Xᵀλ`.
+struct Dual<'a> {
+    x: &'a Array2<f64>,
+    y: &'a [f64],
+    rho: Vec<f64>,
+    c: Vec<f64>,
+}
+
+/// The dual at one point: value, primal β, Hessian weights `2 sqrt(β² + ρ²)`, gradient `Xβ − y`.
+struct DualPoint {
+    value: f64,
+    beta: Vec<f64>,
+    weights: Vec<f64>,
+    grad: Vec<f64>,
+}
+
+impl Dual<'_> {
+    fn eval(&self, lambda: &[f64]) -> Option<DualPoint> {
+        let xtl = xt_mul(self.x, lambda);
+        let d = self.rho.len();
+        let (mut beta, mut weights) = (Vec::with_capacity(d), Vec::with_capacity(d));
+        let mut value = 0.0;
+        for j in 0..d {
+            let (s, c) = scaled_sinh_cosh(self.rho[j], 2.0 * (self.c[j] + xtl[j]))?;
+            beta.push(s);
+            weights.push(2.0 * c);
+            value += 0.5 * c;
+        }
+        let xb = x_mul(self.x, &beta);
+        let grad: Vec<f64> = xb.iter().zip(self.y).map(|(a, b)| a - b).collect();
+        value -= lambda.iter().zip(self.y).map(|(l, y)| l * y).sum::<f64>();
+        value.is_finite().then_some(DualPoint {
+            value,
+            beta,
+            weights,
+            grad,
+        })
+    }
+
+    /// Damped Newton from `lambda` until `‖Xβ − y‖_∞ ≤ tol`; returns the final point.
+    fn newton(
+        &self,
+        lambda: &mut Vec<f64>,
+        tol: f64,
+        steps: &mut usize,
+    ) -> Result<DualPoint, SimError> {
+        let mut point = self
+            .eval(lambda)
+            .ok_or_else(|| SimError::Numerical("implicit-bias solver: start overflows".into()))?;
+        for _ in 0..200 {
+            if norm_inf(&point.grad) <= tol {
+                return Ok(point);
+            }
+            *steps += 1;
+            let h = weighted_gram(self.x, &point.weights);
+            let neg: Vec<f64> = point.grad.iter().map(|g| -g).collect();
+            let dir = spd_solve(&h, &neg)?;
+            let slope: f64 = dir.iter().zip(&point.grad).map(|(a, b)| a * b).sum();
+            let grad_norm = norm_inf(&point.grad);
+            let mut t = 1.0;
+            let accepted = loop {
+                let trial: Vec<f64> = lambda.iter().zip(&dir).map(|(l, p)| l + t * p).collect();
+                if let Some(next) = self.eval(&trial) {
+                    let armijo = next.value <= point.value + 1e-4 * t * slope;
+                    let smaller_residual = t < 1e-3 && norm_inf(&next.grad) < grad_norm;
+                    if armijo || smaller_residual {
+                        *lambda = trial;
+                        break Some(next);
+                    }
+                }
+                t *= 0.5;
+                if t < 1e-14 {
+                    break None;
+                }
+            };
+            point = match accepted {
+                Some(next) => next,
+                None if norm_inf(&point.grad) <= 1e3 * tol => return Ok(point),
+                None => {
+                    return Err(SimError::Numerical(format!(
+                        "implicit-bias solver: line search stalled at residual {grad_norm:.3e}"
+                    )));
+                }
+            };
+        }
+        Err(SimError::Numerical(
+            "implicit-bias solver: no convergence in 200 Newton steps".into(),
+        ))
+    }
+}
+
+/// Final feasibility tolerance `‖Xβ − y‖_∞ ≤ 1e-11·max(1, ‖y‖_∞)`.
+fn final_tolerance(y: &[f64]) -> f64 {
+    1e-11 * norm_inf(y).max(1.0)
+}
+
+/// `argmin_{Xβ=y} D_{ψ_ρ}(β, β_ref)` by damped dual Newton with continuation in ρ (SPEC §4).
+/// A previous dual solution `warm` is tried first.
+pub fn implicit_bias(
+    x: &Array2<f64>,
+    y: &[f64],
+    rho: &[f64],
+    beta_ref: &[f64],
+    warm: Option<&[f64]>,
+) -> Result<BiasSolution, SimError> {
+    let (n, d) = x.dim();
+    if n >= d {
+        return Err(SimError::NotOverparametrised {
+            n,
+            d,
+            what: "the implicit-bias interpolator",
+        });
+    }
+    if let Some(bad) = rho.iter().find(|r| !(r.is_finite() && **r > 0.0)) {
+        return Err(SimError::invalid(
+            "rho",
+            bad,
+            "finite and > 0 in every coordinate",
+        ));
+    }
+    let tol = final_tolerance(y);
+    let at_scale = |kappa: f64| {
+        let rho: Vec<f64> = rho.iter().map(|r| kappa * r).collect();
+        let c = beta_ref
+            .iter()
+            .zip(&rho)
+            .map(|(b, r)| 0.5 * (b / r).asinh())
+            .collect();
+        Dual { x, y, rho, c }
+    };
+    let mut steps = 0;
+    if let Some(warm) = warm.filter(|w| w.len() == n) {
+        let mut lambda = warm.to_vec();
+        if let Ok(point) = at_scale(1.0).newton(&mut lambda, tol, &mut steps) {
+            return finish(x, y, rho, beta_ref, point, lambda, steps);
+        }
+    }
+    // Continuation: start where the problem is nearly weighted-ℓ2, then divide κ by 10.
+    let mut kappa = 1.0;
+    let mut lambda;
+    loop {
+        let dual = at_scale(kappa);
+        let w: Vec<f64> = dual.rho.iter().map(|r| 2.0 * r).collect();
+        let xwc: Vec<f64> = x_mul(
+            x,
+            &w.iter()
+                .zip(&dual.c)
+                .map(|(w, c)| w * c)
+                .collect::<Vec<_>>(),
+        );
+        let rhs: Vec<f64> = y.iter().zip(&xwc).map(|(a, b)| a - b).collect();
+        lambda = spd_solve(&weighted_gram(x, &w), &rhs)?;
+        let xtl = xt_mul(x, &lambda);
+        let theta_max = dual
+            .c
+            .iter()
+            .zip(&xtl)
+            .fold(0.0f64, |m, (c, l)| m.max((2.0 * (c + l)).abs()));
+        if theta_max <= 1.0 || kappa > 1e300 {
+            break;
+        }
+        kappa *= 10.0;
+    }
+    loop {
+        let last = kappa <= 1.0;
+        let dual = at_scale(kappa.max(1.0));
+        let stage_tol = if last {
+            tol
+        } else {
+            1e-6 * norm_inf(y).max(1.0)
+        };
+        let point = dual.newton(&mut lambda, stage_tol, &mut steps)?;
+        if last {
+            return finish(x, y, rho, beta_ref, point, lambda, steps);
+        }
+        kappa /= 10.0;
+    }
+}
+
+fn finish(
+    x: &Array2<f64>,
+    y: &[f64],
+    rho: &[f64],
+    beta_ref: &[f64],
+    point: DualPoint,
+    lambda: Vec<f64>,
+    newton_steps: usize,
+) -> Result<BiasSolution, SimError> {
+    let kkt_residual = kkt_residual(x, y, &point.beta, rho, beta_ref)?;
+    Ok(BiasSolution {
+        beta: point.beta,
+        lambda,
+        newton_steps,
+        kkt_residual,
+    })
+}
+
+/// KKT residual of `argmin_{Xβ=y} D_{ψ_ρ}(β, β_ref)`: the larger of the relative feasibility
+/// `‖Xβ − y‖_∞` and the part of `∇ψ(β) − ∇ψ(β_ref)` outside `range(Xᵀ)`.
+pub fn kkt_residual(
+    x: &Array2<f64>,
+    y: &[f64],
+    beta: &[f64],
+    rho: &[f64],
+    beta_ref: &[f64],
+) -> Result<f64, SimError> {
+    let xb = x_mul(x, beta);
+    let feas = xb
+        .iter()
+        .zip(y)
+        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
+        / norm_inf(y).max(1.0);
+    let g: Vec<f64> = grad_psi(beta, rho)
+        .iter()
+        .zip(grad_psi(beta_ref, rho))
+        .map(|(a, b)| a - b)
+        .collect();
+    let proj = project_row_space(x, &g)?;
+    let off = g
+        .iter()
+        .zip(&proj)
+        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+    Ok(feas.max(off / norm_inf(&g).max(1.0)))
+}
+
+/// The minimum-ℓ2 interpolator `Xᵀ(XXᵀ)⁻¹y`.
+pub fn min_l2(x: &Array2<f64>, y: &[f64]) -> Result<Vec<f64>, SimError> {
+    let (n, d) = x.dim();
+    if n >= d {
+        return Err(SimError::NotOverparametrised {
+            n,
+            d,
+            what: "the minimum-ℓ2 interpolator",
+        });
+    }
+    let z = spd_solve(&weighted_gram(x, &vec![1.0; d]), y)?;
+    Ok(xt_mul(x, &z))
+}
+
+/// Basis pursuit `min ‖β‖₁ s.t. Xβ = y`, as the LP `min 1ᵀ(p+m), X(p−m) = y, p, m ≥ 0` solved by
+/// Clarabel, then polished by least squares on the support it found.
+pub fn basis_pursuit(x: &Array2<f64>, y: &[f64]) -> Result<Vec<f64>, SimError> {
+    let (n, d) = x.dim();
+    if n >= d {
+        return Err(SimError::NotOverparametrised {
+            n,
+            d,
+            what: "basis pursuit",
+        });
+    }
+    // A = [X, −X; −I] with rows: n equalities, 2d non-negativity constraints.
+    let (mut colptr, mut rowval, mut nzval) = (vec![0], Vec::new(), Vec::new());
+    for k in 0..2 * d {
+        let (j, sign) = if k < d { (k, 1.0) } else { (k - d, -1.0) };
+        for i in 0..n {
+            rowval.push(i);
+            nzval.push(sign * x[(i, j)]);
+        }
+        rowval.push(n + k);
+        nzval.push(-1.0);
+        colptr.push(rowval.len());
+    }
+    let a = CscMatrix::new(n + 2 * d, 2 * d, colptr, rowval, nzval);
+    let p = CscMatrix::<f64>::zeros((2 * d, 2 * d));
+    let q = vec![1.0; 2 * d];
+    let mut b = y.to_vec();
+    b.resize(n + 2 * d, 0.0);
+    let cones = [ZeroConeT(n), NonnegativeConeT(2 * d)];
+    let settings = DefaultSettingsBuilder::default()
+        .verbose(false)
+        .tol_gap_abs(1e-12)
+        .tol_gap_rel(1e-12)
+        .tol_feas(1e-12)
+        .max_iter(200)
+        .build()
+        .map_err(|e| SimError::Numerical(format!("basis pursuit settings: {e}")))?;
+    let mut solver = DefaultSolver::new(&p, &q, &a, &b, &cones, settings)
+        .map_err(|e| SimError::Numerical(format!("basis pursuit: {e}")))?;
+    solver.solve();
+    if !matches!(
+        solver.solution.status,
+        SolverStatus::Solved | SolverStatus::AlmostSolved
+    ) {
+        return Err(SimError::Numerical(format!(
+            "basis pursuit: LP solver ended with {:?}",
+            solver.solution.status
+        )));
+    }
+    let sol = &solver.solution.x;
+    let beta: Vec<f64> = (0..d).map(|j| sol[j] - sol[d + j]).collect();
+    Ok(polish_on_support(x, y, beta))
+}
+
+/// Re-solves `X_S β_S = y` on the support S of an LP solution, keeping it if it is exact.
+fn polish_on_support(x: &Array2<f64>, y: &[f64], beta: Vec<f64>) -> Vec<f64> {
+    let scale = norm_inf(&beta);
+    let support: Vec<usize> = (0..beta.len())
+        .filter(|&j| beta[j].abs() > 1e-7 * scale)
+        .collect();
+    if support.is_empty() || support.len() > x.nrows() {
+        return beta;
+    }
+    let xs = x.select(ndarray::Axis(1), &support);
+    let gram = faer::Mat::<f64>::from_fn(support.len(), support.len(), |a, b| {
+        xs.column(a).dot(&xs.column(b))
+    });
+    let rhs: Vec<f64> = (0..support.len())
+        .map(|a| xs.column(a).dot(&ndarray::ArrayView1::from(y)))
+        .collect();
+    let Ok(sub) = spd_solve(&gram, &rhs) else {
+        return beta;
+    };
+    let mut polished = vec![0.0; beta.len()];
+    for (&j, v) in support.iter().zip(&sub) {
+        polished[j] = *v;
+    }
+    let same_signs = support
+        .iter()
+        .all(|&j| polished[j].signum() == beta[j].signum());
+    let residual = norm_inf(
+        &x_mul(x, &polished)
+            .iter()
+            .zip(y)
+            .map(|(a, b)| a - b)
+            .collect::<Vec<_>>(),
+    );
+    if same_signs && residual <= 1e-9 * norm_inf(y).max(1.0) {
+        polished
+    } else {
+        beta
+    }
+}

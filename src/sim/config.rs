@@ -1,0 +1,280 @@
+//! Settings as written in files and flags, and their validation into checked types.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::SimError;
+use super::problem::ProblemSpec;
+
+/// Largest `n` and `d` accepted.
+pub const MAX_DIM: usize = 100_000;
+/// Largest `n·d` accepted (the design matrix is held in memory).
+pub const MAX_ENTRIES: usize = 20_000_000;
+
+/// The four training dynamics of SPEC §2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MethodKind {
+    /// Full-batch gradient descent.
+    Gd,
+    /// Mini-batch stochastic gradient descent.
+    Sgd,
+    /// Stochastic gradient flow (Euler–Maruyama).
+    Sgf,
+    /// Gradient flow (RK4 in the mirror coordinates).
+    Gf,
+}
+
+impl MethodKind {
+    /// All methods in display order.
+    pub const ALL: [MethodKind; 4] = [
+        MethodKind::Gd,
+        MethodKind::Sgd,
+        MethodKind::Sgf,
+        MethodKind::Gf,
+    ];
+
+    /// The lowercase name used on the command line and in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            MethodKind::Gd => "gd",
+            MethodKind::Sgd => "sgd",
+            MethodKind::Sgf => "sgf",
+            MethodKind::Gf => "gf",
+        }
+    }
+
+    /// The name as shown in plots and legends.
+    pub fn label(self) -> &'static str {
+        match self {
+            MethodKind::Gd => "GD",
+            MethodKind::Sgd => "SGD",
+            MethodKind::Sgf => "SGF",
+            MethodKind::Gf => "GF",
+        }
+    }
+
+    /// Whether the method is noisy (its effective α shrinks by P21's formula).
+    pub fn is_stochastic(self) -> bool {
+        matches!(self, MethodKind::Sgd | MethodKind::Sgf)
+    }
+}
+
+impl fmt::Display for MethodKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for MethodKind {
+    type Err = SimError;
+    fn from_str(s: &str) -> Result<Self, SimError> {
+        MethodKind::ALL
+            .into_iter()
+            .find(|m| m.name() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| SimError::invalid("method", s, "one of gd, sgd, sgf, gf"))
+    }
+}
+
+/// How the step size γ is chosen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StepSize {
+    /// A fixed γ.
+    Fixed(f64),
+    /// `γ = C / max_i κ_i(β_ℓ1, ρ₀)` (SPEC §5).
+    Stable(f64),
+}
+
+impl StepSize {
+    /// Parses a gamma rule `stable:C` with `0 < C ≤ 10`.
+    pub fn parse_rule(rule: &str) -> Result<StepSize, SimError> {
+        const RANGE: &str = "stable:C with 0 < C ≤ 10 (C < 2 is stable)";
+        let c = rule
+            .trim()
+            .strip_prefix("stable:")
+            .and_then(|c| c.trim().parse::<f64>().ok())
+            .ok_or_else(|| SimError::invalid("gamma-rule", rule, RANGE))?;
+        if !(c > 0.0 && c <= 10.0) {
+            return Err(SimError::invalid("gamma-rule", rule, RANGE));
+        }
+        Ok(StepSize::Stable(c))
+    }
+}
+
+impl fmt::Display for StepSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StepSize::Fixed(g) => write!(f, "{g}"),
+            StepSize::Stable(c) => write!(f, "stable:{c}"),
+        }
+    }
+}
+
+/// Every setting of a run, as read from a TOML file or flags (unchecked).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Number of training samples n.
+    pub n: usize,
+    /// Dimension d.
+    pub d: usize,
+    /// Number of non-zeros s of β*.
+    pub s: usize,
+    /// Label-noise standard deviation σ.
+    pub noise: f64,
+    /// Seed of the data, initialisation and sampling streams.
+    pub seed: u64,
+    /// Size of the held-out test set.
+    pub n_test: usize,
+    /// Method: gd, sgd, sgf or gf.
+    pub method: String,
+    /// Initialisation scale α (`u₀ = α·𝟙`, `v₀ = 0`).
+    pub alpha: f64,
+    /// Fixed step size γ (overrides `gamma_rule`).
+    pub gamma: Option<f64>,
+    /// Step-size rule `stable:C`.
+    pub gamma_rule: Option<String>,
+    /// Mini-batch size b (SGD, and the noise level γ/b of SGF).
+    pub batch: usize,
+    /// Integration step h of SGF and GF (default γ).
+    pub h: Option<f64>,
+    /// Step budget.
+    pub steps: u64,
+    /// Stop when the training loss is at most this (0: never).
+    pub tol: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            n: 40,
+            d: 100,
+            s: 5,
+            noise: 0.0,
+            seed: 0,
+            n_test: 500,
+            method: "sgd".into(),
+            alpha: 0.1,
+            gamma: None,
+            gamma_rule: None,
+            batch: 1,
+            h: None,
+            steps: 400_000,
+            tol: 1e-20,
+        }
+    }
+}
+
+/// Validated settings: every value is in range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// The problem to generate.
+    pub problem: ProblemSpec,
+    /// The method of a single run.
+    pub method: MethodKind,
+    /// Initialisation scale α.
+    pub alpha: f64,
+    /// Step-size choice.
+    pub step_size: StepSize,
+    /// Mini-batch size b.
+    pub batch: usize,
+    /// Integration step of SGF/GF, if not γ.
+    pub h: Option<f64>,
+    /// Step budget.
+    pub steps: u64,
+    /// Loss tolerance.
+    pub tol: f64,
+}
+
+/// Checks that `x` is finite and `> 0`.
+pub fn check_positive(name: &'static str, x: f64) -> Result<f64, SimError> {
+    if x.is_finite() && x > 0.0 {
+        Ok(x)
+    } else {
+        Err(SimError::invalid(name, x, "a finite number > 0"))
+    }
+}
+
+/// Checks that `x` is finite and `≥ 0`.
+pub fn check_non_negative(name: &'static str, x: f64) -> Result<f64, SimError> {
+    if x.is_finite() && x >= 0.0 {
+        Ok(x)
+    } else {
+        Err(SimError::invalid(name, x, "a finite number ≥ 0"))
+    }
+}
+
+/// Checks that `x` lies in `lo..=hi`.
+pub fn check_range(name: &'static str, x: usize, lo: usize, hi: usize) -> Result<usize, SimError> {
+    if (lo..=hi).contains(&x) {
+        Ok(x)
+    } else {
+        Err(SimError::invalid(
+            name,
+            x,
+            format!("an integer in {lo}..={hi}"),
+        ))
+    }
+}
+
+impl Config {
+    /// The step-size choice: a fixed γ wins over a rule; the default is `stable:1`.
+    pub fn step_size(&self) -> Result<StepSize, SimError> {
+        match (self.gamma, &self.gamma_rule) {
+            (Some(g), _) => Ok(StepSize::Fixed(check_positive("gamma", g)?)),
+            (None, Some(rule)) => StepSize::parse_rule(rule),
+            (None, None) => Ok(StepSize::Stable(1.0)),
+        }
+    }
+
+    /// Validates every setting into [`Settings`].
+    pub fn validate(&self) -> Result<Settings, SimError> {
+        let n = check_range("n", self.n, 1, MAX_DIM)?;
+        let d = check_range("d", self.d, 1, MAX_DIM)?;
+        if n * d > MAX_ENTRIES {
+            return Err(SimError::invalid(
+                "n·d",
+                n * d,
+                format!("at most {MAX_ENTRIES} (the design matrix is held in memory)"),
+            ));
+        }
+        let s = check_range("s", self.s, 0, d).map_err(|_| {
+            SimError::invalid("s", self.s, format!("an integer in 0..=d (d = {d})"))
+        })?;
+        let batch = check_range("batch", self.batch, 1, n).map_err(|_| {
+            SimError::invalid(
+                "batch",
+                self.batch,
+                format!("an integer in 1..=n (n = {n})"),
+            )
+        })?;
+        let noise = check_non_negative("noise", self.noise)?;
+        let n_test = check_range("n-test", self.n_test, 0, MAX_ENTRIES / d.max(1))?;
+        let alpha = check_positive("alpha", self.alpha)?;
+        let step_size = self.step_size()?;
+        let h = self.h.map(|h| check_positive("h", h)).transpose()?;
+        if self.steps == 0 {
+            return Err(SimError::invalid("steps", 0, "an integer ≥ 1"));
+        }
+        let tol = check_non_negative("tol", self.tol)?;
+        Ok(Settings {
+            problem: ProblemSpec {
+                n,
+                d,
+                s,
+                noise,
+                seed: self.seed,
+                n_test,
+            },
+            method: self.method.parse()?,
+            alpha,
+            step_size,
+            batch,
+            h,
+            steps: self.steps,
+            tol,
+        })
+    }
+}

@@ -1,0 +1,282 @@
+//! The four dynamics of SPEC §2 as one multiplicative update `u ← u + D⊙v, v ← v + D⊙u`.
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+use super::config::MethodKind;
+use super::kernels;
+use super::net::DiagNet;
+use super::problem::Problem;
+
+/// A method with its parameters.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Method {
+    /// Gradient descent: `D = −(γ/n) Xᵀr`.
+    Gd,
+    /// SGD with batch b: `D = −(γ/b) Σ_{i∈B} r_i x_i`.
+    Sgd {
+        /// Batch size b.
+        batch: usize,
+    },
+    /// Stochastic gradient flow, Euler–Maruyama with step h, noise level γ/b.
+    Sgf {
+        /// Batch size b of the SGD it models.
+        batch: usize,
+        /// Integration step h (default γ).
+        h: Option<f64>,
+    },
+    /// Gradient flow, RK4 in the mirror coordinate Γ with step h (default γ).
+    Gf {
+        /// Integration step h (default γ).
+        h: Option<f64>,
+    },
+}
+
+impl Method {
+    /// The method of `kind` with batch size and integration step where they apply.
+    pub fn new(kind: MethodKind, batch: usize, h: Option<f64>) -> Method {
+        match kind {
+            MethodKind::Gd => Method::Gd,
+            MethodKind::Sgd => Method::Sgd { batch },
+            MethodKind::Sgf => Method::Sgf { batch, h },
+            MethodKind::Gf => Method::Gf { h },
+        }
+    }
+
+    /// Which of the four dynamics this is.
+    pub fn kind(&self) -> MethodKind {
+        match self {
+            Method::Gd => MethodKind::Gd,
+            Method::Sgd { .. } => MethodKind::Sgd,
+            Method::Sgf { .. } => MethodKind::Sgf,
+            Method::Gf { .. } => MethodKind::Gf,
+        }
+    }
+
+    /// Physical time per step: γ for GD and SGD, h for SGF and GF.
+    pub fn dt(&self, gamma: f64) -> f64 {
+        match self {
+            Method::Gd | Method::Sgd { .. } => gamma,
+            Method::Sgf { h, .. } | Method::Gf { h } => h.unwrap_or(gamma),
+        }
+    }
+
+    /// The noise level `γ/b` of P21's effective-α formula (0 for the noiseless methods).
+    pub fn noise_level(&self, gamma: f64) -> f64 {
+        match self {
+            Method::Gd | Method::Gf { .. } => 0.0,
+            Method::Sgd { batch } | Method::Sgf { batch, .. } => gamma / *batch as f64,
+        }
+    }
+}
+
+/// What one step saw at the state it started from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepInfo {
+    /// Unbiased estimate of `L` at the pre-step state (exact for GD, SGF and GF).
+    pub loss_estimate: f64,
+    /// Sum of squared residuals the step computed (a divergence signal).
+    pub residual_sq: f64,
+}
+
+/// How the last dual step can be rebuilt.
+#[derive(Clone, Copy, Debug)]
+enum Last {
+    None,
+    Row { row: usize, coef: f64 },
+    Dense,
+}
+
+/// Steps one method: owns its sampling stream and scratch buffers, so stepping never allocates.
+#[derive(Clone, Debug)]
+pub struct Stepper {
+    method: Method,
+    gamma: f64,
+    dt: f64,
+    rng: ChaCha8Rng,
+    beta: Vec<f64>,
+    r: Vec<f64>,
+    dual: Vec<f64>,
+    stage: Vec<f64>,
+    coef: Vec<f64>,
+    perm: Vec<usize>,
+    last: Last,
+}
+
+impl Stepper {
+    /// A stepper for `method` with step size γ on a problem of size n × d.
+    pub fn new(method: Method, gamma: f64, n: usize, d: usize, rng: ChaCha8Rng) -> Stepper {
+        Stepper {
+            method,
+            gamma,
+            dt: method.dt(gamma),
+            rng,
+            beta: vec![0.0; d],
+            r: vec![0.0; n],
+            dual: vec![0.0; d],
+            stage: vec![0.0; d],
+            coef: vec![0.0; n],
+            perm: (0..n).collect(),
+            last: Last::None,
+        }
+    }
+
+    /// Advances `net` by one step. Every dual step is `D = Xᵀw` for some `w ∈ R^n`; when `TRACK`,
+    /// `w` is added to `coef_sum`, so that `Γ = Σ D = Xᵀ·coef_sum` costs O(b) per step.
+    pub fn step<const TRACK: bool>(
+        &mut self,
+        p: &Problem,
+        net: &mut DiagNet,
+        coef_sum: &mut [f64],
+    ) -> StepInfo {
+        let (x, y) = (p.x_slice(), p.y_slice());
+        let n = p.n();
+        match self.method {
+            Method::Sgd { batch: 1 } => {
+                let i = self.rng.random_range(0..n);
+                let r = kernels::sgd1_step(p.row(i), y[i], self.gamma, &mut net.u, &mut net.v);
+                let coef = -self.gamma * r;
+                if TRACK {
+                    coef_sum[i] += coef;
+                }
+                self.last = Last::Row { row: i, coef };
+                StepInfo {
+                    loss_estimate: r * r / 4.0,
+                    residual_sq: r * r,
+                }
+            }
+            Method::Sgd { batch } => {
+                for k in 0..batch {
+                    let j = self.rng.random_range(k..n);
+                    self.perm.swap(k, j);
+                }
+                let rows = &self.perm[..batch];
+                kernels::hadamard(&net.u, &net.v, &mut self.beta);
+                let r = &mut self.r[..batch];
+                let sq = kernels::residuals_rows(x, y, &self.beta, rows, r);
+                let scale = -self.gamma / batch as f64;
+                r.iter_mut().for_each(|ri| *ri *= scale);
+                if TRACK {
+                    rows.iter()
+                        .zip(r.iter())
+                        .for_each(|(&i, w)| coef_sum[i] += w);
+                }
+                kernels::xt_mul(x, r, Some(rows), &mut self.dual);
+                self.apply(net);
+                StepInfo {
+                    loss_estimate: sq / (4.0 * batch as f64),
+                    residual_sq: sq,
+                }
+            }
+            Method::Gd | Method::Sgf { .. } => {
+                kernels::hadamard(&net.u, &net.v, &mut self.beta);
+                let sq = kernels::residuals_all(p.xt_slice(), y, &self.beta, &mut self.r);
+                let drift = -self.dt / n as f64;
+                if let Method::Sgf { batch, .. } = self.method {
+                    let c = (self.dt * self.gamma / batch as f64).sqrt() * sq.sqrt() / n as f64;
+                    for ri in self.r.iter_mut() {
+                        let z: f64 = StandardNormal.sample(&mut self.rng);
+                        *ri = drift * *ri + c * z;
+                    }
+                } else {
+                    self.r.iter_mut().for_each(|ri| *ri *= drift);
+                }
+                if TRACK {
+                    coef_sum.iter_mut().zip(&self.r).for_each(|(c, w)| *c += w);
+                }
+                kernels::xt_mul(x, &self.r, None, &mut self.dual);
+                self.apply(net);
+                StepInfo {
+                    loss_estimate: sq / (4.0 * n as f64),
+                    residual_sq: sq,
+                }
+            }
+            Method::Gf { .. } => self.gf_step::<TRACK>(p, net, coef_sum),
+        }
+    }
+
+    fn apply(&mut self, net: &mut DiagNet) {
+        kernels::multiplicative_update(&mut net.u, &mut net.v, &self.dual);
+        self.last = Last::Dense;
+    }
+
+    /// Mirror-flow drift `−(1/n) Xᵀr` at the state rotated by `δ = shift·(previous stage)`,
+    /// added with `weight` into `acc` (and its `w = −r/n` into `coef`); returns `‖r‖²`.
+    fn gf_drift(
+        &mut self,
+        p: &Problem,
+        net: &DiagNet,
+        (shift, weight): (f64, f64),
+        acc: &mut [f64],
+        coef: &mut [f64],
+    ) -> f64 {
+        for j in 0..net.u.len() {
+            let delta = shift * self.stage[j];
+            let (c, s) = (delta.cosh(), delta.sinh());
+            let (u, v) = (net.u[j], net.v[j]);
+            self.beta[j] = (u * c + v * s) * (v * c + u * s);
+        }
+        let sq = kernels::residuals_all(p.xt_slice(), p.y_slice(), &self.beta, &mut self.r);
+        let scale = -1.0 / p.n() as f64;
+        self.r.iter_mut().for_each(|ri| *ri *= scale);
+        coef.iter_mut()
+            .zip(&self.r)
+            .for_each(|(c, w)| *c += weight * w);
+        kernels::xt_mul(p.x_slice(), &self.r, None, &mut self.stage);
+        for (a, k) in acc.iter_mut().zip(&self.stage) {
+            *a += weight * k;
+        }
+        sq
+    }
+
+    /// One RK4 step of `Γ' = −(1/n)Xᵀr(β(Γ))`, applied as the exact hyperbolic rotation
+    /// `u ← u cosh D + v sinh D, v ← v cosh D + u sinh D`, which conserves `u² − v²`.
+    fn gf_step<const TRACK: bool>(
+        &mut self,
+        p: &Problem,
+        net: &mut DiagNet,
+        coef_sum: &mut [f64],
+    ) -> StepInfo {
+        let h = self.dt;
+        let mut acc = std::mem::take(&mut self.dual);
+        acc.fill(0.0);
+        self.stage.fill(0.0);
+        let mut coef = std::mem::take(&mut self.coef);
+        coef.fill(0.0);
+        let sq = self.gf_drift(p, net, (0.0, h / 6.0), &mut acc, &mut coef);
+        for stage in [(h / 2.0, h / 3.0), (h / 2.0, h / 3.0), (h, h / 6.0)] {
+            self.gf_drift(p, net, stage, &mut acc, &mut coef);
+        }
+        if TRACK {
+            coef_sum.iter_mut().zip(&coef).for_each(|(c, w)| *c += w);
+        }
+        self.dual = acc;
+        self.coef = coef;
+        for j in 0..net.u.len() {
+            let dj = self.dual[j];
+            let (c, s) = (dj.cosh(), dj.sinh());
+            let (u, v) = (net.u[j], net.v[j]);
+            net.u[j] = u * c + v * s;
+            net.v[j] = v * c + u * s;
+        }
+        self.last = Last::Dense;
+        StepInfo {
+            loss_estimate: sq / (4.0 * p.n() as f64),
+            residual_sq: sq,
+        }
+    }
+
+    /// The dual step `D` of the last step (zeros before the first).
+    pub fn last_dual_step(&self, p: &Problem, out: &mut [f64]) {
+        match self.last {
+            Last::None => out.fill(0.0),
+            Last::Row { row, coef } => {
+                for (o, x) in out.iter_mut().zip(p.row(row)) {
+                    *o = coef * x;
+                }
+            }
+            Last::Dense => out.copy_from_slice(&self.dual),
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! The model and its dynamics: no egui, no I/O, no threads of its own.
+
+pub mod analysis;
+pub mod bias;
+pub mod config;
+pub mod error;
+pub mod kernels;
+pub mod linalg;
+pub mod method;
+pub mod net;
+pub mod problem;
+pub mod recorder;
+pub mod stability;
+pub mod sweep;
+pub mod trainer;
+
+pub use analysis::{Outcome, References};
+pub use config::{Config, MethodKind, Settings, StepSize};
+pub use error::SimError;
+pub use method::Method;
+pub use problem::{Problem, ProblemSpec};
+pub use trainer::{Sample, Stop, Trainer};
