@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use dln_explorer::cli::{Cli, CliError, Command, bench, run, sweep};
+use dln_explorer::cli::{Cli, CliError, Command, bench, figure, run, sweep};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Some(Command::Run(a)) => run::main(a),
         Some(Command::Sweep(a)) => sweep::main(a),
         Some(Command::Bench(a)) => bench::main(a),
+        Some(Command::Figure(a)) => figure::main(a),
         None => Ok(()),
     };
     match result {

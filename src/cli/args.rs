@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::CliError;
+use crate::presets;
 use crate::sim::{Config, Settings};
 
 /// Parses a count (a non-negative integer) with a message that names the allowed form.
@@ -24,6 +25,9 @@ fn real(s: &str) -> Result<f64, String> {
 /// The settings of a scene; each flag overrides the config file.
 #[derive(Args, Debug, Clone, Default)]
 pub struct SimArgs {
+    /// Scene: a shipped preset name or a .toml scene file; --config and flags override it.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
     /// Settings file (TOML, same keys as the flags with _ for -); flags override it.
     #[arg(long, value_name = "FILE.toml")]
     pub config: Option<PathBuf>,
@@ -89,18 +93,20 @@ pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
     match e.span() {
         Some(span) => format!(
             "line {}: {msg}",
-            text[..span.start.min(text.len())].lines().count().max(1)
+            text[..span.start.min(text.len())].matches('\n').count() + 1
         ),
         None => msg,
     }
 }
 
 impl SimArgs {
-    /// The config file (or defaults) with every given flag applied.
+    /// The preset (or defaults), then the config file's keys, then every given flag.
     pub fn config(&self) -> Result<Config, CliError> {
-        let mut c = match &self.config {
-            Some(path) => load_config(path)?,
-            None => Config::default(),
+        let mut c = match (&self.preset, &self.config) {
+            (None, Some(path)) => load_config(path)?,
+            (Some(name), Some(path)) => presets::overlay_file(&presets::get(name)?.config, path)?,
+            (Some(name), None) => presets::get(name)?.config,
+            (None, None) => Config::default(),
         };
         self.apply(&mut c);
         Ok(c)

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod bench;
+pub mod figure;
 pub mod run;
 pub mod sweep;
 
@@ -50,6 +51,9 @@ pub enum Command {
     /// Measure steps per second of one method.
     #[command(allow_negative_numbers = true)]
     Bench(bench::BenchArgs),
+    /// Render a scene's plot or the α-sweep headless to SVG or PNG.
+    #[command(allow_negative_numbers = true)]
+    Figure(figure::FigureArgs),
 }
 
 /// Writes `text` to `path`, naming the path on failure.

@@ -1,0 +1,412 @@
+//! `dln-explorer figure`: renders a scene's plots (or SPEC §6's α-sweep) headless to SVG or PNG.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::atomic::AtomicBool;
+
+use clap::Args;
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+
+use super::run::{RunReport, execute};
+use super::sweep::{SweepArgs, rows_csv, spec};
+use super::{CliError, SimArgs, fmt_num, write_file};
+use crate::export::csv::figure_csv;
+use crate::export::palette::{self, GROUND_TRUTH, L1_REFERENCE, L2_REFERENCE};
+use crate::export::png::svg_to_png;
+use crate::export::{Axis, Figure, Panel, Reference, Series, Style, svg};
+use crate::presets;
+use crate::sim::sweep::{CellSummary, run_sweep, summarise};
+use crate::sim::{MethodKind, Settings, SimError};
+
+/// The methods a scene figure compares, on the same data, initialisation and γ.
+pub const SCENE_METHODS: [MethodKind; 3] = [MethodKind::Gd, MethodKind::Sgd, MethodKind::Sgf];
+
+/// The α grid of `--plot sweep`: log-spaced from 0.01 to 2.
+pub const SWEEP_ALPHAS: &str = "0.01,0.015,0.02,0.03,0.05,0.07,0.1,0.15,0.2,0.3,0.5,0.7,1,1.5,2";
+
+/// Which figure to draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlotKind {
+    /// Training loss against time.
+    Loss,
+    /// The final β coordinate by coordinate, with β*.
+    Coords,
+    /// The effective initialisation α_t/α against time, exact and P21's formula.
+    Alpha,
+    /// Recovery error against time with the ℓ1, ℓ2 and GF levels.
+    Error,
+    /// SPEC §6's α-sweep: recovery error against α, and the paired ratio to GD.
+    Sweep,
+}
+
+impl PlotKind {
+    /// Every plot, in the order of the help text.
+    pub const ALL: [PlotKind; 5] = [
+        PlotKind::Loss,
+        PlotKind::Coords,
+        PlotKind::Alpha,
+        PlotKind::Error,
+        PlotKind::Sweep,
+    ];
+
+    /// The name used with `--plot`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PlotKind::Loss => "loss",
+            PlotKind::Coords => "coords",
+            PlotKind::Alpha => "alpha",
+            PlotKind::Error => "error",
+            PlotKind::Sweep => "sweep",
+        }
+    }
+}
+
+impl fmt::Display for PlotKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for PlotKind {
+    type Err = SimError;
+    fn from_str(s: &str) -> Result<Self, SimError> {
+        PlotKind::ALL
+            .into_iter()
+            .find(|p| p.name() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| SimError::invalid("plot", s, "one of loss, coords, alpha, error, sweep"))
+    }
+}
+
+/// Flags of `figure`.
+#[derive(Args, Debug)]
+pub struct FigureArgs {
+    /// The scene (GD, SGD and SGF all run on it; the method flag is ignored).
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Output file; the extension picks the format: .svg or .png.
+    #[arg(long, value_name = "FILE.svg|png")]
+    pub out: PathBuf,
+    /// Which plot: loss, coords, alpha, error or sweep [default: loss].
+    #[arg(long, default_value = "loss", value_parser = |s: &str| s.parse::<PlotKind>().map_err(|e| e.to_string()))]
+    pub plot: PlotKind,
+    /// --plot sweep: the α values, comma-separated [default: 15 log-spaced from 0.01 to 2].
+    #[arg(long, value_name = "LIST")]
+    pub alphas: Option<String>,
+    /// --plot sweep: methods, comma-separated, from gd, sgd, sgf, gf [default: gd,sgd,sgf].
+    #[arg(long, value_name = "LIST", default_value = "gd,sgd,sgf")]
+    pub methods: String,
+    /// --plot sweep: number of seeds: seed, seed+1, … [default: 5; ≥ 1].
+    #[arg(long, default_value_t = 5)]
+    pub seeds: u64,
+    /// PNG pixel density: 1, 2 or 3 × the 960-pixel-wide figure [default: 2].
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub scale: u8,
+    /// Also write the plotted data as CSV (for sweep: one row per run, as `sweep --csv`).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+/// The output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Svg,
+    Png,
+}
+
+/// The format named by the extension of `path`.
+fn format_of(path: &Path) -> Result<Format, CliError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("svg") => Ok(Format::Svg),
+        Some("png") => Ok(Format::Png),
+        _ => Err(
+            SimError::invalid("out", path.display(), "a file name ending in .svg or .png").into(),
+        ),
+    }
+}
+
+/// Runs the command.
+pub fn main(args: &FigureArgs) -> Result<(), CliError> {
+    let format = format_of(&args.out)?;
+    let (config, settings) = args.sim.settings()?;
+    let title = match &args.sim.preset {
+        Some(name) => presets::get(name)?.title,
+        None => "dln-explorer".to_string(),
+    };
+    let fig = if args.plot == PlotKind::Sweep {
+        let sweep_args = SweepArgs {
+            alphas: Some(args.alphas.clone().unwrap_or_else(|| SWEEP_ALPHAS.into())),
+            methods: args.methods.clone(),
+            seeds: args.seeds,
+            sim: args.sim.clone(),
+            csv: None,
+            json: false,
+        };
+        let (config, spec) = spec(&sweep_args)?;
+        let bar = ProgressBar::new(spec.runs() as u64);
+        let rows = run_sweep(&spec, &|| bar.inc(1), &AtomicBool::new(false))?;
+        bar.finish_and_clear();
+        if let Some(path) = &args.csv {
+            write_file(path, rows_csv(&config, &rows).as_bytes())?;
+        }
+        let b = &spec.base;
+        let subtitle = format!(
+            "n = {}, d = {}, s = {}, σ = {} · γ by {} at each α · batch {} · median of {} seeds, band = quartiles",
+            b.problem.n,
+            b.problem.d,
+            b.problem.s,
+            b.problem.noise,
+            b.step_size,
+            b.batch,
+            spec.seeds
+        );
+        sweep_figure(&title, &subtitle, &summarise(&spec, &rows))
+    } else {
+        let reports = run_scene(&settings)?;
+        let fig = scene_figure(args.plot, &title, &reports);
+        if let Some(path) = &args.csv {
+            let gamma = reports.first().map_or(f64::NAN, |r| r.trainer.gamma());
+            write_file(path, figure_csv(&config, gamma, &fig).as_bytes())?;
+        }
+        fig
+    };
+    let text = svg::render(&fig);
+    let bytes = match format {
+        Format::Svg => text.into_bytes(),
+        Format::Png => svg_to_png(&text, f32::from(args.scale))
+            .map_err(|msg| CliError::Io(args.out.clone(), msg))?,
+    };
+    write_file(&args.out, &bytes)?;
+    eprintln!("wrote {}", args.out.display());
+    Ok(())
+}
+
+/// Runs GD, SGD and SGF on the scene's data with the same α and γ, in parallel.
+pub fn run_scene(settings: &Settings) -> Result<Vec<RunReport>, CliError> {
+    SCENE_METHODS
+        .par_iter()
+        .map(|&method| {
+            execute(Settings {
+                method,
+                ..settings.clone()
+            })
+        })
+        .collect()
+}
+
+/// The legend name of a run: the method, and the step at which it diverged if it did.
+fn run_name(r: &RunReport) -> String {
+    match r.trainer.diverged_at() {
+        Some(k) => format!("{} (diverged, step {k})", r.settings.method.label()),
+        None => r.settings.method.label().to_string(),
+    }
+}
+
+/// A scene plot of finished runs on the same data and γ (`Sweep` draws the loss).
+pub fn scene_figure(plot: PlotKind, title: &str, reports: &[RunReport]) -> Figure {
+    let Some(first) = reports.first() else {
+        return Figure {
+            title: title.into(),
+            subtitle: String::new(),
+            panels: Vec::new(),
+        };
+    };
+    let s = &first.settings;
+    let p = &s.problem;
+    let subtitle = format!(
+        "n = {}, d = {}, s = {}, σ = {}, seed {} · α = {} · γ = {} ({}) · batch {}",
+        p.n,
+        p.d,
+        p.s,
+        p.noise,
+        p.seed,
+        s.alpha,
+        fmt_num(first.trainer.gamma()),
+        s.step_size,
+        s.batch
+    );
+    let over_time = |f: fn(&crate::sim::Sample) -> f64| -> Vec<Vec<[f64; 2]>> {
+        reports
+            .iter()
+            .map(|r| {
+                r.trainer
+                    .samples()
+                    .iter()
+                    .map(|(_, x)| [x.time, f(x)])
+                    .collect()
+            })
+            .collect()
+    };
+    let time = Axis::log("time t = kγ (SGF: kh)");
+    let mut series = Vec::new();
+    let mut references = Vec::new();
+    let (panel_title, x, y) = match plot {
+        PlotKind::Loss | PlotKind::Sweep => {
+            for (r, points) in reports.iter().zip(over_time(|x| x.loss)) {
+                let color = palette::color(r.settings.method);
+                series.push(Series::new(run_name(r), color, Style::Line, points));
+            }
+            ("Training loss", time, Axis::log("training loss L(β_t)"))
+        }
+        PlotKind::Error => {
+            for (r, points) in reports.iter().zip(over_time(|x| x.recovery_error)) {
+                let color = palette::color(r.settings.method);
+                series.push(Series::new(run_name(r), color, Style::Line, points));
+            }
+            if let Some(refs) = &first.references {
+                references.push(reference("ℓ1 interpolator", refs.l1_error, L1_REFERENCE));
+                references.push(reference("ℓ2 interpolator", refs.l2_error, L2_REFERENCE));
+            }
+            if let Some(e) = first.gf_error {
+                references.push(reference("GF limit", e, palette::color(MethodKind::Gf)));
+            }
+            (
+                "Recovery error",
+                time,
+                Axis::log("recovery error ‖β_t − β*‖²"),
+            )
+        }
+        PlotKind::Alpha => {
+            let exact = over_time(|x| x.alpha_ratio);
+            let p21 = over_time(|x| x.alpha_ratio_p21);
+            for ((r, points), p21) in reports.iter().zip(exact).zip(p21) {
+                let color = palette::color(r.settings.method);
+                let mut line = Series::new(run_name(r), color, Style::Line, points);
+                line.band = r
+                    .trainer
+                    .samples()
+                    .iter()
+                    .map(|(_, x)| [x.time, x.alpha_ratio_min, x.alpha_ratio_max])
+                    .collect();
+                series.push(line);
+                if r.settings.method.is_stochastic() {
+                    let name = format!("{} (P21 formula)", r.settings.method.label());
+                    series.push(Series::new(name, color, Style::Dashed, p21));
+                }
+            }
+            (
+                "Effective initialisation: geometric mean of α_t/α (band: min–max over j)",
+                time,
+                Axis::log("α_t / α"),
+            )
+        }
+        PlotKind::Coords => {
+            let truth: Vec<[f64; 2]> = (first.trainer.problem().beta_star.iter())
+                .enumerate()
+                .filter(|(_, b)| **b != 0.0)
+                .map(|(j, b)| [j as f64, *b])
+                .collect();
+            for r in reports {
+                let points = (r.trainer.beta().iter())
+                    .enumerate()
+                    .map(|(j, b)| [j as f64, *b])
+                    .collect();
+                let color = palette::color(r.settings.method);
+                series.push(Series::new(run_name(r), color, Style::Dots, points));
+            }
+            series.push(Series::new(
+                "β* (non-zeros)",
+                GROUND_TRUTH,
+                Style::Rings,
+                truth,
+            ));
+            (
+                "Final β, coordinate by coordinate",
+                Axis::linear("coordinate j"),
+                Axis::linear("β_j"),
+            )
+        }
+    };
+    Figure {
+        title: title.into(),
+        subtitle,
+        panels: vec![Panel {
+            title: panel_title.into(),
+            x,
+            y,
+            series,
+            references,
+            height: 420.0,
+        }],
+    }
+}
+
+fn reference(name: &str, value: f64, color: [u8; 3]) -> Reference {
+    Reference {
+        name: name.into(),
+        value,
+        color,
+    }
+}
+
+/// The α-sweep figure of SPEC §6 from per-cell summaries: median recovery error with an
+/// inter-quartile band per method and the ℓ1/ℓ2 levels, over the paired median ratio to GD.
+pub fn sweep_figure(title: &str, subtitle: &str, cells: &[CellSummary]) -> Figure {
+    let mut methods: Vec<MethodKind> = cells.iter().map(|c| c.method).collect();
+    methods.sort();
+    methods.dedup();
+    let of = |m: MethodKind| cells.iter().filter(move |c| c.method == m);
+    let mut errors = Vec::new();
+    let mut ratios = Vec::new();
+    for &m in &methods {
+        let color = palette::color(m);
+        let mut s = Series::new(
+            m.label(),
+            color,
+            Style::LineDots,
+            of(m).map(|c| [c.alpha, c.error_quartiles[1]]).collect(),
+        );
+        s.band = of(m)
+            .map(|c| [c.alpha, c.error_quartiles[0], c.error_quartiles[2]])
+            .collect();
+        errors.push(s);
+        if m != MethodKind::Gd {
+            let points: Vec<[f64; 2]> = of(m)
+                .filter_map(|c| c.median_ratio_to_gd.map(|r| [c.alpha, r]))
+                .collect();
+            if !points.is_empty() {
+                let name = format!("{} / GD", m.label());
+                ratios.push(Series::new(name, color, Style::LineDots, points));
+            }
+        }
+    }
+    let median_of = |k: usize| {
+        let mut v: Vec<f64> = cells.iter().map(|c| c.reference_errors[k]).collect();
+        crate::sim::sweep::median(&mut v)
+    };
+    let alpha = || Axis::log("initialisation scale α");
+    let mut panels = vec![Panel {
+        title: "Recovery error at the end of training".into(),
+        x: alpha(),
+        y: Axis::log("‖β∞ − β*‖²"),
+        series: errors,
+        references: vec![
+            reference("ℓ1 interpolator", median_of(0), L1_REFERENCE),
+            reference("ℓ2 interpolator", median_of(1), L2_REFERENCE),
+        ],
+        height: 400.0,
+    }];
+    if !ratios.is_empty() {
+        panels.push(Panel {
+            title: "Paired ratio to GD (median over seeds; below 1: better than GD)".into(),
+            x: alpha(),
+            y: Axis::log("error / GD's error"),
+            series: ratios,
+            references: vec![Reference {
+                name: "equal to GD".into(),
+                value: 1.0,
+                color: palette::color(MethodKind::Gd),
+            }],
+            height: 200.0,
+        });
+    }
+    Figure {
+        title: title.into(),
+        subtitle: subtitle.into(),
+        panels,
+    }
+}

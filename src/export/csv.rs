@@ -1,0 +1,72 @@
+//! CSV of every plotted series, after the `# key = value` parameter header of `run --csv`.
+
+use std::fmt::Write;
+
+use super::svg::{Figure, Series};
+use crate::cli::run::csv_header;
+use crate::sim::Config;
+
+/// Column names of the series rows.
+pub const COLUMNS: &str = "panel,series,x,y,lower,upper";
+
+/// Every series of every panel in long form: one row per point (band rows carry lower/upper).
+pub fn figure_csv(config: &Config, gamma: f64, fig: &Figure) -> String {
+    let mut out = csv_header(config, gamma);
+    out.push_str(COLUMNS);
+    out.push('\n');
+    for p in &fig.panels {
+        for r in &p.series {
+            series_rows(&mut out, &p.title, r);
+        }
+        for r in &p.references {
+            let _ = writeln!(
+                out,
+                "{},{},,{:e},,",
+                quote(&p.title),
+                quote(&r.name),
+                r.value
+            );
+        }
+    }
+    out
+}
+
+fn series_rows(out: &mut String, panel: &str, r: &Series) {
+    let (panel, name) = (quote(panel), quote(&r.name));
+    for q in &r.points {
+        let band = r.band.iter().find(|b| b[0] == q[0]);
+        let (lo, hi) = band.map_or((String::new(), String::new()), |b| {
+            (format!("{:e}", b[1]), format!("{:e}", b[2]))
+        });
+        let _ = writeln!(out, "{panel},{name},{:e},{:e},{lo},{hi}", q[0], q[1]);
+    }
+}
+
+/// Quotes a CSV field if it contains a comma, quote or newline.
+fn quote(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Reads the parameter header of an exported CSV back: the settings and the γ used.
+pub fn parse_header(text: &str) -> Result<(Config, f64), String> {
+    let toml_text: String = text
+        .lines()
+        .skip(1)
+        .map_while(|l| l.strip_prefix("# "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut table: toml::Table =
+        toml::from_str(&toml_text).map_err(|e| format!("invalid CSV header: {}", e.message()))?;
+    let gamma = table
+        .remove("gamma_used")
+        .and_then(|v| v.as_float())
+        .ok_or("invalid CSV header: no gamma_used line")?;
+    let config = table
+        .try_into()
+        .map_err(|e: toml::de::Error| format!("invalid CSV header: {}", e.message()))?;
+    Ok((config, gamma))
+}

@@ -1,0 +1,9 @@
+//! Figures and data for slides and papers: an SVG plot writer, its PNG rasteriser, CSV of every
+//! series, and the method colours shared with the GUI. Pure functions over data: no egui.
+
+pub mod csv;
+pub mod palette;
+pub mod png;
+pub mod svg;
+
+pub use svg::{Axis, Figure, Panel, Reference, Scale, Series, Style};

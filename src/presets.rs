@@ -1,0 +1,190 @@
+//! Scenes: named settings with a title and a caption, shipped in `assets/presets/*.toml` and
+//! embedded in the binary, or loaded from a user's own TOML file of the same format.
+//!
+//! A scene file has a top-level `title` and `caption` and a `[config]` table with the keys of
+//! [`Config`] (missing keys take their defaults):
+//!
+//! ```toml
+//! title = "SGD beats GD"
+//! caption = "Same data, same α, same γ: SGD ends sparser."
+//! [config]
+//! alpha = 0.1
+//! gamma_rule = "stable:1"
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::cli::CliError;
+use crate::cli::args::{parse_config, toml_message};
+use crate::sim::{Config, SimError};
+
+/// The scene opened when none is named.
+pub const DEFAULT: &str = "sgd-beats-gd";
+
+/// The shipped scenes: name and embedded TOML text, in menu order.
+const SHIPPED: [(&str, &str); 6] = [
+    (
+        "sgd-beats-gd",
+        include_str!("../assets/presets/sgd-beats-gd.toml"),
+    ),
+    (
+        "kernel-vs-rich",
+        include_str!("../assets/presets/kernel-vs-rich.toml"),
+    ),
+    (
+        "large-steps-help-sgd",
+        include_str!("../assets/presets/large-steps-help-sgd.toml"),
+    ),
+    (
+        "batch-size-weakens",
+        include_str!("../assets/presets/batch-size-weakens.toml"),
+    ),
+    (
+        "too-large-step-diverges",
+        include_str!("../assets/presets/too-large-step-diverges.toml"),
+    ),
+    (
+        "slow-convergence-better-bias",
+        include_str!("../assets/presets/slow-convergence-better-bias.toml"),
+    ),
+];
+
+/// A scene: a name, what to show about it, and its settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Preset {
+    /// Short name used with `--preset` (the file stem for user files).
+    pub name: String,
+    /// Title shown in menus and on figures.
+    pub title: String,
+    /// One- or two-sentence explanation shown in the app.
+    pub caption: String,
+    /// The settings.
+    pub config: Config,
+}
+
+/// The on-disk layout of a scene file.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SceneFile {
+    title: String,
+    caption: String,
+    config: Config,
+}
+
+/// Why a scene could not be loaded.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum PresetError {
+    /// No shipped scene has this name.
+    #[error("unknown preset '{name}': must be {}", available())]
+    Unknown {
+        /// The name asked for.
+        name: String,
+    },
+    /// The file could not be read.
+    #[error("cannot access {0}: {1}")]
+    Io(PathBuf, String),
+    /// The file is not a valid scene (the message names the line).
+    #[error("invalid file {0}: {1}")]
+    BadFile(PathBuf, String),
+}
+
+impl From<PresetError> for CliError {
+    fn from(e: PresetError) -> CliError {
+        match e {
+            PresetError::Unknown { name } => {
+                CliError::Sim(SimError::invalid("preset", name, available()))
+            }
+            PresetError::Io(path, msg) => CliError::Io(path, msg),
+            PresetError::BadFile(path, msg) => CliError::BadFile(path, msg),
+        }
+    }
+}
+
+/// The names of the shipped scenes, in menu order.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    SHIPPED.iter().map(|(name, _)| *name)
+}
+
+/// The allowed values of `--preset`, in words.
+fn available() -> String {
+    format!(
+        "one of {} or a path to a .toml scene file",
+        names().collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// Every shipped scene, in menu order.
+pub fn list() -> Vec<Preset> {
+    SHIPPED
+        .iter()
+        .filter_map(|(name, text)| parse(name, text).ok())
+        .collect()
+}
+
+/// A shipped scene by name, or a user's scene file if `name` ends in `.toml`.
+pub fn get(name: &str) -> Result<Preset, PresetError> {
+    if name.ends_with(".toml") {
+        return load_file(Path::new(name));
+    }
+    let (name, text) = SHIPPED
+        .iter()
+        .find(|(n, _)| *n == name.trim())
+        .ok_or_else(|| PresetError::Unknown { name: name.into() })?;
+    parse(name, text).map_err(|msg| PresetError::BadFile(PathBuf::from(name), msg))
+}
+
+/// Loads a user's scene file; its name is the file stem.
+pub fn load_file(path: &Path) -> Result<Preset, PresetError> {
+    let text = read(path)?;
+    let name = path
+        .file_stem()
+        .map_or_else(|| "scene".into(), |s| s.to_string_lossy().into_owned());
+    parse(&name, &text).map_err(|msg| PresetError::BadFile(path.to_path_buf(), msg))
+}
+
+/// Parses scene text; the error is one line naming the line number.
+pub fn parse(name: &str, text: &str) -> Result<Preset, String> {
+    let file: SceneFile = toml::from_str(text).map_err(|e| toml_message(text, &e))?;
+    Ok(Preset {
+        name: name.into(),
+        title: file.title,
+        caption: file.caption,
+        config: file.config,
+    })
+}
+
+impl Preset {
+    /// The scene as TOML text in the scene-file format (reloads to the same preset).
+    pub fn to_toml(&self) -> String {
+        let file = SceneFile {
+            title: self.title.clone(),
+            caption: self.caption.clone(),
+            config: self.config.clone(),
+        };
+        toml::to_string(&file).unwrap_or_default()
+    }
+}
+
+/// `base` with the keys present in the settings file at `path` replaced by the file's values.
+pub fn overlay_file(base: &Config, path: &Path) -> Result<Config, PresetError> {
+    let bad = |msg: String| PresetError::BadFile(path.to_path_buf(), msg);
+    let text = read(path)?;
+    parse_config(&text).map_err(bad)?;
+    let file: toml::Table = toml::from_str(&text).map_err(|e| bad(toml_message(&text, &e)))?;
+    let mut merged = toml::Table::try_from(base).map_err(|e| bad(e.to_string()))?;
+    if file.contains_key("gamma") || file.contains_key("gamma_rule") {
+        merged.remove("gamma");
+        merged.remove("gamma_rule");
+    }
+    merged.extend(file);
+    merged
+        .try_into()
+        .map_err(|e: toml::de::Error| bad(e.to_string()))
+}
+
+fn read(path: &Path) -> Result<String, PresetError> {
+    std::fs::read_to_string(path).map_err(|e| PresetError::Io(path.to_path_buf(), e.to_string()))
+}

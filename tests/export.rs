@@ -1,0 +1,334 @@
+//! Exports: SVG is well-formed XML holding every series, CSV round-trips its parameters, PNG
+//! rasterises, and `figure` rejects bad values with exit status 2.
+
+use std::process::Command;
+
+use dln_explorer::cli::figure::{PlotKind, run_scene, scene_figure, sweep_figure};
+use dln_explorer::export::csv::{figure_csv, parse_header};
+use dln_explorer::export::png::svg_to_png;
+use dln_explorer::export::{Axis, Figure, Panel, Reference, Series, Style, palette, svg};
+use dln_explorer::presets;
+use dln_explorer::sim::MethodKind;
+use dln_explorer::sim::sweep::CellSummary;
+
+/// The `data-series` names of the elements of a class, in document order.
+fn names_of_class(doc: &roxmltree::Document, class: &str) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.attribute("class") == Some(class))
+        .filter_map(|n| n.attribute("data-series").map(String::from))
+        .collect()
+}
+
+/// All text content of the legends.
+fn legend_text(doc: &roxmltree::Document) -> String {
+    doc.descendants()
+        .filter(|n| n.attribute("class") == Some("legend"))
+        .flat_map(|g| g.descendants().filter_map(|t| t.text()))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+fn sample_figure() -> Figure {
+    let line = |m: MethodKind, k: f64| {
+        let points = (1..=50).map(|i| [i as f64, k / i as f64]).collect();
+        let mut s = Series::new(m.label(), palette::color(m), Style::LineDots, points);
+        s.band = (1..=50)
+            .map(|i| [i as f64, 0.5 * k / i as f64, 2.0 * k / i as f64])
+            .collect();
+        s
+    };
+    Figure {
+        title: "A <test> & figure".into(),
+        subtitle: "n = 40".into(),
+        panels: vec![
+            Panel {
+                title: "errors".into(),
+                x: Axis::log("α"),
+                y: Axis::log("error"),
+                series: vec![line(MethodKind::Gd, 1.0), line(MethodKind::Sgd, 0.5)],
+                references: vec![
+                    Reference {
+                        name: "ℓ2".into(),
+                        value: 0.1,
+                        color: palette::L2_REFERENCE,
+                    },
+                    Reference {
+                        name: "ℓ1".into(),
+                        value: 1e-30,
+                        color: palette::L1_REFERENCE,
+                    },
+                ],
+                height: 300.0,
+            },
+            Panel {
+                title: "linear".into(),
+                x: Axis::linear("j"),
+                y: Axis::linear("β_j"),
+                series: vec![Series::new(
+                    "β*",
+                    palette::GROUND_TRUTH,
+                    Style::Rings,
+                    vec![[0.0, -1.0], [3.0, f64::NAN], [5.0, 2.0]],
+                )],
+                references: Vec::new(),
+                height: 150.0,
+            },
+        ],
+    }
+}
+
+#[test]
+fn svg_is_xml_with_one_element_per_series_a_legend_and_bands() {
+    let text = svg::render(&sample_figure());
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    assert_eq!(names_of_class(&doc, "series"), ["GD", "SGD", "β*"]);
+    assert_eq!(names_of_class(&doc, "band"), ["GD", "SGD"]);
+    // ℓ1 at 1e-30 is far below the data: listed in the legend, not drawn.
+    assert_eq!(names_of_class(&doc, "reference"), ["ℓ2"]);
+    let legend = legend_text(&doc);
+    for name in ["GD", "SGD", "β*", "ℓ1", "ℓ2", "below the axis"] {
+        assert!(legend.contains(name), "{name} missing from legend {legend}");
+    }
+    assert!(text.contains("A &lt;test&gt; &amp; figure"));
+    // Ids are unique; the GD path has 50 vertices; rings skip the NaN point.
+    let ids: Vec<&str> = doc
+        .descendants()
+        .filter_map(|n| n.attribute("id"))
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len());
+    let gd = doc
+        .descendants()
+        .find(|n| {
+            n.attribute("class") == Some("series") && n.attribute("data-series") == Some("GD")
+        })
+        .and_then(|n| n.attribute("d"))
+        .expect("GD path");
+    assert_eq!(gd.matches(['M', 'L']).count(), 50);
+    let rings = doc
+        .descendants()
+        .find(|n| n.attribute("data-series") == Some("β*"))
+        .expect("rings");
+    assert_eq!(
+        rings
+            .children()
+            .filter(|c| c.has_tag_name("circle"))
+            .count(),
+        2
+    );
+    // Log axes label decades.
+    let ticks: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("tick"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(
+        ticks.contains(&"10") && ticks.contains(&"0.01"),
+        "{ticks:?}"
+    );
+}
+
+#[test]
+fn scene_figures_of_real_runs_hold_every_method() {
+    let mut config = presets::get("sgd-beats-gd").expect("shipped").config;
+    config.steps = 3000;
+    let reports = run_scene(&config.validate().expect("valid")).expect("runs");
+    for plot in [
+        PlotKind::Loss,
+        PlotKind::Error,
+        PlotKind::Alpha,
+        PlotKind::Coords,
+    ] {
+        let text = svg::render(&scene_figure(plot, "SGD beats GD", &reports));
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{plot}: {e}"));
+        let series = names_of_class(&doc, "series");
+        for m in ["GD", "SGD", "SGF"] {
+            assert!(
+                series.iter().any(|s| s == m),
+                "{plot}: {m} missing from {series:?}"
+            );
+        }
+        let colours: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.attribute("data-series") == Some("SGD"))
+            .flat_map(|n| n.descendants())
+            .filter_map(|n| {
+                [n.attribute("stroke"), n.attribute("fill")]
+                    .into_iter()
+                    .flatten()
+                    .find(|c| *c != "none")
+            })
+            .collect();
+        assert!(
+            !colours.is_empty() && colours.iter().all(|c| *c == "#e6550d"),
+            "{plot}: {colours:?}"
+        );
+    }
+    let alpha = svg::render(&scene_figure(PlotKind::Alpha, "t", &reports));
+    assert!(alpha.contains("SGD (P21 formula)") && !alpha.contains("\"GD (P21 formula)\""));
+}
+
+#[test]
+fn sweep_figure_has_medians_with_bands_references_and_the_ratio_panel() {
+    let mut cells = Vec::new();
+    for (k, alpha) in [0.01, 0.1, 1.0].into_iter().enumerate() {
+        for (m, scale) in [(MethodKind::Gd, 1.0), (MethodKind::Sgd, 0.5)] {
+            let e = scale * 10f64.powi(k as i32 - 3);
+            cells.push(CellSummary {
+                alpha,
+                method: m,
+                error_quartiles: [0.8 * e, e, 1.25 * e],
+                median_ratio_to_gd: Some(scale),
+                median_alpha_ratio: 1.0,
+                reference_errors: [1e-31, 0.8],
+            });
+        }
+    }
+    let fig = sweep_figure("SGD beats GD", "5 seeds", &cells);
+    assert_eq!(fig.panels.len(), 2);
+    let text = svg::render(&fig);
+    let doc = roxmltree::Document::parse(&text).expect("XML");
+    assert_eq!(names_of_class(&doc, "series"), ["GD", "SGD", "SGD / GD"]);
+    assert_eq!(names_of_class(&doc, "band"), ["GD", "SGD"]);
+    assert_eq!(
+        names_of_class(&doc, "reference"),
+        ["ℓ2 interpolator", "equal to GD"]
+    );
+    assert!(legend_text(&doc).contains("ℓ1 interpolator"));
+}
+
+#[test]
+fn csv_round_trips_its_parameters_and_holds_every_point() {
+    let mut config = presets::get("batch-size-weakens").expect("shipped").config;
+    config.h = Some(0.125);
+    config.noise = 0.25;
+    let fig = sample_figure();
+    let text = figure_csv(&config, 0.0375, &fig);
+    let (back, gamma) = parse_header(&text).expect("header parses");
+    assert_eq!(back, config);
+    assert_eq!(gamma, 0.0375);
+    assert!(text.starts_with(&format!("# dln-explorer {}", env!("CARGO_PKG_VERSION"))));
+    let mut reader = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let header = reader.headers().expect("columns").clone();
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        ["panel", "series", "x", "y", "lower", "upper"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let gd: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[1] == "GD").collect();
+    assert_eq!(gd.len(), 50);
+    let (x, y, lo): (f64, f64, f64) = (
+        gd[3][2].parse().unwrap(),
+        gd[3][3].parse().unwrap(),
+        gd[3][4].parse().unwrap(),
+    );
+    assert_eq!((x, y, lo), (4.0, 0.25, 0.125));
+    assert_eq!(rows.iter().filter(|r| &r[1] == "ℓ1").count(), 1);
+    // Every point of every series is there: 2×50 + 3 + 2 references.
+    assert_eq!(rows.len(), 105);
+}
+
+#[test]
+fn png_rasterises_at_the_requested_scale() {
+    let text = svg::render(&sample_figure());
+    let png = svg_to_png(&text, 2.0).expect("renders");
+    let img = image::load_from_memory(&png).expect("decodes").to_rgba8();
+    assert_eq!(img.width(), 1920);
+    // Not blank: some dark text pixels and the SGD colour are present.
+    assert!(img.pixels().any(|p| p[0] < 60 && p[1] < 60 && p[2] < 60));
+    assert!(
+        img.pixels()
+            .any(|p| p[0] > 200 && (70..100).contains(&p[1]) && p[2] < 40)
+    );
+    assert!(svg_to_png(&text, 0.0).unwrap_err().contains("scale = 0"));
+}
+
+fn figure_cmd(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_dln-explorer"))
+        .arg("figure")
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+#[test]
+fn figure_rejects_bad_values_with_one_line_and_status_2() {
+    let cases: [(&[&str], &[&str]); 3] = [
+        (&["--out", "fig.jpg"], &["fig.jpg", ".svg", ".png"]),
+        (
+            &["--out", "fig.svg", "--plot", "histogram"],
+            &["histogram", "loss, coords, alpha, error, sweep"],
+        ),
+        (
+            &["--out", "fig.svg", "--preset", "nope"],
+            &["nope", "sgd-beats-gd"],
+        ),
+    ];
+    for (args, needles) in cases {
+        let out = figure_cmd(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        for n in needles {
+            assert!(err.contains(n), "{n} missing from {err}");
+        }
+    }
+}
+
+#[test]
+fn figure_writes_svg_png_and_csv_headless() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let svg_path = dir.path().join("loss.svg");
+    let csv_path = dir.path().join("loss.csv");
+    let out = figure_cmd(&[
+        "--preset",
+        "too-large-step-diverges",
+        "--steps",
+        "200",
+        "--out",
+        svg_path.to_str().expect("utf-8"),
+        "--csv",
+        csv_path.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&svg_path).expect("svg written");
+    let doc = roxmltree::Document::parse(&text).expect("XML");
+    let legend = legend_text(&doc);
+    assert!(legend.contains("SGD (diverged, step"), "{legend}");
+    assert!(text.contains("Too large a step diverges"));
+    let (config, gamma) =
+        parse_header(&std::fs::read_to_string(&csv_path).expect("csv")).expect("header");
+    assert_eq!((config.gamma, config.steps, gamma), (Some(4.0), 200, 4.0));
+
+    let png_path = dir.path().join("sweep.png");
+    let out = figure_cmd(&[
+        "--plot",
+        "sweep",
+        "--alphas",
+        "0.05,0.5",
+        "--seeds",
+        "2",
+        "--steps",
+        "3000",
+        "--scale",
+        "1",
+        "--out",
+        png_path.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let img = image::open(&png_path).expect("png written").to_rgba8();
+    assert_eq!(img.width(), 960);
+}
