@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use dln_explorer::cli::{Cli, CliError, Command, bench, figure, run, sweep};
+use dln_explorer::cli::{Cli, CliError, Command, bench, figure, gui, run, sweep};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -26,7 +26,8 @@ fn main() -> ExitCode {
         Some(Command::Sweep(a)) => sweep::main(a),
         Some(Command::Bench(a)) => bench::main(a),
         Some(Command::Figure(a)) => figure::main(a),
-        None => Ok(()),
+        Some(Command::Gui(a)) => gui::main(a),
+        None => gui::main(&gui::GuiArgs::default()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

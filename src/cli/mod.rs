@@ -3,6 +3,7 @@
 pub mod args;
 pub mod bench;
 pub mod figure;
+pub mod gui;
 pub mod run;
 pub mod sweep;
 
@@ -54,6 +55,9 @@ pub enum Command {
     /// Render a scene's plot or the α-sweep headless to SVG or PNG.
     #[command(allow_negative_numbers = true)]
     Figure(figure::FigureArgs),
+    /// Open the live visualiser (or capture a screenshot / frame timings headless).
+    #[command(allow_negative_numbers = true)]
+    Gui(gui::GuiArgs),
 }
 
 /// Writes `text` to `path`, naming the path on failure.

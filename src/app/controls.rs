@@ -1,0 +1,251 @@
+//! The side panel: sliders that define the scene, seed buttons, speed and method toggles.
+
+use eframe::egui;
+
+use super::worker::{RunInfo, Scene};
+use crate::sim::{MethodKind, ProblemSpec, Settings, StepSize};
+
+/// Label of the γ slider (tests find it by this label).
+pub const GAMMA: &str = "γ step size";
+/// Label of the α slider.
+pub const ALPHA: &str = "α init scale";
+/// Label of the n slider.
+pub const N: &str = "n samples";
+/// Label of the d slider.
+pub const D: &str = "d dimension";
+/// Label of the s slider.
+pub const S: &str = "s sparsity";
+/// Label of the batch slider.
+pub const BATCH: &str = "b batch";
+/// Label of the noise slider.
+pub const NOISE: &str = "σ label noise";
+/// Label of the speed slider.
+pub const SPEED: &str = "speed (steps/frame)";
+
+/// What the user asked for in the side panel this frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// The scene changed: restart the runs.
+    pub restart: bool,
+    /// The speed changed.
+    pub speed: bool,
+}
+
+/// The editable scene and playback speed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Controls {
+    /// Samples n.
+    pub n: usize,
+    /// Dimension d.
+    pub d: usize,
+    /// Non-zeros s of β*.
+    pub s: usize,
+    /// Label noise σ.
+    pub noise: f64,
+    /// Seed of data, init and sampling.
+    pub seed: u64,
+    /// Test-set size (not editable here).
+    pub n_test: usize,
+    /// Initialisation scale α.
+    pub alpha: f64,
+    /// The step-size choice; becomes fixed once the γ slider is moved.
+    pub step_size: StepSize,
+    /// γ as shown on the slider.
+    pub gamma: f64,
+    /// Batch size b.
+    pub batch: usize,
+    /// Methods on, indexed like [`MethodKind::ALL`].
+    pub methods: [bool; 4],
+    /// Steps per frame while playing.
+    pub speed: u64,
+    /// Step as fast as possible.
+    pub flat_out: bool,
+    /// Step budget per method.
+    pub steps: u64,
+    /// Loss tolerance at which a method stops.
+    pub tol: f64,
+}
+
+impl Controls {
+    /// Controls showing validated settings, with GD, SGD and SGF on.
+    pub fn new(settings: &Settings) -> Controls {
+        let p = &settings.problem;
+        Controls {
+            n: p.n,
+            d: p.d,
+            s: p.s,
+            noise: p.noise,
+            seed: p.seed,
+            n_test: p.n_test,
+            alpha: settings.alpha,
+            step_size: settings.step_size,
+            gamma: match settings.step_size {
+                StepSize::Fixed(g) => g,
+                StepSize::Stable(_) => 0.01,
+            },
+            batch: settings.batch,
+            methods: [true, true, true, false],
+            speed: 2000,
+            flat_out: false,
+            steps: settings.steps,
+            tol: settings.tol,
+        }
+    }
+
+    /// The scene these controls describe.
+    pub fn scene(&self) -> Scene {
+        Scene {
+            problem: ProblemSpec {
+                n: self.n,
+                d: self.d,
+                s: self.s.min(self.d),
+                noise: self.noise,
+                seed: self.seed,
+                n_test: self.n_test,
+            },
+            alpha: self.alpha,
+            step_size: self.step_size,
+            batch: self.batch.clamp(1, self.n.max(1)),
+            methods: self.methods,
+            steps: self.steps,
+            tol: self.tol,
+        }
+    }
+
+    /// Steps per frame to send to the simulation.
+    pub fn steps_per_frame(&self) -> u64 {
+        if self.flat_out { u64::MAX } else { self.speed }
+    }
+
+    /// Takes the resolved γ of a run started by the stability rule.
+    pub fn sync(&mut self, info: &RunInfo) {
+        if matches!(self.step_size, StepSize::Stable(_)) {
+            self.gamma = info.gamma;
+        }
+    }
+
+    /// Draws the controls; `info` is the current run (for γ's stability limit).
+    pub fn ui(&mut self, ui: &mut egui::Ui, info: Option<&RunInfo>) -> Changes {
+        let mut restart = false;
+        ui.heading("Scene");
+        ui.label("Data");
+        restart |= ui
+            .add(
+                egui::Slider::new(&mut self.n, 2..=2000)
+                    .logarithmic(true)
+                    .text(N),
+            )
+            .changed();
+        restart |= ui
+            .add(
+                egui::Slider::new(&mut self.d, 2..=5000)
+                    .logarithmic(true)
+                    .text(D),
+            )
+            .changed();
+        restart |= ui
+            .add(egui::Slider::new(&mut self.s, 0..=self.d.min(100)).text(S))
+            .changed();
+        restart |= ui
+            .add(egui::Slider::new(&mut self.noise, 0.0..=1.0).text(NOISE))
+            .changed();
+        ui.horizontal(|ui| {
+            ui.label("seed");
+            restart |= ui.add(egui::DragValue::new(&mut self.seed)).changed();
+            if ui
+                .button("new seed")
+                .on_hover_text("new data, init and sampling")
+                .clicked()
+            {
+                self.seed = self.seed.wrapping_add(1);
+                restart = true;
+            }
+            restart |= ui
+                .button("same seed")
+                .on_hover_text("restart on the same data")
+                .clicked();
+        });
+        if self.d <= self.n {
+            ui.colored_label(ui.visuals().warn_fg_color, "d ≤ n: not over-parametrised");
+        }
+        ui.separator();
+        ui.label("Training");
+        restart |= ui
+            .add(
+                egui::Slider::new(&mut self.alpha, 1e-3..=10.0)
+                    .logarithmic(true)
+                    .text(ALPHA),
+            )
+            .changed();
+        if ui
+            .add(
+                egui::Slider::new(&mut self.gamma, 1e-5..=10.0)
+                    .logarithmic(true)
+                    .text(GAMMA),
+            )
+            .changed()
+        {
+            self.step_size = StepSize::Fixed(self.gamma);
+            restart = true;
+        }
+        match info.and_then(|i| i.gamma_limit) {
+            Some(limit) => {
+                let ratio = self.gamma / limit;
+                let text = format!("limit 2/max κᵢ = {limit:.3e};  γ = {ratio:.2}× limit");
+                if ratio >= 1.0 {
+                    ui.colored_label(ui.visuals().warn_fg_color, text);
+                } else {
+                    ui.label(text);
+                }
+            }
+            None => {
+                ui.label("stability limit: needs d > n");
+            }
+        }
+        if let StepSize::Stable(c) = self.step_size {
+            ui.small(format!(
+                "γ from the rule stable:{c} (half the limit at C = 1)"
+            ));
+        }
+        if ui.button("γ = ½ limit").clicked() {
+            self.step_size = StepSize::Stable(1.0);
+            restart = true;
+        }
+        let max_batch = self.n.max(1);
+        self.batch = self.batch.clamp(1, max_batch);
+        restart |= ui
+            .add(egui::Slider::new(&mut self.batch, 1..=max_batch.min(200)).text(BATCH))
+            .changed();
+        ui.horizontal(|ui| {
+            for (on, kind) in self.methods.iter_mut().zip(MethodKind::ALL) {
+                restart |= ui
+                    .checkbox(on, kind.label())
+                    .on_hover_text(method_help(kind))
+                    .changed();
+            }
+        });
+        ui.separator();
+        ui.label("Playback");
+        let mut speed = false;
+        speed |= ui
+            .add_enabled(
+                !self.flat_out,
+                egui::Slider::new(&mut self.speed, 1..=1_000_000)
+                    .logarithmic(true)
+                    .text(SPEED),
+            )
+            .changed();
+        speed |= ui.checkbox(&mut self.flat_out, "flat out").changed();
+        Changes { restart, speed }
+    }
+}
+
+/// One line on what a method is.
+fn method_help(kind: MethodKind) -> &'static str {
+    match kind {
+        MethodKind::Gd => "gradient descent: D = −(γ/n) Xᵀr",
+        MethodKind::Sgd => "SGD, batch b: D = −(γ/b) Σ rᵢ xᵢ",
+        MethodKind::Sgf => "stochastic gradient flow (Euler–Maruyama, h = γ)",
+        MethodKind::Gf => "gradient flow (RK4): α_t stays α",
+    }
+}

@@ -1,0 +1,558 @@
+//! The egui front end: renders snapshots of the paired runs and sends commands; owns no maths.
+
+pub mod controls;
+pub mod plots;
+pub mod worker;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use eframe::egui;
+
+use crate::sim::recorder::Recorder;
+use crate::sim::trainer::SAMPLE_CAPACITY;
+use crate::sim::{MethodKind, Settings, Stop};
+use controls::Controls;
+use plots::Plots;
+use worker::{Command, Frame, MethodStatus, Point, Prediction, RunInfo, Sim, Worker};
+
+/// Label of the play/pause button.
+pub const PLAY: &str = "▶ Play";
+/// Label of the pause button.
+pub const PAUSE: &str = "⏸ Pause";
+/// Label of the single-step button.
+pub const STEP: &str = "Step →";
+/// Label of the reset button.
+pub const RESET: &str = "Reset (R)";
+
+/// What the UI has received of the current run.
+#[derive(Default)]
+pub struct Live {
+    /// The run id the UI expects (frames of older runs are dropped).
+    pub run: u64,
+    /// The run's description, once it arrived.
+    pub info: Option<Arc<RunInfo>>,
+    /// Decimated history per method.
+    pub histories: Vec<(MethodKind, Recorder<Point>)>,
+    /// Latest predicted limit per method.
+    pub predictions: Vec<(MethodKind, Prediction)>,
+    /// Latest status per method.
+    pub status: Vec<MethodStatus>,
+    /// Whether the simulation plays.
+    pub playing: bool,
+    /// The last error reported by the simulation.
+    pub error: Option<String>,
+    /// Bumped whenever the histories change.
+    pub version: u64,
+}
+
+impl Live {
+    /// Forgets everything and waits for run `run`.
+    fn reset(&mut self, run: u64) {
+        *self = Live {
+            run,
+            playing: self.playing,
+            version: self.version + 1,
+            ..Live::default()
+        };
+    }
+
+    /// Merges a frame of the current run (frames of other runs are ignored).
+    pub fn apply(&mut self, frame: Frame) {
+        if frame.run != self.run {
+            return;
+        }
+        if let Some(info) = frame.info {
+            self.info = Some(info);
+        }
+        for (kind, points) in frame.points {
+            let i = match self.histories.iter().position(|(k, _)| *k == kind) {
+                Some(i) => i,
+                None => {
+                    self.histories.push((kind, Recorder::new(SAMPLE_CAPACITY)));
+                    self.histories.len() - 1
+                }
+            };
+            for p in points {
+                self.histories[i].1.push(p.sample.step, p);
+            }
+        }
+        for (kind, p) in frame.predictions {
+            self.predictions.retain(|(k, _)| *k != kind);
+            self.predictions.push((kind, p));
+        }
+        self.status = frame.status;
+        self.playing = frame.playing;
+        if frame.error.is_some() {
+            self.error = frame.error;
+        }
+        self.version += 1;
+    }
+
+    /// The latest point of a method.
+    pub fn latest(&self, kind: MethodKind) -> Option<&Point> {
+        self.histories
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .and_then(|(_, h)| h.last())
+            .map(|(_, p)| p)
+    }
+
+    /// Whether every method has stopped (budget, convergence or divergence).
+    pub fn finished(&self) -> bool {
+        !self.status.is_empty() && self.status.iter().all(|s| s.stop.is_some())
+    }
+
+    /// The smallest step any method has reached.
+    pub fn min_step(&self) -> u64 {
+        self.status.iter().map(|s| s.step).min().unwrap_or(0)
+    }
+}
+
+/// Where the simulation runs.
+enum Backend {
+    /// A background thread.
+    Thread(Worker),
+    /// On the UI thread, a fixed number of steps per frame (deterministic; for tests).
+    Inline(Box<Sim>),
+}
+
+/// Headless capture: after the runs finish, save a screenshot or measure frame times, then close.
+#[derive(Clone, Debug, Default)]
+pub struct Capture {
+    /// Where to save a PNG of the window.
+    pub screenshot: Option<PathBuf>,
+    /// How many frames to time.
+    pub frame_stats: Option<usize>,
+}
+
+/// Capture progress.
+#[derive(Default)]
+struct CaptureState {
+    settle: u32,
+    requested: bool,
+    saved: Arc<Mutex<Option<Result<(), String>>>>,
+    frame_ms: Vec<f32>,
+}
+
+/// The application.
+pub struct App {
+    controls: Controls,
+    plots: Plots,
+    live: Live,
+    backend: Backend,
+    next_run: u64,
+    fonts: bool,
+    capture: Option<(Capture, CaptureState)>,
+    /// Set when a headless capture finished; the value is the process outcome.
+    pub outcome: Arc<Mutex<Option<Result<String, String>>>>,
+}
+
+impl App {
+    /// The app with a background simulation thread that repaints `ctx`.
+    pub fn new(ctx: &egui::Context, settings: &Settings) -> App {
+        install_fonts(ctx);
+        let mut app = App::with_backend(settings, Backend::Thread(Worker::spawn(ctx.clone())));
+        app.fonts = true;
+        app
+    }
+
+    /// The app stepping on the UI thread, `steps_per_frame` steps a frame (for tests).
+    pub fn inline(settings: &Settings, steps_per_frame: u64) -> App {
+        let mut app = App::with_backend(settings, Backend::Inline(Box::new(Sim::new())));
+        app.controls.speed = steps_per_frame;
+        app.send(Command::Speed(steps_per_frame));
+        app
+    }
+
+    fn with_backend(settings: &Settings, backend: Backend) -> App {
+        let mut app = App {
+            controls: Controls::new(settings),
+            plots: Plots::default(),
+            live: Live::default(),
+            backend,
+            next_run: 0,
+            fonts: false,
+            capture: None,
+            outcome: Arc::new(Mutex::new(None)),
+        };
+        app.live.playing = true;
+        app.send(Command::Speed(app.controls.steps_per_frame()));
+        app.restart();
+        app
+    }
+
+    /// Runs flat out, then saves a screenshot or times frames and closes the window.
+    pub fn with_capture(mut self, capture: Capture) -> App {
+        self.controls.flat_out = true;
+        self.send(Command::Speed(u64::MAX));
+        self.capture = Some((capture, CaptureState::default()));
+        self
+    }
+
+    /// The side-panel state.
+    pub fn controls(&self) -> &Controls {
+        &self.controls
+    }
+
+    /// What the UI holds of the current run.
+    pub fn live(&self) -> &Live {
+        &self.live
+    }
+
+    fn send(&mut self, command: Command) {
+        match &mut self.backend {
+            Backend::Thread(w) => {
+                if !w.send(command) {
+                    self.live.error = w.failure();
+                }
+            }
+            Backend::Inline(sim) => {
+                sim.handle(command);
+            }
+        }
+    }
+
+    /// Restarts the runs from the controls.
+    pub fn restart(&mut self) {
+        self.next_run += 1;
+        self.live.reset(self.next_run);
+        let scene = self.controls.scene();
+        self.send(Command::Restart {
+            run: self.next_run,
+            scene,
+        });
+    }
+
+    /// Plays or pauses.
+    pub fn toggle_play(&mut self) {
+        let play = !self.live.playing;
+        self.live.playing = play;
+        self.send(if play { Command::Play } else { Command::Pause });
+    }
+
+    /// Pauses and advances every method by one step.
+    pub fn single_step(&mut self) {
+        if self.live.playing {
+            self.toggle_play();
+        }
+        self.send(Command::Step(1));
+    }
+
+    /// Takes in whatever the simulation produced.
+    fn pump(&mut self, ctx: &egui::Context) {
+        let frames = match &mut self.backend {
+            Backend::Thread(w) => {
+                let frames = w.drain();
+                if frames.is_empty()
+                    && let Some(msg) = w.failure()
+                {
+                    self.live.error = Some(msg);
+                }
+                frames
+            }
+            Backend::Inline(sim) => {
+                if sim.playing() && sim.active() {
+                    sim.advance(sim.speed(), None);
+                    ctx.request_repaint();
+                }
+                sim.predict(true);
+                vec![sim.take_frame()]
+            }
+        };
+        for frame in frames {
+            self.live.apply(frame);
+        }
+        if let Some(info) = self.live.info.clone() {
+            self.controls.sync(&info);
+        }
+    }
+
+    /// The whole window's contents (the test harness drives exactly this).
+    pub fn ui_body(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        if !self.fonts {
+            install_fonts(&ctx);
+            self.fonts = true;
+        }
+        self.pump(&ctx);
+        self.keys(&ctx);
+        egui::Panel::top("run-bar").show(ui, |ui| self.run_bar(ui));
+        egui::Panel::left("controls")
+            .resizable(false)
+            .exact_size(290.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    let info = self.live.info.clone();
+                    let changes = self.controls.ui(ui, info.as_deref());
+                    if changes.speed {
+                        self.send(Command::Speed(self.controls.steps_per_frame()));
+                    }
+                    if changes.restart {
+                        self.restart();
+                    }
+                    ui.separator();
+                    self.numbers(ui);
+                });
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.plots.ui(ui, &self.live);
+        });
+    }
+
+    fn keys(&mut self, ctx: &egui::Context) {
+        if ctx.memory(|m| m.focused().is_some()) {
+            return;
+        }
+        let (space, right, r) = ctx.input(|i| {
+            (
+                i.key_pressed(egui::Key::Space),
+                i.key_pressed(egui::Key::ArrowRight),
+                i.key_pressed(egui::Key::R),
+            )
+        });
+        if space {
+            self.toggle_play();
+        }
+        if right {
+            self.single_step();
+        }
+        if r {
+            self.restart();
+        }
+    }
+
+    fn run_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let label = if self.live.playing { PAUSE } else { PLAY };
+            if ui.button(label).on_hover_text("Space").clicked() {
+                self.toggle_play();
+            }
+            if ui
+                .button(STEP)
+                .on_hover_text("→: one step of each method")
+                .clicked()
+            {
+                self.single_step();
+            }
+            if ui
+                .button(RESET)
+                .on_hover_text("R: restart on the same data")
+                .clicked()
+            {
+                self.restart();
+            }
+            ui.separator();
+            ui.label(self.status_line());
+        });
+        let diverged: Vec<String> = self
+            .live
+            .status
+            .iter()
+            .filter_map(|s| {
+                s.diverged_at
+                    .map(|k| format!("{} diverged at step {k}", s.kind.label()))
+            })
+            .collect();
+        if !diverged.is_empty() {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!(
+                    "⚠ {} — γ is above the stability limit; lower γ",
+                    diverged.join(", ")
+                ),
+            );
+        }
+        if let Some(e) = &self.live.error {
+            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {e}"));
+        }
+    }
+
+    /// `step k · t · per method loss and error`.
+    pub fn status_line(&self) -> String {
+        let mut parts = vec![format!(
+            "{} · step {}",
+            if self.live.finished() {
+                "finished"
+            } else if self.live.playing {
+                "running"
+            } else {
+                "paused"
+            },
+            self.live.min_step()
+        )];
+        if let Some(info) = &self.live.info {
+            parts.push(format!("γ = {:.3e}", info.gamma));
+        }
+        for s in &self.live.status {
+            let Some(p) = self.live.latest(s.kind) else {
+                continue;
+            };
+            let state = match (s.diverged_at, s.stop) {
+                (Some(k), _) => format!(" diverged at step {k}"),
+                (None, Some(Stop::Converged)) => " converged".into(),
+                _ => String::new(),
+            };
+            parts.push(format!(
+                "{}: L = {:.2e}, err = {:.2e}{state}",
+                s.kind.label(),
+                p.sample.loss,
+                p.sample.recovery_error
+            ));
+        }
+        parts.join("   ")
+    }
+
+    /// The numbers that make the theorem visible.
+    fn numbers(&self, ui: &mut egui::Ui) {
+        ui.heading("Numbers");
+        egui::Grid::new("numbers")
+            .striped(true)
+            .num_columns(5)
+            .show(ui, |ui| {
+                for h in ["", "α_T/α", "P21", "→ limit", "‖β−β*‖²"] {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for s in &self.live.status {
+                    ui.colored_label(plots::color(s.kind), s.kind.label());
+                    if let Some(p) = self.live.latest(s.kind) {
+                        ui.label(format!("{:.3}", p.sample.alpha_ratio));
+                        ui.label(format!("{:.3}", p.sample.alpha_ratio_p21));
+                        let gap = self
+                            .live
+                            .predictions
+                            .iter()
+                            .find(|(k, _)| *k == s.kind)
+                            .map_or("–".into(), |(_, g)| format!("{:.1e}", g.gap));
+                        ui.label(gap);
+                        ui.label(format!("{:.2e}", p.sample.recovery_error));
+                    }
+                    ui.end_row();
+                }
+            });
+        ui.small("→ limit: ‖β_T − argmin D_ψρ_T(·, β̃_T)‖/‖β_T‖, where the run ends if α_T stops shrinking");
+        if let Some([l1, l2, gf]) = self.live.info.as_ref().and_then(|i| i.reference_errors) {
+            ui.label(format!(
+                "‖β−β*‖² of ℓ1: {l1:.1e}   ℓ2: {l2:.1e}   GF: {gf:.1e}"
+            ));
+        }
+    }
+
+    /// Headless capture step; returns true while the window should stay open.
+    fn capture_step(&mut self, ctx: &egui::Context, cpu: Option<f32>) {
+        let finished = self.live.finished() || self.live.error.is_some();
+        let Some((capture, state)) = &mut self.capture else {
+            return;
+        };
+        ctx.request_repaint();
+        if !finished {
+            return;
+        }
+        state.settle += 1;
+        if state.settle < 5 {
+            return;
+        }
+        if let Some(n) = capture.frame_stats {
+            if let Some(ms) = cpu {
+                state.frame_ms.push(ms * 1000.0);
+            }
+            if state.frame_ms.len() >= n {
+                let json = frame_stats_json(&state.frame_ms);
+                self.finish(ctx, Ok(json));
+            }
+            return;
+        }
+        let Some(path) = capture.screenshot.clone() else {
+            self.finish(ctx, Ok(String::new()));
+            return;
+        };
+        if !state.requested {
+            state.requested = true;
+            let saved = state.saved.clone();
+            ctx.request_screenshot(move |img: Arc<egui::ColorImage>| {
+                let result = save_png(&img, &path);
+                if let Ok(mut slot) = saved.lock() {
+                    *slot = Some(result);
+                }
+            });
+            return;
+        }
+        let done = state.saved.lock().ok().and_then(|mut s| s.take());
+        if let Some(result) = done {
+            self.finish(ctx, result.map(|()| String::new()));
+        }
+    }
+
+    fn finish(&mut self, ctx: &egui::Context, result: Result<String, String>) {
+        if let Ok(mut slot) = self.outcome.lock() {
+            *slot = Some(result);
+        }
+        self.capture = None;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        let cpu = frame.info().cpu_usage;
+        self.ui_body(ui);
+        let ctx = ui.ctx().clone();
+        self.capture_step(&ctx, cpu);
+    }
+}
+
+/// Adds DejaVu Sans as the lowest-priority fallback so ∇ → ⟨⟩ render.
+pub fn install_fonts(ctx: &egui::Context) {
+    let data = egui::FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSans.ttf"));
+    ctx.add_font(egui::epaint::text::FontInsert::new(
+        "DejaVuSans",
+        data,
+        vec![
+            egui::epaint::text::InsertFontFamily {
+                family: egui::FontFamily::Proportional,
+                priority: egui::epaint::text::FontPriority::Lowest,
+            },
+            egui::epaint::text::InsertFontFamily {
+                family: egui::FontFamily::Monospace,
+                priority: egui::epaint::text::FontPriority::Lowest,
+            },
+        ],
+    ));
+}
+
+/// `{frames, ui_ms_p50, ui_ms_p95, rss_mb}` of measured frame CPU times.
+fn frame_stats_json(ms: &[f32]) -> String {
+    let mut sorted = ms.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    let pct = |q: f64| {
+        let i = ((sorted.len().saturating_sub(1)) as f64 * q).round() as usize;
+        sorted.get(i).copied().unwrap_or(f32::NAN)
+    };
+    serde_json::json!({
+        "frames": sorted.len(),
+        "ui_ms_p50": pct(0.5),
+        "ui_ms_p95": pct(0.95),
+        "rss_mb": rss_mb(),
+    })
+    .to_string()
+}
+
+/// Resident memory in MB from /proc/self/status (None where unavailable).
+pub fn rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Writes an egui image as PNG.
+pub fn save_png(img: &egui::ColorImage, path: &std::path::Path) -> Result<(), String> {
+    let [w, h] = img.size;
+    let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let buffer = image::RgbaImage::from_raw(w as u32, h as u32, bytes)
+        .ok_or_else(|| "screenshot has an inconsistent size".to_string())?;
+    buffer
+        .save(path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}

@@ -1,0 +1,208 @@
+//! GUI tests: drive the real widgets by their labels through egui_kittest, on the inline
+//! (deterministic, same-thread) simulation backend, plus one test of the live worker thread.
+
+use std::time::{Duration, Instant};
+
+use dln_explorer::app::{App, PAUSE, PLAY, RESET, STEP, controls};
+use dln_explorer::cli::SimArgs;
+use dln_explorer::sim::{MethodKind, Settings, StepSize};
+use eframe::egui::{self, accesskit::Role};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn settings(args: SimArgs) -> Settings {
+    match args.settings() {
+        Ok((_, s)) => s,
+        Err(e) => panic!("test settings invalid: {e}"),
+    }
+}
+
+fn default_settings() -> Settings {
+    settings(SimArgs {
+        steps: Some(3000),
+        ..SimArgs::default()
+    })
+}
+
+fn harness(app: App) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size(egui::vec2(1600.0, 900.0))
+        .build_ui_state(|ui, app: &mut App| app.ui_body(ui), app)
+}
+
+fn info(h: &Harness<'_, App>) -> std::sync::Arc<dln_explorer::app::worker::RunInfo> {
+    match h.state().live().info.clone() {
+        Some(i) => i,
+        None => panic!("no run info yet"),
+    }
+}
+
+fn step_of(h: &Harness<'_, App>, kind: MethodKind) -> u64 {
+    h.state()
+        .live()
+        .status
+        .iter()
+        .find(|s| s.kind == kind)
+        .map_or(0, |s| s.step)
+}
+
+#[test]
+fn gamma_slider_restarts_and_keeps_the_data() {
+    let mut h = harness(App::inline(&default_settings(), 100));
+    h.run_steps(3);
+    let before = info(&h);
+    assert!(matches!(before.scene.step_size, StepSize::Stable(_)));
+    let limit = before.gamma_limit.unwrap_or(f64::NAN);
+    assert!(limit > 0.0, "stability limit shown: {limit}");
+    // The rule stable:1 is half the single-sample limit.
+    assert!((before.gamma / limit - 0.5).abs() < 1e-9);
+    let run_before = h.state().live().run;
+    let new_gamma = before.gamma * 0.5;
+    h.get_by_role_and_label(Role::Slider, controls::GAMMA)
+        .set_value_accesskit(new_gamma);
+    h.run_steps(2);
+    let after = info(&h);
+    assert!(h.state().live().run > run_before, "runs restarted");
+    assert!(
+        (after.gamma - new_gamma).abs() <= 1e-12 * new_gamma,
+        "{} vs {new_gamma}",
+        after.gamma
+    );
+    assert_eq!(after.scene.step_size, StepSize::Fixed(after.gamma));
+    assert_eq!(after.data_generation, before.data_generation, "data kept");
+    assert_eq!(after.beta_star, before.beta_star);
+    // The restarted runs start from scratch.
+    assert!(step_of(&h, MethodKind::Sgd) <= 200);
+}
+
+#[test]
+fn alpha_n_d_sliders_restart_with_new_values() {
+    let mut h = harness(App::inline(&default_settings(), 100));
+    h.run_steps(2);
+    let g0 = info(&h).data_generation;
+
+    h.get_by_role_and_label(Role::Slider, controls::ALPHA)
+        .set_value_accesskit(0.5);
+    h.run_steps(2);
+    let i = info(&h);
+    assert!((i.scene.alpha - 0.5).abs() < 1e-12);
+    assert_eq!(i.data_generation, g0, "α alone keeps the data");
+    let sample = h.state().live().latest(MethodKind::Gd).map(|p| p.sample);
+    assert!(sample.is_some_and(|s| s.step > 0 && s.step <= 200));
+
+    h.get_by_role_and_label(Role::Slider, controls::N)
+        .set_value_accesskit(30.0);
+    h.run_steps(2);
+    let i = info(&h);
+    assert_eq!(i.scene.problem.n, 30);
+    assert!(i.data_generation > g0, "n regenerates the data");
+
+    let g1 = i.data_generation;
+    h.get_by_role_and_label(Role::Slider, controls::D)
+        .set_value_accesskit(150.0);
+    h.run_steps(2);
+    let i = info(&h);
+    assert_eq!(i.scene.problem.d, 150);
+    assert!(i.data_generation > g1);
+}
+
+#[test]
+fn play_pause_step_and_reset() {
+    let mut h = harness(App::inline(&default_settings(), 50));
+    h.run_steps(2);
+    let playing = step_of(&h, MethodKind::Sgd);
+    assert!(playing >= 50, "plays from the start: {playing}");
+
+    h.get_by_label(PAUSE).click();
+    h.run_steps(1);
+    assert!(!h.state().live().playing);
+    let paused = step_of(&h, MethodKind::Gd);
+    h.run_steps(3);
+    assert_eq!(step_of(&h, MethodKind::Gd), paused, "paused: no steps");
+
+    h.get_by_label(STEP).click();
+    h.run_steps(1);
+    for kind in [MethodKind::Gd, MethodKind::Sgd, MethodKind::Sgf] {
+        assert_eq!(step_of(&h, kind), paused + 1, "{kind}: exactly one step");
+    }
+
+    // Keyboard: → steps once more, Space plays again.
+    h.key_press(egui::Key::ArrowRight);
+    h.run_steps(1);
+    assert_eq!(step_of(&h, MethodKind::Gd), paused + 2);
+
+    h.get_by_label(RESET).click();
+    h.run_steps(1);
+    assert!(
+        step_of(&h, MethodKind::Gd) <= 1,
+        "reset goes back to step 0"
+    );
+    let g = info(&h).data_generation;
+
+    h.get_by_label(PLAY).click();
+    h.run_steps(3);
+    assert!(h.state().live().playing);
+    assert!(step_of(&h, MethodKind::Gd) >= 100);
+    assert_eq!(info(&h).data_generation, g);
+}
+
+#[test]
+fn diverging_scene_shows_the_diverged_state() {
+    let s = settings(SimArgs {
+        gamma: Some(50.0),
+        steps: Some(2000),
+        ..SimArgs::default()
+    });
+    let mut h = harness(App::inline(&s, 200));
+    h.run_steps(4);
+    let live = h.state().live();
+    assert!(live.finished());
+    for st in &live.status {
+        assert!(st.diverged_at.is_some(), "{} diverged", st.kind);
+    }
+    let line = h.state().status_line();
+    assert!(line.contains("diverged at step"), "{line}");
+    // Nothing non-finite was recorded.
+    for (_, hist) in &live.histories {
+        for (_, p) in hist.iter() {
+            assert!(p.sample.loss.is_finite());
+        }
+    }
+    h.get_by_label_contains("diverged at step");
+}
+
+#[test]
+fn live_worker_restarts_and_keeps_data() {
+    let ctx = egui::Context::default();
+    let app = App::new(&ctx, &default_settings());
+    let mut h = harness(app);
+    let wait = |h: &mut Harness<'_, App>, what: &dyn Fn(&App) -> bool| {
+        let start = Instant::now();
+        while !what(h.state()) {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "worker timed out"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+            h.step();
+        }
+    };
+    wait(&mut h, &|a| a.live().finished());
+    let before = info(&h);
+    assert_eq!(step_of(&h, MethodKind::Gd), 3000);
+    h.get_by_role_and_label(Role::Slider, controls::GAMMA)
+        .set_value_accesskit(before.gamma * 0.25);
+    h.step();
+    wait(&mut h, &|a| a.live().finished());
+    let after = info(&h);
+    assert!((after.gamma - before.gamma * 0.25).abs() < 1e-12);
+    assert_eq!(after.data_generation, before.data_generation);
+}
+
+#[test]
+fn snapshot_of_the_window() {
+    let mut h = harness(App::inline(&default_settings(), 1000));
+    h.run_steps(4);
+    assert!(h.state().live().finished());
+    h.snapshot("window");
+}
