@@ -1,0 +1,234 @@
+//! The real binary: the JSON contract, the sweep, and every bad input's one-line error (exit 2).
+
+use std::process::{Command, Output};
+
+fn bin(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dln-explorer"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts exit status 2 and a single stderr line containing every fragment.
+fn fails_with(args: &[&str], fragments: &[&str]) {
+    let o = bin(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?} → {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "{args:?} must print one line, got:\n{err}"
+    );
+    for f in fragments {
+        assert!(err.contains(f), "{args:?}: «{err}» lacks «{f}»");
+    }
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let o = bin(args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("valid JSON")
+}
+
+#[test]
+fn run_json_has_the_contract_keys_and_matches_the_theory() {
+    let v = json(&[
+        "run",
+        "--method",
+        "sgd",
+        "--alpha",
+        "0.1",
+        "--gamma-rule",
+        "stable:1",
+        "--steps",
+        "400000",
+        "--json",
+    ]);
+    for key in [
+        "method",
+        "n",
+        "d",
+        "s",
+        "seed",
+        "alpha",
+        "gamma",
+        "batch",
+        "steps_run",
+        "final_loss",
+        "recovery_error",
+        "alpha_ratio",
+        "predicted_gap",
+        "predicted_gap_p21",
+        "diverged",
+        "diverged_at_step",
+        "l1_recovery_error",
+        "l2_recovery_error",
+    ] {
+        assert!(v.get(key).is_some(), "missing key {key}");
+    }
+    assert!(v["final_loss"].as_f64().unwrap() < 1e-20);
+    assert!(v["predicted_gap"].as_f64().unwrap() < 1e-8);
+    assert!(v["alpha_ratio"].as_f64().unwrap() < 0.95);
+    assert_eq!(v["diverged"], false);
+    let gd = json(&[
+        "run", "--method", "gd", "--alpha", "0.1", "--steps", "400000", "--json",
+    ]);
+    assert!(
+        gd["alpha_ratio"].as_f64().unwrap() > 0.99,
+        "GD's α barely shrinks"
+    );
+    assert_eq!(gd["gamma"], v["gamma"], "paired: same γ for GD and SGD");
+}
+
+#[test]
+fn a_diverging_run_is_a_result() {
+    let v = json(&["run", "--gamma", "50", "--steps", "100000", "--json"]);
+    assert_eq!(v["diverged"], true);
+    assert!(v["diverged_at_step"].as_u64().is_some());
+}
+
+#[test]
+fn config_file_is_read_and_flags_override_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scene.toml");
+    std::fs::write(
+        &path,
+        "n = 30\nd = 80\nalpha = 0.5\nmethod = \"gd\"\nsteps = 2000\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let v = json(&["run", "--config", p, "--alpha", "0.2", "--json"]);
+    assert_eq!(v["n"], 30);
+    assert_eq!(v["d"], 80);
+    assert_eq!(v["method"], "gd");
+    assert_eq!(v["alpha"], 0.2);
+}
+
+#[test]
+fn sweep_writes_rows_and_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("rows.csv");
+    let v = json(&[
+        "sweep",
+        "--alphas",
+        "0.1,1",
+        "--methods",
+        "gd,sgd",
+        "--seeds",
+        "2",
+        "--steps",
+        "50000",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(v["cells"].as_array().unwrap().len(), 4);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let rows: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        rows[0],
+        "alpha,method,seed,gamma,steps_run,final_loss,recovery_error,alpha_ratio,predicted_gap,predicted_gap_p21,diverged"
+    );
+    assert_eq!(rows.len(), 1 + 2 * 2 * 2);
+}
+
+#[test]
+fn bench_reports_steps_per_second() {
+    let v = json(&["bench", "--method", "sgd", "--steps", "10000", "--json"]);
+    assert_eq!(v["steps"], 10000);
+    assert!(v["steps_per_sec"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn not_overparametrised_is_reported() {
+    let o = bin(&[
+        "run", "--n", "50", "--d", "20", "--gamma", "0.01", "--steps", "1000", "--json",
+    ]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("not over-parametrised"));
+    fails_with(
+        &["run", "--n", "50", "--d", "20", "--steps", "10"],
+        &["n = 50 ≥ d = 20", "d > n"],
+    );
+}
+
+#[test]
+fn every_bad_input_exits_2_with_one_line() {
+    fails_with(&["run", "--n", "0"], &["n = 0", "1..=100000"]);
+    fails_with(&["run", "--d", "0"], &["d = 0", "1..=100000"]);
+    fails_with(&["run", "--s", "200"], &["s = 200", "0..=d"]);
+    fails_with(&["run", "--batch", "0"], &["batch = 0", "1..=n"]);
+    fails_with(&["run", "--batch", "41"], &["batch = 41", "1..=n (n = 40)"]);
+    fails_with(&["run", "--alpha", "0"], &["alpha = 0", "> 0"]);
+    fails_with(&["run", "--alpha", "-1"], &["alpha = -1", "> 0"]);
+    fails_with(&["run", "--alpha", "nan"], &["alpha = NaN", "finite"]);
+    fails_with(&["run", "--gamma", "0"], &["gamma = 0", "> 0"]);
+    fails_with(&["run", "--gamma", "inf"], &["gamma = inf", "finite"]);
+    fails_with(&["run", "--noise", "-0.5"], &["noise = -0.5", "≥ 0"]);
+    fails_with(
+        &["run", "--method", "adam"],
+        &["method = adam", "gd, sgd, sgf, gf"],
+    );
+    fails_with(
+        &["run", "--gamma-rule", "fast:2"],
+        &["gamma-rule = fast:2", "stable:C"],
+    );
+    fails_with(
+        &["run", "--gamma-rule", "stable:0"],
+        &["gamma-rule = stable:0", "0 < C"],
+    );
+    fails_with(&["run", "--steps", "0"], &["steps = 0", "≥ 1"]);
+    fails_with(&["run", "--n", "abc"], &["abc", "integer"]);
+    fails_with(&["run", "--bogus"], &["--bogus"]);
+    fails_with(&["sweep", "--alphas", ""], &["alphas", "non-empty"]);
+    fails_with(&["sweep", "--alphas", "0.1,x"], &["alphas = x"]);
+    fails_with(&["sweep", "--seeds", "0"], &["seeds = 0", "≥ 1"]);
+    fails_with(&["sweep", "--methods", "gd,foo"], &["method = foo"]);
+    fails_with(&["bench", "--method", "nope"], &["method = nope"]);
+    fails_with(
+        &["run", "--config", "/nonexistent/scene.toml"],
+        &["/nonexistent/scene.toml"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "n = 40\nalpha = \"big\"\n").unwrap();
+    fails_with(
+        &["run", "--config", bad.to_str().unwrap()],
+        &["bad.toml", "line 2"],
+    );
+    let unknown = dir.path().join("unknown.toml");
+    std::fs::write(&unknown, "n = 40\nlearning_rate = 3\n").unwrap();
+    fails_with(
+        &["run", "--config", unknown.to_str().unwrap()],
+        &["unknown.toml", "learning_rate"],
+    );
+}
+
+#[test]
+fn help_documents_defaults_and_ranges() {
+    let o = bin(&["run", "--help"]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    for flag in [
+        "--n",
+        "--d",
+        "--s",
+        "--noise",
+        "--seed",
+        "--method",
+        "--alpha",
+        "--gamma",
+        "--gamma-rule",
+        "--batch",
+        "--steps",
+        "--tol",
+        "--config",
+    ] {
+        assert!(text.contains(flag), "help lacks {flag}");
+    }
+    assert!(text.contains("default: 40") && text.contains("1..=100000"));
+}

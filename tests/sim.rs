@@ -1,0 +1,311 @@
+//! The simulation core against SPEC.md: gradients, the exact effective-α identity, the
+//! implicit-bias predictions, the solver, reproducibility and divergence.
+
+use std::sync::Arc;
+
+use dln_explorer::sim::analysis::{gf_limit, p21_limit, predicted_limit, relative_gap};
+use dln_explorer::sim::bias::{
+    basis_pursuit, bregman, grad_psi, implicit_bias, kkt_residual, min_l2, psi,
+};
+use dln_explorer::sim::linalg::{dist2, norm2};
+use dln_explorer::sim::net::DiagNet;
+use dln_explorer::sim::stability::resolve_gamma;
+use dln_explorer::sim::{
+    Method, MethodKind, Outcome, Problem, ProblemSpec, References, StepSize, Stop, Trainer,
+};
+
+fn spec(n: usize, d: usize, seed: u64) -> ProblemSpec {
+    ProblemSpec {
+        n,
+        d,
+        s: 5,
+        noise: 0.0,
+        seed,
+        n_test: 100,
+    }
+}
+
+fn problem(seed: u64) -> Arc<Problem> {
+    Arc::new(Problem::generate(&spec(40, 100, seed)))
+}
+
+/// γ by the rule stable:C of SPEC §5 for this problem and α.
+fn stable_gamma(p: &Problem, c: f64, alpha: f64) -> f64 {
+    let refs = References::compute(p).expect("references");
+    resolve_gamma(StepSize::Stable(c), &p.x, &refs.beta_l1, alpha)
+}
+
+#[test]
+fn gradients_match_finite_differences() {
+    let p = problem(3);
+    let d = p.d();
+    let net = DiagNet {
+        u: (0..d).map(|j| 0.3 + 0.01 * j as f64).collect(),
+        v: (0..d).map(|j| (j as f64 * 0.7).sin() * 0.2).collect(),
+    };
+    let (gu, gv) = net.gradients(&p);
+    let h = 1e-6;
+    for j in [0, 7, 42, 99] {
+        for (layer, grad) in [(0, &gu), (1, &gv)] {
+            let shifted = |delta: f64| {
+                let mut w = net.clone();
+                if layer == 0 {
+                    w.u[j] += delta
+                } else {
+                    w.v[j] += delta
+                }
+                w.loss(&p)
+            };
+            let fd = (shifted(h) - shifted(-h)) / (2.0 * h);
+            assert!(
+                (fd - grad[j]).abs() <= 1e-7 * (1.0 + fd.abs()),
+                "coordinate {j} layer {layer}: fd {fd} vs {}",
+                grad[j]
+            );
+        }
+    }
+}
+
+#[test]
+fn hyperbolic_entropy_gradient_and_bregman_match_closed_forms() {
+    let rho = vec![0.02, 0.5, 3.0];
+    let beta = vec![-1.3, 0.1, 2.0];
+    let g = grad_psi(&beta, &rho);
+    for j in 0..3 {
+        let h = 1e-6;
+        let mut bp = beta.clone();
+        bp[j] += h;
+        let mut bm = beta.clone();
+        bm[j] -= h;
+        let fd = (psi(&bp, &rho) - psi(&bm, &rho)) / (2.0 * h);
+        assert!(
+            (fd - g[j]).abs() < 1e-8,
+            "∇ψ coordinate {j}: {fd} vs {}",
+            g[j]
+        );
+    }
+    // ψ(0) = 0 and D(β, β) = 0; D is positive elsewhere.
+    assert_eq!(psi(&[0.0; 3], &rho), 0.0);
+    assert!(bregman(&beta, &beta, &rho).abs() < 1e-15);
+    assert!(bregman(&beta, &[0.0; 3], &rho) > 0.0);
+}
+
+/// Steps a trainer k times accumulating `Σ q(D_j)`, `q(x) = −ln|1 − x²|`, and compares the
+/// state's `α_k = sqrt|u² − v²|` with `α exp(−½ Σ q)`.
+fn check_alpha_identity(method: Method, gamma: f64) {
+    let p = problem(1);
+    let alpha = 0.1;
+    let mut t = Trainer::new(p.clone(), method, alpha, gamma).expect("trainer");
+    let mut q_sum = vec![0.0; p.d()];
+    let mut dual = vec![0.0; p.d()];
+    for _ in 0..3000 {
+        assert!(t.step_once());
+        t.last_dual_step(&mut dual);
+        for (q, x) in q_sum.iter_mut().zip(&dual) {
+            *q += -(1.0 - x * x).abs().ln();
+        }
+    }
+    let exact = t.net().alpha_eff();
+    let mut shrunk = false;
+    for (a, q) in exact.iter().zip(&q_sum) {
+        let predicted = alpha * (-0.5 * q).exp();
+        assert!(
+            (a - predicted).abs() <= 1e-12 * predicted,
+            "{method:?}: {a} vs {predicted}"
+        );
+        shrunk |= predicted < alpha * 0.999;
+    }
+    assert!(shrunk, "{method:?}: α should have shrunk somewhere");
+}
+
+#[test]
+fn alpha_from_state_equals_product_formula_gd() {
+    check_alpha_identity(Method::Gd, 0.05);
+}
+
+#[test]
+fn alpha_from_state_equals_product_formula_sgd() {
+    check_alpha_identity(Method::Sgd { batch: 1 }, 0.05);
+    check_alpha_identity(Method::Sgd { batch: 4 }, 0.05);
+}
+
+#[test]
+fn alpha_from_state_equals_product_formula_sgf() {
+    check_alpha_identity(Method::Sgf { batch: 1, h: None }, 0.05);
+}
+
+#[test]
+fn gradient_flow_conserves_alpha() {
+    let p = problem(1);
+    let mut t = Trainer::new(p, Method::Gf { h: None }, 0.1, 0.05).expect("trainer");
+    t.run(2000, 0.0);
+    for a in t.net().alpha_eff() {
+        assert!((a - 0.1).abs() < 1e-13, "GF changed α to {a}");
+    }
+}
+
+#[test]
+fn converged_runs_end_at_the_exact_prediction() {
+    let p = problem(0);
+    let alpha = 0.1;
+    let gamma = stable_gamma(&p, 1.0, alpha);
+    for kind in [MethodKind::Gd, MethodKind::Sgd, MethodKind::Sgf] {
+        let mut t =
+            Trainer::new(p.clone(), Method::new(kind, 1, None), alpha, gamma).expect("trainer");
+        assert_eq!(
+            t.run(1_000_000, 1e-24),
+            Stop::Converged,
+            "{kind} did not converge"
+        );
+        let predicted = predicted_limit(&t, None).expect("prediction");
+        let gap = relative_gap(&t.beta(), &predicted.beta);
+        assert!(
+            gap <= 1e-8,
+            "{kind}: gap to argmin D_ψρT(·, β̃_T) is {gap:e}"
+        );
+    }
+}
+
+#[test]
+fn small_step_gd_ends_at_the_gradient_flow_limit() {
+    let p = problem(0);
+    let alpha = 0.1;
+    let gamma = stable_gamma(&p, 0.05, alpha);
+    let mut t = Trainer::new(p.clone(), Method::Gd, alpha, gamma).expect("trainer");
+    assert_eq!(t.run(5_000_000, 1e-20), Stop::Converged);
+    let gf = gf_limit(&p, alpha).expect("GF limit");
+    let gap = relative_gap(&t.beta(), &gf.beta);
+    assert!(gap <= 1e-3, "small-step GD ends {gap:e} from argmin ψ_ρ0");
+}
+
+#[test]
+fn sgd_limit_is_within_five_percent_of_p21_prediction() {
+    let p = problem(0);
+    let alpha = 0.1;
+    let gamma = stable_gamma(&p, 1.0, alpha);
+    let mut t = Trainer::new(p.clone(), Method::Sgd { batch: 1 }, alpha, gamma).expect("trainer");
+    assert_eq!(t.run(1_000_000, 1e-20), Stop::Converged);
+    let p21 = p21_limit(&t).expect("P21 prediction");
+    let gap = relative_gap(&t.beta(), &p21.beta);
+    assert!(
+        gap <= 0.05,
+        "SGD limit is {gap:e} from P21's loss-integral prediction"
+    );
+    // …and SGD's α shrank, by about what P21's formula says.
+    let s = t.sample();
+    assert!(s.alpha_ratio < 0.95, "α_T/α = {}", s.alpha_ratio);
+    assert!((s.alpha_ratio - s.alpha_ratio_p21).abs() < 0.05 * s.alpha_ratio);
+}
+
+#[test]
+fn large_rho_gives_the_minimum_l2_interpolator() {
+    let p = problem(2);
+    let d = p.d();
+    let sol = implicit_bias(&p.x, p.y_slice(), &vec![1e4; d], &vec![0.0; d], None).expect("solve");
+    let l2 = min_l2(&p.x, p.y_slice()).expect("min ℓ2");
+    let rel = dist2(&sol.beta, &l2) / norm2(&l2);
+    assert!(
+        rel <= 1e-6,
+        "large-ρ solution is {rel:e} from the minimum-ℓ2 interpolator"
+    );
+}
+
+#[test]
+fn solver_is_exact_and_robust_at_small_alpha() {
+    let p = problem(4);
+    let d = p.d();
+    for alpha in [1.0, 0.1, 0.01, 0.001] {
+        let rho = vec![alpha * alpha / 2.0; d];
+        let sol = implicit_bias(&p.x, p.y_slice(), &rho, &vec![0.0; d], None).expect("solve");
+        assert!(
+            sol.kkt_residual <= 1e-10,
+            "α = {alpha}: KKT residual {:e}",
+            sol.kkt_residual
+        );
+        let again = kkt_residual(&p.x, p.y_slice(), &sol.beta, &rho, &vec![0.0; d]).expect("kkt");
+        assert_eq!(again, sol.kkt_residual);
+        assert!(
+            sol.newton_steps <= 200,
+            "α = {alpha}: {} Newton steps",
+            sol.newton_steps
+        );
+    }
+    // As ρ → 0 the interpolator approaches basis pursuit (slowly, SPEC §3).
+    let bp = basis_pursuit(&p.x, p.y_slice()).expect("bp");
+    let small =
+        implicit_bias(&p.x, p.y_slice(), &vec![1e-12; d], &vec![0.0; d], None).expect("solve");
+    assert!(dist2(&small.beta, &bp) / norm2(&bp) < 0.05);
+}
+
+#[test]
+fn warm_start_gives_the_same_solution() {
+    let p = problem(4);
+    let d = p.d();
+    let rho = vec![0.005; d];
+    let cold = implicit_bias(&p.x, p.y_slice(), &rho, &vec![0.0; d], None).expect("cold");
+    let warm =
+        implicit_bias(&p.x, p.y_slice(), &rho, &vec![0.0; d], Some(&cold.lambda)).expect("warm");
+    assert!(dist2(&cold.beta, &warm.beta) <= 1e-9 * norm2(&cold.beta));
+    assert!(warm.newton_steps <= 2);
+}
+
+#[test]
+fn basis_pursuit_recovers_a_sparse_truth() {
+    let p = problem(0);
+    let bp = basis_pursuit(&p.x, p.y_slice()).expect("bp");
+    let err = dist2(&bp, p.beta_star.as_slice().expect("contiguous"));
+    assert!(err <= 1e-9, "basis pursuit misses β* by {err:e}");
+}
+
+#[test]
+fn same_seed_same_results_different_seed_different_data() {
+    let run = |seed: u64| {
+        let p = problem(seed);
+        let mut t = Trainer::new(p.clone(), Method::Sgd { batch: 1 }, 0.1, 0.02).expect("trainer");
+        t.run(20_000, 0.0);
+        (p, t.beta())
+    };
+    let (p1, b1) = run(7);
+    let (p2, b2) = run(7);
+    let (p3, _) = run(8);
+    assert_eq!(p1.x, p2.x);
+    assert_eq!(b1, b2, "same seed must give bit-identical iterates");
+    assert_ne!(p1.x, p3.x);
+    assert_ne!(p1.beta_star, p3.beta_star);
+}
+
+#[test]
+fn a_large_step_diverges_and_is_reported() {
+    let p = problem(0);
+    for kind in [MethodKind::Gd, MethodKind::Sgd, MethodKind::Sgf] {
+        let mut t =
+            Trainer::new(p.clone(), Method::new(kind, 1, None), 0.1, 50.0).expect("trainer");
+        assert_eq!(t.run(100_000, 0.0), Stop::Diverged, "{kind}");
+        let k = t.diverged_at().expect("divergence step");
+        assert!(k < 100_000);
+        assert_eq!(t.step(), k);
+        assert!(
+            t.samples().iter().all(|(_, s)| s.loss.is_finite()),
+            "no non-finite sample is recorded"
+        );
+        let o = Outcome::of(&t);
+        assert_eq!(o.diverged_at_step, Some(k));
+        assert!(o.predicted_gap.is_none());
+    }
+}
+
+#[test]
+fn history_stays_bounded() {
+    let p = problem(0);
+    let mut t = Trainer::new(p, Method::Sgd { batch: 1 }, 0.1, 0.01).expect("trainer");
+    t.run(3_000_000, 0.0);
+    let n = t.samples().len();
+    assert!(
+        n <= 2 * dln_explorer::sim::trainer::SAMPLE_CAPACITY + 300,
+        "{n} samples kept"
+    );
+    let steps: Vec<u64> = t.samples().iter().map(|(s, _)| s).collect();
+    assert!(steps.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(steps.first(), Some(&0));
+    assert_eq!(steps.last(), Some(&3_000_000));
+}
