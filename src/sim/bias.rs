@@ -89,8 +89,8 @@ impl Dual<'_> {
         let d = self.rho.len();
         let (mut beta, mut weights) = (Vec::with_capacity(d), Vec::with_capacity(d));
         let mut value = 0.0;
-        for j in 0..d {
-            let (s, c) = scaled_sinh_cosh(self.rho[j], 2.0 * (self.c[j] + xtl[j]))?;
+        for ((rho, c), l) in self.rho.iter().zip(&self.c).zip(&xtl) {
+            let (s, c) = scaled_sinh_cosh(*rho, 2.0 * (c + l))?;
             beta.push(s);
             weights.push(2.0 * c);
             value += 0.5 * c;

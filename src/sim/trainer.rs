@@ -119,7 +119,8 @@ impl Trainer {
         let info = self
             .stepper
             .step::<true>(&self.problem, &mut self.net, &mut self.coef_sum);
-        if !(info.residual_sq <= self.blowup) {
+        let within_bounds = info.residual_sq <= self.blowup; // false for NaN too
+        if !within_bounds {
             self.diverged_at = Some(self.step);
             return false;
         }
