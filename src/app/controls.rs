@@ -150,8 +150,11 @@ impl Controls {
             .add(egui::Slider::new(&mut self.noise, 0.0..=1.0).text(NOISE))
             .changed();
         ui.horizontal(|ui| {
-            ui.label("seed");
-            restart |= ui.add(egui::DragValue::new(&mut self.seed)).changed();
+            let label = ui.label("seed");
+            restart |= ui
+                .add(egui::DragValue::new(&mut self.seed))
+                .labelled_by(label.id)
+                .changed();
             if ui
                 .button("new seed")
                 .on_hover_text("new data, init and sampling")

@@ -19,7 +19,7 @@ use worker::{Command, Frame, MethodStatus, Point, Prediction, RunInfo, Sim, Work
 /// Label of the play/pause button.
 pub const PLAY: &str = "▶ Play";
 /// Label of the pause button.
-pub const PAUSE: &str = "⏸ Pause";
+pub const PAUSE: &str = "Pause";
 /// Label of the single-step button.
 pub const STEP: &str = "Step →";
 /// Label of the reset button.
@@ -142,7 +142,6 @@ pub struct App {
     live: Live,
     backend: Backend,
     next_run: u64,
-    fonts: bool,
     capture: Option<(Capture, CaptureState)>,
     /// Set when a headless capture finished; the value is the process outcome.
     pub outcome: Arc<Mutex<Option<Result<String, String>>>>,
@@ -152,9 +151,7 @@ impl App {
     /// The app with a background simulation thread that repaints `ctx`.
     pub fn new(ctx: &egui::Context, settings: &Settings) -> App {
         install_fonts(ctx);
-        let mut app = App::with_backend(settings, Backend::Thread(Worker::spawn(ctx.clone())));
-        app.fonts = true;
-        app
+        App::with_backend(settings, Backend::Thread(Worker::spawn(ctx.clone())))
     }
 
     /// The app stepping on the UI thread, `steps_per_frame` steps a frame (for tests).
@@ -172,7 +169,6 @@ impl App {
             live: Live::default(),
             backend,
             next_run: 0,
-            fonts: false,
             capture: None,
             outcome: Arc::new(Mutex::new(None)),
         };
@@ -271,10 +267,7 @@ impl App {
     /// The whole window's contents (the test harness drives exactly this).
     pub fn ui_body(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        if !self.fonts {
-            install_fonts(&ctx);
-            self.fonts = true;
-        }
+        install_fonts(&ctx);
         self.pump(&ctx);
         self.keys(&ctx);
         egui::Panel::top("run-bar").show(ui, |ui| self.run_bar(ui));
@@ -301,14 +294,15 @@ impl App {
     }
 
     fn keys(&mut self, ctx: &egui::Context) {
-        if ctx.memory(|m| m.focused().is_some()) {
+        if ctx.egui_wants_keyboard_input() {
             return;
         }
-        let (space, right, r) = ctx.input(|i| {
+        let none = egui::Modifiers::NONE;
+        let (space, right, r) = ctx.input_mut(|i| {
             (
-                i.key_pressed(egui::Key::Space),
-                i.key_pressed(egui::Key::ArrowRight),
-                i.key_pressed(egui::Key::R),
+                i.consume_key(none, egui::Key::Space),
+                i.consume_key(none, egui::Key::ArrowRight),
+                i.consume_key(none, egui::Key::R),
             )
         });
         if space {
@@ -431,7 +425,7 @@ impl App {
                     ui.end_row();
                 }
             });
-        ui.small("→ limit: ‖β_T − argmin D_ψρ_T(·, β̃_T)‖/‖β_T‖, where the run ends if α_T stops shrinking");
+        ui.small("→ limit: relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T), where the run ends if α_T stops shrinking");
         if let Some([l1, l2, gf]) = self.live.info.as_ref().and_then(|i| i.reference_errors) {
             ui.label(format!(
                 "‖β−β*‖² of ℓ1: {l1:.1e}   ℓ2: {l2:.1e}   GF: {gf:.1e}"
@@ -502,8 +496,13 @@ impl eframe::App for App {
     }
 }
 
-/// Adds DejaVu Sans as the lowest-priority fallback so ∇ → ⟨⟩ render.
+/// Adds DejaVu Sans (once per context) as the lowest-priority fallback so ∇ → ⟨⟩ render.
 pub fn install_fonts(ctx: &egui::Context) {
+    let done = egui::Id::unique("dln-fallback-font");
+    if ctx.data(|d| d.get_temp::<bool>(done).unwrap_or(false)) {
+        return;
+    }
+    ctx.data_mut(|d| d.insert_temp(done, true));
     let data = egui::FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSans.ttf"));
     ctx.add_font(egui::epaint::text::FontInsert::new(
         "DejaVuSans",

@@ -13,6 +13,8 @@ use crate::sim::MethodKind;
 const MAX_DRAWN: usize = 1500;
 /// Lowest decade shown for quantities that reach exactly zero.
 const FLOOR: f64 = -32.0;
+/// Reference errors below this are drawn at it.
+const REF_FLOOR: f64 = 1e-8;
 
 /// The fixed colour of a method, the same in every plot and table.
 pub fn color(kind: MethodKind) -> Color32 {
@@ -76,13 +78,15 @@ fn decade_spacer(input: GridInput) -> Vec<GridMark> {
     marks
 }
 
-/// `1eK` on whole decades, nothing between.
+/// `1eK` on whole decades; between decades (shown only when few are visible) the value.
 fn decade_label(mark: GridMark) -> String {
     let k = mark.value.round();
     if (mark.value - k).abs() < 1e-9 {
         format!("1e{}", k as i64)
     } else {
-        String::new()
+        let v = 10f64.powf(mark.value);
+        let decimals = (-mark.value.floor()).max(0.0) as usize;
+        format!("{v:.decimals$}")
     }
 }
 
@@ -411,10 +415,18 @@ impl Plots {
                     ("ℓ2 interpolator (min-norm)", l2, LineStyle::dashed_dense()),
                     ("gradient-flow limit", gf, LineStyle::Solid),
                 ];
+                // A reference far below every run (exact recovery, ~1e-30) would squash the
+                // plot: draw it one decade below the lowest run, with its value in the legend.
+                let lowest = self
+                    .cache
+                    .iter()
+                    .flat_map(|s| s.error.iter().map(|p| p.y))
+                    .fold(0.0, f64::min);
                 for (name, v, style) in lines {
+                    let name = format!("{name}: {v:.1e}");
                     if let Some(y) = lg(v) {
                         plot.add(
-                            HLine::new(name, y)
+                            HLine::new(name, y.max(lowest - 1.0))
                                 .color(Color32::from_gray(110))
                                 .style(style)
                                 .width(1.2),
