@@ -11,14 +11,14 @@ use rayon::prelude::*;
 
 use super::run::{RunReport, execute};
 use super::sweep::{SweepArgs, rows_csv, spec};
-use super::{CliError, SimArgs, fmt_num, write_file};
+use super::{CliError, SimArgs, write_file};
 use crate::export::csv::figure_csv;
 use crate::export::palette::{self, GROUND_TRUTH, L1_REFERENCE, L2_REFERENCE};
 use crate::export::png::svg_to_png;
 use crate::export::{Axis, Figure, Panel, Reference, Series, Style, svg};
 use crate::presets;
 use crate::sim::sweep::{CellSummary, run_sweep, summarise};
-use crate::sim::{MethodKind, Settings, SimError};
+use crate::sim::{MethodKind, Settings, SimError, StepSize};
 
 /// The methods a scene figure compares, on the same data, initialisation and γ.
 pub const SCENE_METHODS: [MethodKind; 3] = [MethodKind::Gd, MethodKind::Sgd, MethodKind::Sgf];
@@ -225,8 +225,11 @@ pub fn scene_figure(plot: PlotKind, title: &str, reports: &[RunReport]) -> Figur
         p.noise,
         p.seed,
         s.alpha,
-        fmt_num(first.trainer.gamma()),
-        s.step_size,
+        svg::short_number(first.trainer.gamma()),
+        match s.step_size {
+            StepSize::Fixed(_) => "fixed".to_string(),
+            rule => rule.to_string(),
+        },
         s.batch
     );
     let over_time = |f: fn(&crate::sim::Sample) -> f64| -> Vec<Vec<[f64; 2]>> {

@@ -214,26 +214,21 @@ type Tick = (f64, Option<String>);
 fn ticks(lo: f64, hi: f64, scale: Scale) -> Vec<Tick> {
     match scale {
         Scale::Linear => {
-            let raw = (hi - lo) / 6.0;
+            // The smallest 1-2-5 step giving at most 8 intervals.
+            let raw = (hi - lo) / 8.0;
             let mag = 10f64.powf(raw.log10().floor());
             let step = [1.0, 2.0, 5.0, 10.0]
                 .into_iter()
                 .map(|m| m * mag)
-                .find(|s| *s >= raw)
+                .find(|s| *s >= raw * 0.999)
                 .unwrap_or(10.0 * mag);
             let decimals = (-step.log10().floor()).max(0.0) as usize;
             let first = (lo / step).ceil() as i64;
             let last = (hi / step).floor() as i64;
             (first..=last)
                 .map(|k| {
-                    let v = k as f64 * step;
-                    let text = format!("{:.*}", decimals, v);
-                    let text = if text.trim_start_matches(['-', '0', '.']).is_empty() {
-                        "0".to_string()
-                    } else {
-                        text
-                    };
-                    (v, Some(text.replace('-', "−")))
+                    let v = if k == 0 { 0.0 } else { k as f64 * step };
+                    (v, Some(format!("{v:.decimals$}").replace('-', "−")))
                 })
                 .collect()
         }
@@ -293,7 +288,7 @@ fn plain_number(v: f64) -> String {
 }
 
 /// A value with three significant digits, in scientific notation when far from 1.
-fn short_number(v: f64) -> String {
+pub fn short_number(v: f64) -> String {
     if v == 0.0 || (1e-3..1e4).contains(&v.abs()) {
         let decimals = (2 - v.abs().log10().floor() as i32).max(0) as usize;
         format!("{v:.decimals$}")
@@ -686,30 +681,35 @@ fn render_legend(s: &mut String, p: &Panel, y: &Map, x0: f64, y0: f64) {
 mod tests {
     use super::*;
 
+    fn labels(lo: f64, hi: f64, scale: Scale) -> Vec<String> {
+        ticks(lo, hi, scale)
+            .into_iter()
+            .filter_map(|t| t.1)
+            .collect()
+    }
+
     #[test]
     fn log_ticks_label_decades_and_one_two_five_on_short_ranges() {
-        let labels: Vec<String> = ticks(0.008, 2.5, Scale::Log)
-            .into_iter()
-            .filter_map(|t| t.1)
-            .collect();
+        assert_eq!(labels(0.008, 2.5, Scale::Log), ["0.01", "0.1", "1"]);
         assert_eq!(
-            labels,
-            ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2"]
+            labels(0.008, 0.6, Scale::Log),
+            ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5"]
         );
-        let labels: Vec<String> = ticks(1e-21, 10.0, Scale::Log)
-            .into_iter()
-            .filter_map(|t| t.1)
-            .collect();
-        assert!(labels.len() <= 8, "{labels:?}");
-        assert!(labels.contains(&"10⁻²⁰".to_string()), "{labels:?}");
+        assert_eq!(labels(0.35, 0.75, Scale::Log), ["0.4", "0.5", "0.6", "0.7"]);
+        let wide = labels(1e-21, 10.0, Scale::Log);
+        assert!(wide.len() <= 8, "{wide:?}");
+        assert!(wide.contains(&"10⁻²⁰".to_string()), "{wide:?}");
     }
 
     #[test]
     fn linear_ticks_are_round_numbers() {
-        let labels: Vec<String> = ticks(-0.13, 1.07, Scale::Linear)
-            .into_iter()
-            .filter_map(|t| t.1)
-            .collect();
-        assert_eq!(labels, ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]);
+        assert_eq!(
+            labels(-0.13, 1.07, Scale::Linear),
+            ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
+        );
+        assert_eq!(
+            labels(-0.7, 0.7, Scale::Linear),
+            ["−0.6", "−0.4", "−0.2", "0.0", "0.2", "0.4", "0.6"]
+        );
     }
 }
