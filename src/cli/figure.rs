@@ -154,7 +154,7 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
             write_file(path, rows_csv(&config, &rows).as_bytes())?;
         }
         let b = &spec.base;
-        let subtitle = format!(
+        let mut subtitle = format!(
             "n = {}, d = {}, s = {}, σ = {} · γ by {} at each α · batch {} · median of {} seeds, band = quartiles",
             b.problem.n,
             b.problem.d,
@@ -164,6 +164,24 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
             b.batch,
             spec.seeds
         );
+        let diverged = rows
+            .iter()
+            .filter(|r| r.outcome.diverged_at_step.is_some())
+            .count();
+        let unconverged = rows
+            .iter()
+            .filter(|r| r.outcome.diverged_at_step.is_none() && r.outcome.final_loss > b.tol)
+            .count();
+        if unconverged > 0 {
+            subtitle.push_str(&format!(
+                " · {unconverged} of {} runs stopped at the {}-step budget",
+                rows.len(),
+                b.steps
+            ));
+        }
+        if diverged > 0 {
+            subtitle.push_str(&format!(" · {diverged} diverged"));
+        }
         sweep_figure(&title, &subtitle, &summarise(&spec, &rows))
     } else {
         let reports = run_scene(&settings)?;
@@ -303,10 +321,12 @@ pub fn scene_figure(plot: PlotKind, title: &str, reports: &[RunReport]) -> Figur
                 .filter(|(_, b)| **b != 0.0)
                 .map(|(j, b)| [j as f64, *b])
                 .collect();
-            for r in reports {
+            // Methods side by side at each coordinate so that coinciding values stay visible.
+            for (k, r) in reports.iter().enumerate() {
+                let offset = 0.3 * (k as f64 - (reports.len() as f64 - 1.0) / 2.0);
                 let points = (r.trainer.beta().iter())
                     .enumerate()
-                    .map(|(j, b)| [j as f64, *b])
+                    .map(|(j, b)| [j as f64 + offset, *b])
                     .collect();
                 let color = palette::color(r.settings.method);
                 series.push(Series::new(run_name(r), color, Style::Dots, points));
@@ -319,7 +339,7 @@ pub fn scene_figure(plot: PlotKind, title: &str, reports: &[RunReport]) -> Figur
             ));
             (
                 "Final β, coordinate by coordinate",
-                Axis::linear("coordinate j"),
+                Axis::linear("coordinate j (methods side by side)"),
                 Axis::linear("β_j"),
             )
         }
