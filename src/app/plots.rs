@@ -10,11 +10,9 @@ use super::Live;
 use crate::sim::MethodKind;
 
 /// Most points drawn per line; longer histories are thinned evenly.
-const MAX_DRAWN: usize = 1500;
+const MAX_DRAWN: usize = 1000;
 /// Lowest decade shown for quantities that reach exactly zero.
 const FLOOR: f64 = -32.0;
-/// Reference errors below this are drawn at it.
-const REF_FLOOR: f64 = 1e-8;
 
 /// The fixed colour of a method, the same in every plot and table.
 pub fn color(kind: MethodKind) -> Color32 {
@@ -66,9 +64,12 @@ fn decade_spacer(input: GridInput) -> Vec<GridMark> {
             for m in 2..=9 {
                 let v = decade + f64::from(m).log10();
                 if v > lo && v < hi {
+                    // 2 and 5 get labels (all when under ~½ decade shows), the others faint lines.
+                    let labelled = m == 2 || m == 5 || span <= 0.6;
+                    let step_size = if labelled { 0.3 } else { 0.05 };
                     marks.push(GridMark {
                         value: v,
-                        step_size: 0.1,
+                        step_size,
                     });
                 }
             }
@@ -83,6 +84,8 @@ fn decade_label(mark: GridMark) -> String {
     let k = mark.value.round();
     if (mark.value - k).abs() < 1e-9 {
         format!("1e{}", k as i64)
+    } else if mark.step_size < 0.1 {
+        String::new()
     } else {
         let v = 10f64.powf(mark.value);
         let decimals = (-mark.value.floor()).max(0.0) as usize;
