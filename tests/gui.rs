@@ -209,3 +209,23 @@ fn snapshot_of_the_window() {
     assert!(h.state().live().finished());
     h.snapshot("window");
 }
+
+#[test]
+fn preset_menu_loads_a_scene() {
+    let mut h = harness(App::inline(&default_settings(), 100));
+    h.run_steps(2);
+    let Some(preset) = dln_explorer::presets::list()
+        .into_iter()
+        .find(|p| p.config.validate().is_ok() && p.config.n != 40)
+    else {
+        return;
+    };
+    h.get_by_role_and_label(Role::ComboBox, "preset").click();
+    h.run_steps(2);
+    h.get_by_label(&preset.title).click();
+    h.run_steps(3);
+    let i = info(&h);
+    assert_eq!(i.scene.problem.n, preset.config.n);
+    assert_eq!(i.scene.problem.d, preset.config.d);
+    assert!((i.scene.alpha - preset.config.alpha).abs() < 1e-12);
+}

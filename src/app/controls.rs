@@ -3,6 +3,7 @@
 use eframe::egui;
 
 use super::worker::{RunInfo, Scene};
+use crate::presets;
 use crate::sim::{MethodKind, ProblemSpec, Settings, StepSize};
 
 /// Label of the γ slider (tests find it by this label).
@@ -64,6 +65,8 @@ pub struct Controls {
     pub steps: u64,
     /// Loss tolerance at which a method stops.
     pub tol: f64,
+    /// Title and caption of the last preset chosen.
+    pub preset: Option<(String, String)>,
 }
 
 impl Controls {
@@ -89,7 +92,53 @@ impl Controls {
             flat_out: false,
             steps: settings.steps,
             tol: settings.tol,
+            preset: None,
         }
+    }
+
+    /// Takes the scene of `settings`, keeping the method toggles and playback speed.
+    pub fn load(&mut self, settings: &Settings) {
+        *self = Controls {
+            methods: self.methods,
+            speed: self.speed,
+            flat_out: self.flat_out,
+            preset: self.preset.take(),
+            ..Controls::new(settings)
+        };
+    }
+
+    /// The preset menu; returns true when a scene was loaded.
+    fn presets_ui(&mut self, ui: &mut egui::Ui) -> bool {
+        let mut chosen = None;
+        let current = self
+            .preset
+            .as_ref()
+            .map_or("choose a scene…".to_string(), |(t, _)| t.clone());
+        egui::ComboBox::from_label("preset")
+            .selected_text(current)
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for p in presets::list() {
+                    if ui.selectable_label(false, &p.title).clicked() {
+                        chosen = Some(p);
+                    }
+                }
+            });
+        let mut loaded = false;
+        if let Some(p) = chosen {
+            match p.config.validate() {
+                Ok(settings) => {
+                    self.preset = Some((p.title, p.caption));
+                    self.load(&settings);
+                    loaded = true;
+                }
+                Err(e) => self.preset = Some((p.title, format!("⚠ {e}"))),
+            }
+        }
+        if let Some((_, caption)) = &self.preset {
+            ui.add(egui::Label::new(egui::RichText::new(caption).small()).wrap());
+        }
+        loaded
     }
 
     /// The scene these controls describe.
@@ -126,8 +175,8 @@ impl Controls {
 
     /// Draws the controls; `info` is the current run (for γ's stability limit).
     pub fn ui(&mut self, ui: &mut egui::Ui, info: Option<&RunInfo>) -> Changes {
-        let mut restart = false;
         ui.heading("Scene");
+        let mut restart = self.presets_ui(ui);
         ui.label("Data");
         restart |= ui
             .add(
