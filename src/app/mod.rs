@@ -377,7 +377,8 @@ impl App {
             self.live.min_step()
         )];
         if let Some(info) = &self.live.info {
-            parts.push(format!("γ = {:.3e}", info.gamma));
+            let t = self.live.min_step() as f64 * info.gamma;
+            parts.push(format!("t = {t:.3e}   γ = {:.3e}", info.gamma));
         }
         for s in &self.live.status {
             let Some(p) = self.live.latest(s.kind) else {

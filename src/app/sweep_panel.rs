@@ -1,0 +1,727 @@
+//! The α-sweep panel: runs SPEC §6's experiment on a background thread and plots, against α,
+//! the recovery error per method (median and inter-quartile band) and the paired ratio to GD.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+use eframe::egui::{self, Align2, Color32};
+use egui_plot::{
+    FilledArea, GridInput, GridMark, HLine, HoverPosition, Legend, Line, LineStyle, MarkerShape,
+    Plot, PlotPoint, PlotPoints, Points, Text,
+};
+
+use crate::export::palette;
+use crate::sim::sweep::{CellSummary, SweepRow, SweepSpec, run_sweep, summarise};
+use crate::sim::{Config, MethodKind, SimError};
+
+/// Label of the button that starts a sweep.
+pub const RUN: &str = "Run sweep";
+/// Label of the button that cancels a running sweep.
+pub const CANCEL: &str = "Cancel sweep";
+/// The methods the panel offers.
+pub const METHODS: [MethodKind; 3] = [MethodKind::Gd, MethodKind::Sgd, MethodKind::Sgf];
+/// Most α values a grid may have.
+pub const MAX_ALPHAS: usize = 200;
+
+/// What a sweep thread sends back.
+type Outcome = Result<Vec<SweepRow>, SimError>;
+
+/// A sweep in flight.
+struct Job {
+    spec: SweepSpec,
+    cancel: Arc<AtomicBool>,
+    rx: mpsc::Receiver<Outcome>,
+    started: Instant,
+}
+
+/// A method's drawable series (log10 of α on x).
+struct MethodSeries {
+    kind: MethodKind,
+    median: Vec<PlotPoint>,
+    band_x: Vec<f64>,
+    band_lo: Vec<f64>,
+    band_hi: Vec<f64>,
+    ratio: Vec<PlotPoint>,
+}
+
+/// A finished (or cancelled) sweep and what the plots draw of it.
+struct Results {
+    spec: SweepSpec,
+    cells: Vec<CellSummary>,
+    series: Vec<MethodSeries>,
+    /// Median ℓ1 and ℓ2 reference errors.
+    references: [f64; 2],
+    /// log10 range of α.
+    x_range: (f64, f64),
+    /// Lowest log10 error drawn (median or quartile).
+    y_min: f64,
+}
+
+/// The α-sweep panel: grid controls, run/cancel, progress, and the two log–log plots.
+pub struct SweepPanel {
+    /// Smallest α of the log grid.
+    pub alpha_min: f64,
+    /// Largest α of the log grid.
+    pub alpha_max: f64,
+    /// Points per decade of the log grid.
+    pub per_decade: u32,
+    /// Use the typed α list instead of the log grid.
+    pub use_list: bool,
+    /// The typed α list (comma- or space-separated).
+    pub alpha_list: String,
+    /// Which of GD, SGD, SGF to run (same order as [`METHODS`]).
+    pub methods: [bool; 3],
+    /// Number of seeds.
+    pub seeds: u64,
+    /// Step budget of each run.
+    pub steps: u64,
+    job: Option<Job>,
+    done: Arc<AtomicUsize>,
+    total: usize,
+    results: Option<Results>,
+    status: Option<(bool, String)>,
+}
+
+impl Default for SweepPanel {
+    fn default() -> Self {
+        SweepPanel {
+            alpha_min: 0.01,
+            alpha_max: 2.0,
+            per_decade: 3,
+            use_list: false,
+            alpha_list: "0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2".into(),
+            methods: [true; 3],
+            seeds: 5,
+            steps: 100_000,
+            job: None,
+            done: Arc::new(AtomicUsize::new(0)),
+            total: 0,
+            results: None,
+            status: None,
+        }
+    }
+}
+
+impl Drop for SweepPanel {
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+/// `log10(v)` for finite positive `v`.
+fn lg(v: f64) -> Option<f64> {
+    (v.is_finite() && v > 0.0).then(|| v.log10())
+}
+
+/// Rounds to three significant digits (grid values read cleanly).
+fn round3(v: f64) -> f64 {
+    format!("{v:.2e}").parse().unwrap_or(v)
+}
+
+/// Decade grid marks, thinned when many decades show, with 2 and 5 marks when few do.
+fn decade_spacer(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return Vec::new();
+    }
+    let span = hi - lo;
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .find(|s| span / s <= 8.0)
+        .unwrap_or(20.0);
+    let mut marks = Vec::new();
+    let mut k = (lo / step).ceil() * step;
+    while k <= hi {
+        marks.push(GridMark {
+            value: k,
+            step_size: step,
+        });
+        k += step;
+    }
+    if span <= 3.0 {
+        let mut decade = lo.floor();
+        while decade <= hi {
+            for m in [2.0f64, 5.0] {
+                let v = decade + m.log10();
+                if v > lo && v < hi {
+                    marks.push(GridMark {
+                        value: v,
+                        step_size: 0.3,
+                    });
+                }
+            }
+            decade += 1.0;
+        }
+    }
+    marks
+}
+
+/// `1eK` on whole decades, the value on the 2 and 5 marks.
+fn decade_label(mark: GridMark) -> String {
+    let k = mark.value.round();
+    if (mark.value - k).abs() < 1e-9 {
+        format!("1e{}", k as i64)
+    } else {
+        let v = 10f64.powf(mark.value);
+        let decimals = (-mark.value.floor()).max(0.0) as usize;
+        format!("{v:.decimals$}")
+    }
+}
+
+/// A number for read-outs.
+fn num(v: f64) -> String {
+    if v == 0.0 || (1e-3..1e4).contains(&v.abs()) {
+        format!("{v:.4}")
+    } else {
+        format!("{v:.3e}")
+    }
+}
+
+/// A method's colour from the shared palette.
+fn color(kind: MethodKind) -> Color32 {
+    let [r, g, b] = palette::color(kind);
+    Color32::from_rgb(r, g, b)
+}
+
+/// A palette triple as a colour.
+fn rgb([r, g, b]: [u8; 3]) -> Color32 {
+    Color32::from_rgb(r, g, b)
+}
+
+impl Results {
+    fn new(spec: SweepSpec, cells: Vec<CellSummary>) -> Results {
+        let mut series = Vec::new();
+        let mut y_min = f64::INFINITY;
+        for &kind in &spec.methods {
+            let mut s = MethodSeries {
+                kind,
+                median: Vec::new(),
+                band_x: Vec::new(),
+                band_lo: Vec::new(),
+                band_hi: Vec::new(),
+                ratio: Vec::new(),
+            };
+            for c in cells.iter().filter(|c| c.method == kind) {
+                let Some(x) = lg(c.alpha) else { continue };
+                let [q25, q50, q75] = c.error_quartiles.map(lg);
+                if let Some(y) = q50 {
+                    s.median.push(PlotPoint::new(x, y));
+                    y_min = y_min.min(y);
+                }
+                if let (Some(lo), Some(hi)) = (q25, q75) {
+                    s.band_x.push(x);
+                    s.band_lo.push(lo);
+                    s.band_hi.push(hi);
+                    y_min = y_min.min(lo);
+                }
+                if kind != MethodKind::Gd
+                    && let Some(r) = c.median_ratio_to_gd.and_then(lg)
+                {
+                    s.ratio.push(PlotPoint::new(x, r));
+                }
+            }
+            series.push(s);
+        }
+        let median_of = |k: usize| {
+            let mut v: Vec<f64> = cells.iter().map(|c| c.reference_errors[k]).collect();
+            crate::sim::sweep::median(&mut v)
+        };
+        let xs = spec.alphas.iter().filter_map(|&a| lg(a));
+        let x_range = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        });
+        Results {
+            references: [median_of(0), median_of(1)],
+            spec,
+            cells,
+            series,
+            x_range,
+            y_min,
+        }
+    }
+}
+
+impl SweepPanel {
+    /// The per-cell summaries of the last sweep (partial if it was cancelled).
+    pub fn cells(&self) -> Option<&[CellSummary]> {
+        self.results.as_ref().map(|r| r.cells.as_slice())
+    }
+
+    /// The grid of the last sweep whose results are shown.
+    pub fn spec(&self) -> Option<&SweepSpec> {
+        self.results.as_ref().map(|r| &r.spec)
+    }
+
+    /// Whether a sweep is running.
+    pub fn is_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Runs finished and runs in total of the current (or last) sweep.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done.load(Ordering::Relaxed), self.total)
+    }
+
+    /// The status line: an error, or what the last sweep did (None before any).
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_ref().map(|(_, s)| s.as_str())
+    }
+
+    /// The α values the controls describe, ascending, or why they are invalid.
+    pub fn alphas(&self) -> Result<Vec<f64>, SimError> {
+        let mut alphas = if self.use_list {
+            let mut out = Vec::new();
+            for token in self
+                .alpha_list
+                .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+                .filter(|t| !t.is_empty())
+            {
+                let v: f64 = token.parse().map_err(|_| {
+                    SimError::invalid("alphas", token, "a comma-separated list of numbers > 0")
+                })?;
+                out.push(crate::sim::config::check_positive("alpha", v)?);
+            }
+            out
+        } else {
+            let lo = crate::sim::config::check_positive("α min", self.alpha_min)?;
+            let hi = crate::sim::config::check_positive("α max", self.alpha_max)?;
+            if hi < lo {
+                return Err(SimError::invalid(
+                    "α max",
+                    hi,
+                    format!("a number ≥ α min = {lo}"),
+                ));
+            }
+            if !(1..=50).contains(&self.per_decade) {
+                return Err(SimError::invalid(
+                    "points per decade",
+                    self.per_decade,
+                    "an integer in 1..=50",
+                ));
+            }
+            let span = (hi / lo).log10();
+            let intervals = (span * f64::from(self.per_decade) - 1e-9).ceil().max(0.0) as usize;
+            if intervals >= MAX_ALPHAS {
+                return Err(SimError::invalid(
+                    "α grid",
+                    intervals + 1,
+                    format!("at most {MAX_ALPHAS} points"),
+                ));
+            }
+            (0..=intervals)
+                .map(|i| {
+                    let t = if intervals == 0 {
+                        0.0
+                    } else {
+                        i as f64 / intervals as f64
+                    };
+                    round3(lo * 10f64.powf(span * t))
+                })
+                .collect()
+        };
+        alphas.sort_by(f64::total_cmp);
+        alphas.dedup();
+        if alphas.len() > MAX_ALPHAS {
+            return Err(SimError::invalid(
+                "alphas",
+                alphas.len(),
+                format!("at most {MAX_ALPHAS} values"),
+            ));
+        }
+        Ok(alphas)
+    }
+
+    /// The sweep the controls describe on the scene `base` (its method is ignored).
+    pub fn sweep_spec(&self, base: &Config) -> Result<SweepSpec, SimError> {
+        let config = Config {
+            steps: self.steps,
+            ..base.clone()
+        };
+        let spec = SweepSpec {
+            base: config.validate()?,
+            alphas: self.alphas()?,
+            methods: METHODS
+                .iter()
+                .zip(self.methods)
+                .filter_map(|(&m, on)| on.then_some(m))
+                .collect(),
+            seeds: self.seeds,
+        };
+        spec.validate()?;
+        Ok(spec)
+    }
+
+    /// Starts a sweep on the scene `base` in the background (no-op while one runs).
+    pub fn start(&mut self, ctx: &egui::Context, base: &Config) {
+        if self.job.is_some() {
+            return;
+        }
+        let spec = match self.sweep_spec(base) {
+            Ok(s) => s,
+            Err(e) => {
+                self.status = Some((true, e.to_string()));
+                return;
+            }
+        };
+        let done = Arc::new(AtomicUsize::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = mpsc::channel();
+        let thread_spec = spec.clone();
+        let (thread_done, thread_cancel, thread_ctx) = (done.clone(), cancel.clone(), ctx.clone());
+        let spawned = std::thread::Builder::new()
+            .name("alpha-sweep".into())
+            .spawn(move || {
+                let tick = || {
+                    thread_done.fetch_add(1, Ordering::Relaxed);
+                    thread_ctx.request_repaint();
+                };
+                let outcome = run_sweep(&thread_spec, &tick, &thread_cancel);
+                // The panel may be gone (then nobody wants the result).
+                let _ = tx.send(outcome);
+                thread_ctx.request_repaint();
+            });
+        if let Err(e) = spawned {
+            self.status = Some((true, format!("cannot start the sweep thread: {e}")));
+            return;
+        }
+        self.total = spec.runs();
+        self.done = done;
+        self.status = None;
+        self.job = Some(Job {
+            spec,
+            cancel,
+            rx,
+            started: Instant::now(),
+        });
+    }
+
+    /// Asks the running sweep to stop after the runs in progress.
+    pub fn cancel(&mut self) {
+        if let Some(job) = &self.job {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Takes in the sweep's result if it arrived.
+    fn poll(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.job else { return };
+        let outcome = match job.rx.try_recv() {
+            Ok(outcome) => outcome,
+            Err(mpsc::TryRecvError::Empty) => {
+                // The thread repaints on progress; this is a safety net.
+                ctx.request_repaint_after(Duration::from_millis(200));
+                return;
+            }
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.job = None;
+                self.status = Some((true, "the sweep stopped unexpectedly".into()));
+                return;
+            }
+        };
+        let Some(job) = self.job.take() else { return };
+        let rows = match outcome {
+            Ok(rows) => rows,
+            Err(e) => {
+                self.status = Some((true, format!("sweep failed: {e}")));
+                return;
+            }
+        };
+        let total = job.spec.runs();
+        let budget = rows
+            .iter()
+            .filter(|r| {
+                r.outcome.diverged_at_step.is_none()
+                    && r.outcome.steps_run >= job.spec.base.steps
+                    && r.outcome.final_loss > job.spec.base.tol
+            })
+            .count();
+        let diverged = rows
+            .iter()
+            .filter(|r| r.outcome.diverged_at_step.is_some())
+            .count();
+        let mut line = if rows.len() < total {
+            format!(
+                "cancelled after {} of {total} runs; partial results shown",
+                rows.len()
+            )
+        } else {
+            format!(
+                "finished {total} runs in {:.1} s",
+                job.started.elapsed().as_secs_f64()
+            )
+        };
+        if budget > 0 {
+            line.push_str(&format!(
+                "; {budget} hit the step budget before loss ≤ {:.0e}",
+                job.spec.base.tol
+            ));
+        }
+        if diverged > 0 {
+            line.push_str(&format!("; {diverged} diverged"));
+        }
+        let cells = summarise(&job.spec, &rows);
+        if cells.is_empty() {
+            self.status = Some((false, format!("{line}; no run finished")));
+            return;
+        }
+        self.status = Some((diverged > 0, line));
+        self.results = Some(Results::new(job.spec, cells));
+    }
+
+    /// Draws the controls, progress and plots; `base` is the scene the sweep starts from.
+    pub fn ui(&mut self, ui: &mut egui::Ui, base: &Config) {
+        let ctx = ui.ctx().clone();
+        self.poll(&ctx);
+        self.controls(ui, base);
+        ui.separator();
+        match &self.results {
+            Some(results) => plots(ui, results),
+            None => {
+                ui.label("Run a sweep to plot the recovery error against α.");
+            }
+        }
+    }
+
+    fn controls(&mut self, ui: &mut egui::Ui, base: &Config) {
+        let running = self.is_running();
+        ui.add_enabled_ui(!running, |ui| {
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut self.use_list, false, "log grid")
+                    .on_hover_text("α log-spaced from α min to α max, both included");
+                ui.radio_value(&mut self.use_list, true, "α list")
+                    .on_hover_text("the α values typed as a comma-separated list");
+            });
+            ui.horizontal(|ui| {
+                if self.use_list {
+                    let l = ui.label("α values:");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.alpha_list).desired_width(260.0),
+                    )
+                    .labelled_by(l.id)
+                    .on_hover_text("initialisation scales α > 0, e.g. 0.01, 0.1, 1");
+                } else {
+                    let speed = |v: f64| (v * 0.01).max(1e-4);
+                    let l = ui.label("α min");
+                    ui.add(
+                        egui::DragValue::new(&mut self.alpha_min)
+                            .speed(speed(self.alpha_min))
+                            .range(1e-6..=1e3),
+                    )
+                    .labelled_by(l.id)
+                    .on_hover_text("smallest initialisation scale α (u₀ = α·𝟙, v₀ = 0)");
+                    let l = ui.label("α max");
+                    ui.add(
+                        egui::DragValue::new(&mut self.alpha_max)
+                            .speed(speed(self.alpha_max))
+                            .range(1e-6..=1e3),
+                    )
+                    .labelled_by(l.id)
+                    .on_hover_text("largest initialisation scale α");
+                    let l = ui.label("points / decade");
+                    ui.add(egui::DragValue::new(&mut self.per_decade).range(1..=50))
+                        .labelled_by(l.id)
+                        .on_hover_text("grid points per factor 10 of α");
+                }
+            });
+            match self.alphas() {
+                Ok(a) => {
+                    let list: Vec<String> = a.iter().map(|v| format!("{v}")).collect();
+                    ui.small(format!("α = {}", list.join(", ")));
+                }
+                Err(e) => {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {e}"));
+                }
+            }
+            ui.horizontal(|ui| {
+                ui.label("methods:");
+                for (on, kind) in self.methods.iter_mut().zip(METHODS) {
+                    ui.checkbox(on, kind.label())
+                        .on_hover_text(format!("run {} at every α and seed", kind.label()));
+                }
+                ui.separator();
+                let l = ui.label("seeds");
+                ui.add(egui::DragValue::new(&mut self.seeds).range(1..=100))
+                    .labelled_by(l.id)
+                    .on_hover_text("data sets per α: seed, seed+1, …; medians are over seeds");
+                let l = ui.label("step budget");
+                ui.add(
+                    egui::DragValue::new(&mut self.steps)
+                        .range(1..=100_000_000)
+                        .speed(1000.0),
+                )
+                .labelled_by(l.id)
+                .on_hover_text("most steps per run; a run also stops once L ≤ the scene's tol");
+            });
+        });
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!running, egui::Button::new(RUN))
+                .on_hover_text(
+                    "SPEC §6: every α × method × seed on the scene's n, d, s, step rule and batch",
+                )
+                .clicked()
+            {
+                self.start(ui.ctx(), base);
+            }
+            if ui
+                .add_enabled(running, egui::Button::new(CANCEL))
+                .on_hover_text("stop after the runs in progress; finished runs are kept")
+                .clicked()
+            {
+                self.cancel();
+            }
+            let (done, total) = self.progress();
+            if total > 0 {
+                let fraction = done as f32 / total as f32;
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_width(220.0)
+                        .text(format!("{done}/{total} runs")),
+                );
+            }
+        });
+        if let Some((error, line)) = &self.status {
+            if *error {
+                ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {line}"));
+            } else {
+                ui.label(line);
+            }
+        }
+    }
+}
+
+/// A log–log plot against α with the hover read-out; `y_name` names y in the read-out.
+fn plot<'a>(id: &'a str, y_label: &str, y_name: &'static str, height: f32) -> Plot<'a> {
+    let link = egui::Id::unique("dln-sweep-alpha-link");
+    Plot::new(id)
+        .height(height)
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
+        .link_axis(link, [true, false])
+        .link_cursor(link, [true, false])
+        .y_axis_min_width(52.0)
+        .x_axis_label("initialisation scale α (log)")
+        .y_axis_label(y_label.to_string())
+        .x_grid_spacer(decade_spacer)
+        .x_axis_formatter(|m, _| decade_label(m))
+        .y_grid_spacer(decade_spacer)
+        .y_axis_formatter(|m, _| decade_label(m))
+        .label_formatter(move |pos| {
+            let (name, p) = match pos {
+                HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => (*plot_name, *position),
+                HoverPosition::Elsewhere { position } => ("", *position),
+            };
+            let (x, y) = (10f64.powf(p.x), 10f64.powf(p.y));
+            Some(format!("{name}\nα = {}\n{y_name} = {}", num(x), num(y)))
+        })
+}
+
+/// A horizontal reference level with its label at the left edge; a level far below the data is
+/// drawn dashed at the bottom of the view and its label gives the true value.
+fn reference(plot: &mut egui_plot::PlotUi<'_>, name: &str, value: f64, floor: f64, x: f64, col: Color32) {
+    let Some(y) = lg(value) else { return };
+    let (y, text, style) = if y < floor {
+        (
+            floor,
+            format!("{name} = {value:.1e} (below the view)"),
+            LineStyle::dashed_loose(),
+        )
+    } else {
+        (y, format!("{name} = {value:.1e}"), LineStyle::Solid)
+    };
+    plot.hline(HLine::new(name, y).color(col).style(style).width(1.2));
+    plot.text(
+        Text::new(name, PlotPoint::new(x, y), text)
+            .color(col)
+            .anchor(Align2::LEFT_BOTTOM),
+    );
+}
+
+/// The error plot over the ratio plot.
+fn plots(ui: &mut egui::Ui, r: &Results) {
+    let avail = ui.available_height();
+    let error_height = (avail * 0.6).max(180.0);
+    let ratio_height = (avail - error_height - 3.0 * ui.spacing().item_spacing.y).max(120.0);
+    let floor = r.y_min - 1.0;
+    let x_left = r.x_range.0;
+    // The palette's dark grey vanishes on a dark background.
+    let l2_color = if ui.visuals().dark_mode {
+        Color32::from_gray(170)
+    } else {
+        rgb(palette::L2_REFERENCE)
+    };
+    plot("sweep-error", "‖β∞ − β*‖² (recovery error)", "error", error_height).show(
+        ui,
+        |p| {
+            for s in &r.series {
+                let c = color(s.kind);
+                let name = s.kind.label();
+                if !s.band_x.is_empty() {
+                    p.add(
+                        FilledArea::new(
+                            format!("{name} 25–75%"),
+                            &s.band_x,
+                            &s.band_lo,
+                            &s.band_hi,
+                        )
+                        .fill_color(c.gamma_multiply(0.2))
+                        .stroke(egui::Stroke::NONE),
+                    );
+                }
+                p.line(
+                    Line::new(
+                        format!("{name} median"),
+                        PlotPoints::Borrowed(&s.median),
+                    )
+                    .color(c)
+                    .width(2.0),
+                );
+                p.points(
+                    Points::new(format!("{name} median"), PlotPoints::Borrowed(&s.median))
+                        .shape(MarkerShape::Circle)
+                        .filled(true)
+                        .radius(3.5)
+                        .color(c),
+                );
+            }
+            let [l1, l2] = r.references;
+            reference(p, "ℓ1 interpolator", l1, floor, x_left, rgb(palette::L1_REFERENCE));
+            reference(p, "ℓ2 interpolator", l2, floor, x_left, l2_color);
+        },
+    );
+    if !r.series.iter().any(|s| !s.ratio.is_empty()) {
+        ui.label("The paired ratio to GD needs GD among the methods.");
+        return;
+    }
+    plot("sweep-ratio", "error / GD's error (paired median)", "ratio", ratio_height).show(
+        ui,
+        |p| {
+            p.hline(
+                HLine::new("equal to GD", 0.0)
+                    .color(color(MethodKind::Gd))
+                    .style(LineStyle::dashed_loose())
+                    .width(1.2),
+            );
+            for s in r.series.iter().filter(|s| !s.ratio.is_empty()) {
+                let c = color(s.kind);
+                let name = format!("{} / GD", s.kind.label());
+                p.line(
+                    Line::new(name.clone(), PlotPoints::Borrowed(&s.ratio))
+                        .color(c)
+                        .width(2.0),
+                );
+                p.points(
+                    Points::new(name, PlotPoints::Borrowed(&s.ratio))
+                        .shape(MarkerShape::Circle)
+                        .filled(true)
+                        .radius(3.5)
+                        .color(c),
+                );
+            }
+        },
+    );
+}
