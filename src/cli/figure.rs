@@ -155,7 +155,7 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
         }
         let b = &spec.base;
         let mut subtitle = format!(
-            "n = {}, d = {}, s = {}, σ = {} · γ by {} at each α · batch {} · median of {} seeds, band = quartiles",
+            "n = {}, d = {}, s = {}, σ = {} · γ by {} at each α · batch {} · median of {} seeds, band: quartiles",
             b.problem.n,
             b.problem.d,
             b.problem.s,
@@ -172,15 +172,21 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
             .iter()
             .filter(|r| r.outcome.diverged_at_step.is_none() && r.outcome.final_loss > b.tol)
             .count();
+        let mut notes = Vec::new();
         if unconverged > 0 {
-            subtitle.push_str(&format!(
-                " · {unconverged} of {} runs stopped at the {}-step budget",
+            notes.push(format!(
+                "{unconverged} of {} runs stopped at the {}-step budget before the loss reached {:e}",
                 rows.len(),
-                b.steps
+                b.steps,
+                b.tol
             ));
         }
         if diverged > 0 {
-            subtitle.push_str(&format!(" · {diverged} diverged"));
+            notes.push(format!("{diverged} of {} runs diverged", rows.len()));
+        }
+        if !notes.is_empty() {
+            subtitle.push('\n');
+            subtitle.push_str(&notes.join(" · "));
         }
         sweep_figure(&title, &subtitle, &summarise(&spec, &rows))
     } else {

@@ -138,7 +138,7 @@ pub struct Panel {
 pub struct Figure {
     /// Title at the top.
     pub title: String,
-    /// Smaller line under the title (e.g. the parameters).
+    /// Smaller text under the title (e.g. the parameters); one line per `\n`.
     pub subtitle: String,
     /// The panels, top to bottom.
     pub panels: Vec<Panel>,
@@ -345,7 +345,8 @@ fn dash(style: Style) -> &'static str {
 
 /// Renders the figure as a standalone SVG document.
 pub fn render(fig: &Figure) -> String {
-    let top = if fig.subtitle.is_empty() { 48.0 } else { 72.0 };
+    let subtitle: Vec<&str> = fig.subtitle.lines().filter(|l| !l.is_empty()).collect();
+    let top = 48.0 + 20.0 * subtitle.len() as f64 + if subtitle.is_empty() { 0.0 } else { 4.0 };
     let height = top
         + fig
             .panels
@@ -369,12 +370,13 @@ pub fn render(fig: &Figure) -> String {
         WIDTH / 2.0,
         esc(&fig.title)
     );
-    if !fig.subtitle.is_empty() {
+    for (i, line) in subtitle.iter().enumerate() {
         let _ = writeln!(
             s,
-            r##"<text x="{}" y="56" font-size="14" fill="#444444" text-anchor="middle">{}</text>"##,
+            r##"<text x="{}" y="{}" font-size="14" fill="#444444" text-anchor="middle">{}</text>"##,
             WIDTH / 2.0,
-            esc(&fig.subtitle)
+            56.0 + 20.0 * i as f64,
+            esc(line)
         );
     }
     let mut y0 = top;
