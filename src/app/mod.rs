@@ -2,6 +2,7 @@
 
 pub mod controls;
 pub mod plots;
+pub mod sweep_panel;
 pub mod worker;
 
 use std::path::PathBuf;

@@ -103,9 +103,10 @@ impl Default for SweepPanel {
     }
 }
 
-impl Drop for SweepPanel {
+impl Drop for Job {
+    /// A dropped panel (or a replaced job) stops its sweep thread at the next run.
     fn drop(&mut self) {
-        self.cancel();
+        self.cancel.store(true, Ordering::Relaxed);
     }
 }
 
@@ -466,7 +467,7 @@ impl SweepPanel {
             return;
         }
         self.status = Some((diverged > 0, line));
-        self.results = Some(Results::new(job.spec, cells));
+        self.results = Some(Results::new(job.spec.clone(), cells));
     }
 
     /// Draws the controls, progress and plots; `base` is the scene the sweep starts from.
@@ -502,10 +503,11 @@ impl SweepPanel {
                     .on_hover_text("initialisation scales α > 0, e.g. 0.01, 0.1, 1");
                 } else {
                     let speed = |v: f64| (v * 0.01).max(1e-4);
+                    let (min_speed, max_speed) = (speed(self.alpha_min), speed(self.alpha_max));
                     let l = ui.label("α min");
                     ui.add(
                         egui::DragValue::new(&mut self.alpha_min)
-                            .speed(speed(self.alpha_min))
+                            .speed(min_speed)
                             .range(1e-6..=1e3),
                     )
                     .labelled_by(l.id)
@@ -513,7 +515,7 @@ impl SweepPanel {
                     let l = ui.label("α max");
                     ui.add(
                         egui::DragValue::new(&mut self.alpha_max)
-                            .speed(speed(self.alpha_max))
+                            .speed(max_speed)
                             .range(1e-6..=1e3),
                     )
                     .labelled_by(l.id)
