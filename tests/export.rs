@@ -3,8 +3,9 @@
 
 use std::process::Command;
 
-use dln_explorer::cli::figure::{PlotKind, run_scene, scene_figure, sweep_figure};
+use dln_explorer::cli::figure::{PlotKind, run_scene, scene_figure};
 use dln_explorer::export::csv::{figure_csv, parse_header};
+use dln_explorer::export::figures::sweep_figure;
 use dln_explorer::export::png::svg_to_png;
 use dln_explorer::export::{Axis, Figure, Panel, Reference, Series, Style, palette, svg};
 use dln_explorer::presets;

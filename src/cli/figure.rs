@@ -13,11 +13,12 @@ use super::run::{RunReport, execute};
 use super::sweep::{SweepArgs, rows_csv, spec};
 use super::{CliError, SimArgs, write_file};
 use crate::export::csv::figure_csv;
+use crate::export::figures::{reference, sweep_figure};
 use crate::export::palette::{self, GROUND_TRUTH, L1_REFERENCE, L2_REFERENCE};
 use crate::export::png::svg_to_png;
-use crate::export::{Axis, Figure, Panel, Reference, Series, Style, svg};
+use crate::export::{Axis, Figure, Panel, Series, Style, svg};
 use crate::presets;
-use crate::sim::sweep::{CellSummary, run_sweep, summarise};
+use crate::sim::sweep::{run_sweep, summarise};
 use crate::sim::{MethodKind, Settings, SimError, StepSize};
 
 /// The methods a scene figure compares, on the same data, initialisation and γ.
@@ -361,81 +362,5 @@ pub fn scene_figure(plot: PlotKind, title: &str, reports: &[RunReport]) -> Figur
             references,
             height: 420.0,
         }],
-    }
-}
-
-fn reference(name: &str, value: f64, color: [u8; 3]) -> Reference {
-    Reference {
-        name: name.into(),
-        value,
-        color,
-    }
-}
-
-/// The α-sweep figure of SPEC §6 from per-cell summaries: median recovery error with an
-/// inter-quartile band per method and the ℓ1/ℓ2 levels, over the paired median ratio to GD.
-pub fn sweep_figure(title: &str, subtitle: &str, cells: &[CellSummary]) -> Figure {
-    let mut methods: Vec<MethodKind> = cells.iter().map(|c| c.method).collect();
-    methods.sort();
-    methods.dedup();
-    let of = |m: MethodKind| cells.iter().filter(move |c| c.method == m);
-    let mut errors = Vec::new();
-    let mut ratios = Vec::new();
-    for &m in &methods {
-        let color = palette::color(m);
-        let mut s = Series::new(
-            m.label(),
-            color,
-            Style::LineDots,
-            of(m).map(|c| [c.alpha, c.error_quartiles[1]]).collect(),
-        );
-        s.band = of(m)
-            .map(|c| [c.alpha, c.error_quartiles[0], c.error_quartiles[2]])
-            .collect();
-        errors.push(s);
-        if m != MethodKind::Gd {
-            let points: Vec<[f64; 2]> = of(m)
-                .filter_map(|c| c.median_ratio_to_gd.map(|r| [c.alpha, r]))
-                .collect();
-            if !points.is_empty() {
-                let name = format!("{} / GD", m.label());
-                ratios.push(Series::new(name, color, Style::LineDots, points));
-            }
-        }
-    }
-    let median_of = |k: usize| {
-        let mut v: Vec<f64> = cells.iter().map(|c| c.reference_errors[k]).collect();
-        crate::sim::sweep::median(&mut v)
-    };
-    let alpha = || Axis::log("initialisation scale α");
-    let mut panels = vec![Panel {
-        title: "Recovery error at the end of training".into(),
-        x: alpha(),
-        y: Axis::log("‖β∞ − β*‖²"),
-        series: errors,
-        references: vec![
-            reference("ℓ1 interpolator", median_of(0), L1_REFERENCE),
-            reference("ℓ2 interpolator", median_of(1), L2_REFERENCE),
-        ],
-        height: 400.0,
-    }];
-    if !ratios.is_empty() {
-        panels.push(Panel {
-            title: "Paired ratio to GD (median over seeds; below 1: better than GD)".into(),
-            x: alpha(),
-            y: Axis::log("error / GD's error"),
-            series: ratios,
-            references: vec![Reference {
-                name: "equal to GD".into(),
-                value: 1.0,
-                color: palette::color(MethodKind::Gd),
-            }],
-            height: 200.0,
-        });
-    }
-    Figure {
-        title: title.into(),
-        subtitle: subtitle.into(),
-        panels,
     }
 }

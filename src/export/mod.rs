@@ -2,6 +2,7 @@
 //! series, and the method colours shared with the GUI. Pure functions over data: no egui.
 
 pub mod csv;
+pub mod figures;
 pub mod palette;
 pub mod png;
 pub mod svg;
