@@ -67,6 +67,8 @@ pub struct Controls {
     pub tol: f64,
     /// Title and caption of the last preset chosen.
     pub preset: Option<(String, String)>,
+    /// Anti-aliased (feathered) lines; off is ~2× cheaper on software renderers.
+    pub smooth: bool,
 }
 
 impl Controls {
@@ -93,6 +95,7 @@ impl Controls {
             steps: settings.steps,
             tol: settings.tol,
             preset: None,
+            smooth: true,
         }
     }
 
@@ -102,6 +105,7 @@ impl Controls {
             methods: self.methods,
             speed: self.speed,
             flat_out: self.flat_out,
+            smooth: self.smooth,
             preset: self.preset.take(),
             ..Controls::new(settings)
         };
@@ -288,6 +292,8 @@ impl Controls {
             )
             .changed();
         speed |= ui.checkbox(&mut self.flat_out, "flat out").changed();
+        ui.checkbox(&mut self.smooth, "smooth lines")
+            .on_hover_text("anti-aliasing; turn off if drawing is slow (software rendering)");
         Changes { restart, speed }
     }
 }

@@ -193,6 +193,11 @@ impl App {
         &self.controls
     }
 
+    /// The side-panel state, to change before the first frame.
+    pub fn controls_mut(&mut self) -> &mut Controls {
+        &mut self.controls
+    }
+
     /// What the UI holds of the current run.
     pub fn live(&self) -> &Live {
         &self.live
@@ -272,6 +277,10 @@ impl App {
         install_fonts(&ctx);
         self.pump(&ctx);
         self.keys(&ctx);
+        let smooth = self.controls.smooth;
+        if ctx.tessellation_options(|o| o.feathering) != smooth {
+            ctx.tessellation_options_mut(|o| o.feathering = smooth);
+        }
         egui::Panel::top("run-bar").show(ui, |ui| self.run_bar(ui));
         egui::Panel::left("controls")
             .resizable(false)
