@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use dln_explorer::app::sweep_panel::{CANCEL, RUN, SweepPanel};
 use dln_explorer::sim::{Config, MethodKind};
-use eframe::egui;
+use eframe::egui::{self, accesskit::Role};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{Queryable, by};
 
 /// A small, fast scene on which SGD recovers β* better than GD at small α.
 fn small_scene() -> Config {
@@ -123,7 +123,7 @@ fn run_sweep_shows_progress_and_sgd_beats_gd_at_small_alpha() {
 fn cancel_stops_a_long_sweep_early() {
     let mut panel = SweepPanel::default();
     panel.seeds = 20;
-    panel.steps = 2_000_000;
+    panel.steps = 300_000;
     // tol = 0: every run uses its whole budget, so the sweep takes far longer than the test.
     let scene = Config {
         tol: 0.0,
@@ -135,16 +135,33 @@ fn cancel_stops_a_long_sweep_early() {
     h.step();
     assert!(h.state().is_running(), "{:?}", h.state().status());
     let total = h.state().progress().1;
-    assert_eq!(total, 8 * 3 * 20, "default grid 0.01..2 at 3 points per decade");
+    assert_eq!(
+        total,
+        8 * 3 * 20,
+        "default grid 0.01..2 at 3 points per decade"
+    );
+    // Let some runs finish: the progress bar counts them while the UI keeps drawing.
+    let some = pump_until(&mut h, Duration::from_secs(120), |p| p.progress().0 >= 1);
+    assert!(some, "no run finished");
+    assert!(h.state().is_running(), "{:?}", h.state().progress());
+    h.get(
+        by().role(Role::ProgressIndicator)
+            .label_contains("/480 runs"),
+    );
 
     h.get_by_label(CANCEL).click();
     let stopped = pump_until(&mut h, Duration::from_secs(120), |p| !p.is_running());
     assert!(stopped, "cancel did not stop the sweep");
     let (done, total_after) = h.state().progress();
     assert_eq!(total_after, total);
-    assert!(done < total, "stopped early: {done}/{total}");
+    assert!(done >= 1 && done < total, "stopped early: {done}/{total}");
     let status = h.state().status().unwrap_or_default();
-    assert!(status.starts_with("cancelled after"), "{status}");
+    assert!(
+        status.starts_with(&format!("cancelled after {done} of {total} runs")),
+        "{status}"
+    );
+    // The runs finished before the cancel are summarised.
+    assert!(h.state().cells().is_some_and(|c| !c.is_empty()));
     // Run is available again.
     h.step();
     assert!(!h.state().is_running());

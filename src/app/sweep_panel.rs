@@ -473,6 +473,8 @@ impl SweepPanel {
     /// Draws the controls, progress and plots; `base` is the scene the sweep starts from.
     pub fn ui(&mut self, ui: &mut egui::Ui, base: &Config) {
         let ctx = ui.ctx().clone();
+        // ‖ ∞ ⚠ need the app's fallback font (idempotent; lets the panel stand alone).
+        super::install_fonts(&ctx);
         self.poll(&ctx);
         self.controls(ui, base);
         ui.separator();
@@ -496,11 +498,9 @@ impl SweepPanel {
             ui.horizontal(|ui| {
                 if self.use_list {
                     let l = ui.label("α values:");
-                    ui.add(
-                        egui::TextEdit::singleline(&mut self.alpha_list).desired_width(260.0),
-                    )
-                    .labelled_by(l.id)
-                    .on_hover_text("initialisation scales α > 0, e.g. 0.01, 0.1, 1");
+                    ui.add(egui::TextEdit::singleline(&mut self.alpha_list).desired_width(260.0))
+                        .labelled_by(l.id)
+                        .on_hover_text("initialisation scales α > 0, e.g. 0.01, 0.1, 1");
                 } else {
                     let speed = |v: f64| (v * 0.01).max(1e-4);
                     let (min_speed, max_speed) = (speed(self.alpha_min), speed(self.alpha_max));
@@ -624,7 +624,14 @@ fn plot<'a>(id: &'a str, y_label: &str, y_name: &'static str, height: f32) -> Pl
 
 /// A horizontal reference level with its label at the left edge; a level far below the data is
 /// drawn dashed at the bottom of the view and its label gives the true value.
-fn reference(plot: &mut egui_plot::PlotUi<'_>, name: &str, value: f64, floor: f64, x: f64, col: Color32) {
+fn reference(
+    plot: &mut egui_plot::PlotUi<'_>,
+    name: &str,
+    value: f64,
+    floor: f64,
+    x: f64,
+    col: Color32,
+) {
     let Some(y) = lg(value) else { return };
     let (y, text, style) = if y < floor {
         (
@@ -656,74 +663,79 @@ fn plots(ui: &mut egui::Ui, r: &Results) {
     } else {
         rgb(palette::L2_REFERENCE)
     };
-    plot("sweep-error", "‖β∞ − β*‖² (recovery error)", "error", error_height).show(
-        ui,
-        |p| {
-            for s in &r.series {
-                let c = color(s.kind);
-                let name = s.kind.label();
-                if !s.band_x.is_empty() {
-                    p.add(
-                        FilledArea::new(
-                            format!("{name} 25–75%"),
-                            &s.band_x,
-                            &s.band_lo,
-                            &s.band_hi,
-                        )
+    plot(
+        "sweep-error",
+        "‖β∞ − β*‖² (recovery error)",
+        "error",
+        error_height,
+    )
+    .show(ui, |p| {
+        for s in &r.series {
+            let c = color(s.kind);
+            let name = s.kind.label();
+            if !s.band_x.is_empty() {
+                p.add(
+                    FilledArea::new(format!("{name} 25–75%"), &s.band_x, &s.band_lo, &s.band_hi)
                         .fill_color(c.gamma_multiply(0.2))
                         .stroke(egui::Stroke::NONE),
-                    );
-                }
-                p.line(
-                    Line::new(
-                        format!("{name} median"),
-                        PlotPoints::Borrowed(&s.median),
-                    )
-                    .color(c)
-                    .width(2.0),
-                );
-                p.points(
-                    Points::new(format!("{name} median"), PlotPoints::Borrowed(&s.median))
-                        .shape(MarkerShape::Circle)
-                        .filled(true)
-                        .radius(3.5)
-                        .color(c),
                 );
             }
-            let [l1, l2] = r.references;
-            reference(p, "ℓ1 interpolator", l1, floor, x_left, rgb(palette::L1_REFERENCE));
-            reference(p, "ℓ2 interpolator", l2, floor, x_left, l2_color);
-        },
-    );
+            p.line(
+                Line::new(format!("{name} median"), PlotPoints::Borrowed(&s.median))
+                    .color(c)
+                    .width(2.0),
+            );
+            p.points(
+                Points::new(format!("{name} median"), PlotPoints::Borrowed(&s.median))
+                    .shape(MarkerShape::Circle)
+                    .filled(true)
+                    .radius(3.5)
+                    .color(c),
+            );
+        }
+        let [l1, l2] = r.references;
+        reference(
+            p,
+            "ℓ1 interpolator",
+            l1,
+            floor,
+            x_left,
+            rgb(palette::L1_REFERENCE),
+        );
+        reference(p, "ℓ2 interpolator", l2, floor, x_left, l2_color);
+    });
     if !r.series.iter().any(|s| !s.ratio.is_empty()) {
         ui.label("The paired ratio to GD needs GD among the methods.");
         return;
     }
-    plot("sweep-ratio", "error / GD's error (paired median)", "ratio", ratio_height).show(
-        ui,
-        |p| {
-            p.hline(
-                HLine::new("equal to GD", 0.0)
-                    .color(color(MethodKind::Gd))
-                    .style(LineStyle::dashed_loose())
-                    .width(1.2),
+    plot(
+        "sweep-ratio",
+        "error / GD's error (paired median)",
+        "ratio",
+        ratio_height,
+    )
+    .show(ui, |p| {
+        p.hline(
+            HLine::new("equal to GD", 0.0)
+                .color(color(MethodKind::Gd))
+                .style(LineStyle::dashed_loose())
+                .width(1.2),
+        );
+        for s in r.series.iter().filter(|s| !s.ratio.is_empty()) {
+            let c = color(s.kind);
+            let name = format!("{} / GD", s.kind.label());
+            p.line(
+                Line::new(name.clone(), PlotPoints::Borrowed(&s.ratio))
+                    .color(c)
+                    .width(2.0),
             );
-            for s in r.series.iter().filter(|s| !s.ratio.is_empty()) {
-                let c = color(s.kind);
-                let name = format!("{} / GD", s.kind.label());
-                p.line(
-                    Line::new(name.clone(), PlotPoints::Borrowed(&s.ratio))
-                        .color(c)
-                        .width(2.0),
-                );
-                p.points(
-                    Points::new(name, PlotPoints::Borrowed(&s.ratio))
-                        .shape(MarkerShape::Circle)
-                        .filled(true)
-                        .radius(3.5)
-                        .color(c),
-                );
-            }
-        },
-    );
+            p.points(
+                Points::new(name, PlotPoints::Borrowed(&s.ratio))
+                    .shape(MarkerShape::Circle)
+                    .filled(true)
+                    .radius(3.5)
+                    .color(c),
+            );
+        }
+    });
 }
