@@ -465,7 +465,8 @@ impl App {
                 state.body_ms.push(body);
             }
             if state.frame_ms.len() >= n {
-                let json = frame_stats_json(&state.frame_ms, &state.body_ms);
+                let smooth = self.controls.smooth;
+                let json = frame_stats_json(&state.frame_ms, &state.body_ms, smooth);
                 self.finish(ctx, Ok(json));
             }
             return;
@@ -545,8 +546,9 @@ fn quantile(ms: &[f32], q: f64) -> f32 {
 
 /// `{frames, ui_ms_p50, ui_ms_p95, rss_mb}` from eframe's per-frame CPU time (UI pass plus
 /// tessellation and painting), plus the same quantiles of the app's own UI code alone.
-fn frame_stats_json(frame_ms: &[f32], body_ms: &[f32]) -> String {
+fn frame_stats_json(frame_ms: &[f32], body_ms: &[f32], smooth: bool) -> String {
     serde_json::json!({
+        "smooth_lines": smooth,
         "frames": frame_ms.len(),
         "ui_ms_p50": quantile(frame_ms, 0.5),
         "ui_ms_p95": quantile(frame_ms, 0.95),

@@ -19,7 +19,8 @@ pub struct GuiArgs {
     /// Run the step budget flat out, time this many frames, print JSON and exit.
     #[arg(long, value_name = "N")]
     pub frame_stats: Option<usize>,
-    /// Start with anti-aliasing off (about twice as fast to draw on software renderers).
+    /// Start with anti-aliasing off (default: off on software GL renderers except for
+    /// --screenshot; drawing is then about three times cheaper).
     #[arg(long)]
     pub no_smooth: bool,
 }
@@ -40,12 +41,14 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
     let outcome = std::sync::Arc::new(std::sync::Mutex::new(None));
     let slot = outcome.clone();
     let smooth_off = args.no_smooth;
+    let screenshot = args.screenshot.is_some();
     eframe::run_native(
         "dln-explorer",
         options,
         Box::new(move |cc| {
             let mut app = App::new(&cc.egui_ctx, &settings);
-            app.controls_mut().smooth = !smooth_off;
+            let software = cc.gl.as_deref().is_some_and(is_software_renderer);
+            app.controls_mut().smooth = !(smooth_off || (software && !screenshot));
             if let Some(c) = capture {
                 app = app.with_capture(c);
             }
@@ -66,4 +69,16 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
         )),
         _ => Ok(()),
     }
+}
+
+/// Whether GL draws on the CPU (Mesa llvmpipe/softpipe), where anti-aliased lines are costly.
+fn is_software_renderer(gl: &eframe::glow::Context) -> bool {
+    use eframe::glow::HasContext;
+    // SAFETY: called from eframe's creation callback, on the thread whose GL context is current;
+    // GL_RENDERER is a valid string parameter.
+    let renderer = unsafe { gl.get_parameter_string(eframe::glow::RENDERER) };
+    let renderer = renderer.to_ascii_lowercase();
+    ["llvmpipe", "softpipe", "swrast", "software"]
+        .iter()
+        .any(|s| renderer.contains(s))
 }
