@@ -184,17 +184,29 @@ fn bad_alpha_list_shows_an_error_and_runs_nothing() {
 
 #[test]
 fn default_grid_is_spec_log_grid() {
-    let alphas = match SweepPanel::default().alphas() {
+    let mut panel = SweepPanel::default();
+    let grid = |p: &SweepPanel| match p.alphas() {
         Ok(a) => a,
         Err(e) => panic!("{e}"),
     };
-    assert_eq!(alphas.len(), 8);
-    assert_eq!(alphas.first(), Some(&0.01));
-    assert_eq!(alphas.last(), Some(&2.0));
-    // Evenly log-spaced (to three significant digits), about 3 points per decade.
-    let expected = (2.0f64 / 0.01).log10() / 7.0;
+    // SPEC §6: 0.01 to 2, the same 1-2-5 grid as `dln-explorer sweep`.
+    assert_eq!(
+        grid(&panel),
+        vec![0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
+    );
+    // Other densities: evenly log-spaced with both ends included.
+    panel.per_decade = 4;
+    let alphas = grid(&panel);
+    assert_eq!(alphas.len(), 11, "{alphas:?}");
+    assert_eq!((alphas[0], alphas[10]), (0.01, 2.0));
+    let expected = (2.0f64 / 0.01).log10() / 10.0;
     for w in alphas.windows(2) {
         let step = (w[1] / w[0]).log10();
         assert!((step - expected).abs() < 3e-3, "{alphas:?}");
     }
+    // Bad grids are errors, not panics.
+    panel.alpha_max = 0.001;
+    assert!(panel.alphas().is_err());
+    panel.alpha_max = f64::NAN;
+    assert!(panel.alphas().is_err());
 }

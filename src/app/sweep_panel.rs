@@ -120,6 +120,45 @@ fn round3(v: f64) -> f64 {
     format!("{v:.2e}").parse().unwrap_or(v)
 }
 
+/// α from `lo` to `hi` (both included), `per_decade` points per decade: the round 1-2-5, 1-3
+/// or 1 mantissas for 3, 2 or 1 points per decade, else evenly log-spaced (3 significant digits).
+fn log_grid(lo: f64, hi: f64, per_decade: u32) -> Result<Vec<f64>, SimError> {
+    let span = (hi / lo).log10();
+    let points = span * f64::from(per_decade) + 1.0;
+    if points > MAX_ALPHAS as f64 {
+        return Err(SimError::invalid(
+            "α grid",
+            points.ceil(),
+            format!("at most {MAX_ALPHAS} points"),
+        ));
+    }
+    let mantissas: &[f64] = match per_decade {
+        1 => &[1.0],
+        2 => &[1.0, 3.0],
+        3 => &[1.0, 2.0, 5.0],
+        _ => &[],
+    };
+    let mut grid = vec![lo, hi];
+    if mantissas.is_empty() {
+        let intervals = (span * f64::from(per_decade) - 1e-9).ceil().max(0.0) as usize;
+        for i in 1..intervals {
+            let t = i as f64 / intervals as f64;
+            grid.push(round3(lo * 10f64.powf(span * t)));
+        }
+    } else {
+        let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+        for decade in first..=last {
+            for m in mantissas {
+                let v = round3(m * 10f64.powi(decade));
+                if v > lo * (1.0 + 1e-9) && v < hi * (1.0 - 1e-9) {
+                    grid.push(v);
+                }
+            }
+        }
+    }
+    Ok(grid)
+}
+
 /// Decade grid marks, thinned when many decades show, with 2 and 5 marks when few do.
 fn decade_spacer(input: GridInput) -> Vec<GridMark> {
     let (lo, hi) = input.bounds;
@@ -301,25 +340,7 @@ impl SweepPanel {
                     "an integer in 1..=50",
                 ));
             }
-            let span = (hi / lo).log10();
-            let intervals = (span * f64::from(self.per_decade) - 1e-9).ceil().max(0.0) as usize;
-            if intervals >= MAX_ALPHAS {
-                return Err(SimError::invalid(
-                    "α grid",
-                    intervals + 1,
-                    format!("at most {MAX_ALPHAS} points"),
-                ));
-            }
-            (0..=intervals)
-                .map(|i| {
-                    let t = if intervals == 0 {
-                        0.0
-                    } else {
-                        i as f64 / intervals as f64
-                    };
-                    round3(lo * 10f64.powf(span * t))
-                })
-                .collect()
+            log_grid(lo, hi, self.per_decade)?
         };
         alphas.sort_by(f64::total_cmp);
         alphas.dedup();
@@ -480,6 +501,9 @@ impl SweepPanel {
         ui.separator();
         match &self.results {
             Some(results) => plots(ui, results),
+            None if self.job.is_some() => {
+                ui.label("Sweeping… the plots appear when the runs finish.");
+            }
             None => {
                 ui.label("Run a sweep to plot the recovery error against α.");
             }
@@ -491,7 +515,7 @@ impl SweepPanel {
         ui.add_enabled_ui(!running, |ui| {
             ui.horizontal(|ui| {
                 ui.radio_value(&mut self.use_list, false, "log grid")
-                    .on_hover_text("α log-spaced from α min to α max, both included");
+                    .on_hover_text("α log-spaced from α min to α max, both included; 3 points per decade gives 1, 2, 5 × 10ᵏ");
                 ui.radio_value(&mut self.use_list, true, "α list")
                     .on_hover_text("the α values typed as a comma-separated list");
             });
