@@ -52,8 +52,8 @@ struct Results {
     series: Vec<MethodSeries>,
     /// Median ℓ1 and ℓ2 reference errors.
     references: [f64; 2],
-    /// log10 range of α.
-    x_range: (f64, f64),
+    /// log10 of the smallest α (where the reference labels sit).
+    x_left: f64,
     /// Lowest log10 error drawn (median or quartile).
     y_min: f64,
 }
@@ -267,16 +267,17 @@ impl Results {
             let mut v: Vec<f64> = cells.iter().map(|c| c.reference_errors[k]).collect();
             crate::sim::sweep::median(&mut v)
         };
-        let xs = spec.alphas.iter().filter_map(|&a| lg(a));
-        let x_range = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-            (lo.min(x), hi.max(x))
-        });
+        let x_left = spec
+            .alphas
+            .iter()
+            .filter_map(|&a| lg(a))
+            .fold(f64::INFINITY, f64::min);
         Results {
             references: [median_of(0), median_of(1)],
             spec,
             cells,
             series,
-            x_range,
+            x_left,
             y_min,
         }
     }
@@ -680,7 +681,7 @@ fn plots(ui: &mut egui::Ui, r: &Results) {
     let error_height = (avail * 0.6).max(180.0);
     let ratio_height = (avail - error_height - 3.0 * ui.spacing().item_spacing.y).max(120.0);
     let floor = r.y_min - 1.0;
-    let x_left = r.x_range.0;
+    let x_left = r.x_left;
     // The palette's dark grey vanishes on a dark background.
     let l2_color = if ui.visuals().dark_mode {
         Color32::from_gray(170)
