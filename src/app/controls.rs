@@ -235,7 +235,7 @@ impl Controls {
             .changed();
         if ui
             .add(
-                egui::Slider::new(&mut self.gamma, 1e-5..=10.0)
+                egui::Slider::new(&mut self.gamma, 1e-5..=100.0)
                     .logarithmic(true)
                     .text(GAMMA),
             )

@@ -423,8 +423,8 @@ impl App {
                 for s in &self.live.status {
                     ui.colored_label(plots::color(s.kind), s.kind.label());
                     if let Some(p) = self.live.latest(s.kind) {
-                        ui.label(format!("{:.3}", p.sample.alpha_ratio));
-                        ui.label(format!("{:.3}", p.sample.alpha_ratio_p21));
+                        ui.label(plots::num(p.sample.alpha_ratio));
+                        ui.label(plots::num(p.sample.alpha_ratio_p21));
                         let gap = self
                             .live
                             .predictions

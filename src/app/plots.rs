@@ -93,8 +93,8 @@ fn decade_label(mark: GridMark) -> String {
     }
 }
 
-/// A number for read-outs.
-fn num(v: f64) -> String {
+/// A number for read-outs and tables: fixed for moderate magnitudes, else scientific.
+pub fn num(v: f64) -> String {
     if v == 0.0 || (1e-3..1e4).contains(&v.abs()) {
         format!("{v:.4}")
     } else {
@@ -258,6 +258,8 @@ impl Plots {
             plot = plot
                 .y_grid_spacer(decade_spacer)
                 .y_axis_formatter(|m, _| decade_label(m));
+        } else {
+            plot = plot.y_axis_formatter(|m, _| num(m.value));
         }
         plot
     }
