@@ -229,3 +229,60 @@ fn preset_menu_loads_a_scene() {
     assert_eq!(i.scene.problem.d, preset.config.d);
     assert!((i.scene.alpha - preset.config.alpha).abs() < 1e-12);
 }
+
+/// The headless hooks need an X server: run them under `xvfb-run` when it is installed.
+fn xvfb() -> Option<std::process::Command> {
+    let found = std::process::Command::new("xvfb-run")
+        .arg("--help")
+        .output()
+        .is_ok();
+    if !found {
+        eprintln!("xvfb-run not installed: skipping the headless window test");
+        return None;
+    }
+    let mut cmd = std::process::Command::new("xvfb-run");
+    cmd.args(["-a", "-s", "-screen 0 1600x900x24"])
+        .arg(env!("CARGO_BIN_EXE_dln-explorer"));
+    Some(cmd)
+}
+
+#[test]
+fn screenshot_and_frame_stats_hooks() {
+    let Some(mut cmd) = xvfb() else { return };
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let png = dir.path().join("shot.png");
+    let out = cmd
+        .args(["gui", "--steps", "2000", "--screenshot"])
+        .arg(&png)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let img = image::open(&png).unwrap_or_else(|e| panic!("png: {e}"));
+    assert!(
+        img.width() >= 1200 && img.height() >= 700,
+        "{}×{}",
+        img.width(),
+        img.height()
+    );
+
+    let Some(mut cmd) = xvfb() else { return };
+    let out = cmd
+        .args(["gui", "--steps", "2000", "--frame-stats", "20"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("json: {e}: {}", String::from_utf8_lossy(&out.stdout)));
+    assert_eq!(json["frames"], 20);
+    for key in ["ui_ms_p50", "ui_ms_p95", "rss_mb"] {
+        assert!(json[key].as_f64().is_some_and(|v| v > 0.0), "{key}: {json}");
+    }
+}
