@@ -63,22 +63,102 @@ const fn ctrl(k: Key) -> Option<KeyboardShortcut> {
 
 /// Every command, in menu order.
 pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec { action: Action::PlayPause, label: "Play / pause", shortcut: key(Key::Space), help: "Start or stop stepping GD, SGD and SGF." },
-    CommandSpec { action: Action::Step, label: "Single step", shortcut: key(Key::ArrowRight), help: "Advance every method by one step k → k+1 (pauses first)." },
-    CommandSpec { action: Action::Reset, label: "Reset", shortcut: key(Key::R), help: "Restart all runs from u₀ = α𝟙, v₀ = 0 on the same data." },
-    CommandSpec { action: Action::NewSeed, label: "New seed", shortcut: key(Key::N), help: "Draw new data X, β* (and sampling) from the next seed." },
-    CommandSpec { action: Action::Presentation, label: "Presentation mode", shortcut: key(Key::F5), help: "Large fonts, thick lines, light high-contrast theme, controls collapsed." },
-    CommandSpec { action: Action::ZoomIn, label: "Zoom in", shortcut: Some(kb_shortcuts::ZOOM_IN), help: "Enlarge everything (also Ctrl =)." },
-    CommandSpec { action: Action::ZoomOut, label: "Zoom out", shortcut: Some(kb_shortcuts::ZOOM_OUT), help: "Shrink everything." },
-    CommandSpec { action: Action::ZoomReset, label: "Reset zoom", shortcut: Some(kb_shortcuts::ZOOM_RESET), help: "Back to 100 %." },
-    CommandSpec { action: Action::SweepPanel, label: "α-sweep panel", shortcut: key(Key::F6), help: "Run SPEC §6's experiment: recovery error vs α over seeds, GD vs SGD vs SGF." },
-    CommandSpec { action: Action::ExportWindowPng, label: "Export window as PNG", shortcut: ctrl(Key::P), help: "Save a PNG of the whole window (scale set in the Export menu)." },
-    CommandSpec { action: Action::ExportSvg, label: "Export plots as SVG", shortcut: ctrl(Key::E), help: "Save each of the four plots as a vector SVG with axes and legend." },
-    CommandSpec { action: Action::ExportCsv, label: "Export series as CSV", shortcut: None, help: "Save every plotted series with a header recording every parameter." },
-    CommandSpec { action: Action::SaveScenario, label: "Save scenario…", shortcut: ctrl(Key::S), help: "Save the current settings as a scene file (TOML)." },
-    CommandSpec { action: Action::LoadScenario, label: "Load scenario…", shortcut: ctrl(Key::O), help: "Load a scene file (TOML) written by Save or by hand." },
-    CommandSpec { action: Action::CopySettings, label: "Copy settings", shortcut: None, help: "Copy the current settings as TOML text to the clipboard." },
-    CommandSpec { action: Action::Help, label: "Help", shortcut: key(Key::F1), help: "The model, the four dynamics, the theorem and these shortcuts." },
+    CommandSpec {
+        action: Action::PlayPause,
+        label: "Play / pause",
+        shortcut: key(Key::Space),
+        help: "Start or stop stepping GD, SGD and SGF.",
+    },
+    CommandSpec {
+        action: Action::Step,
+        label: "Single step",
+        shortcut: key(Key::ArrowRight),
+        help: "Advance every method by one step k → k+1 (pauses first).",
+    },
+    CommandSpec {
+        action: Action::Reset,
+        label: "Reset",
+        shortcut: key(Key::R),
+        help: "Restart all runs from u₀ = α𝟙, v₀ = 0 on the same data.",
+    },
+    CommandSpec {
+        action: Action::NewSeed,
+        label: "New seed",
+        shortcut: key(Key::N),
+        help: "Draw new data X, β* (and sampling) from the next seed.",
+    },
+    CommandSpec {
+        action: Action::Presentation,
+        label: "Presentation mode",
+        shortcut: key(Key::F5),
+        help: "Large fonts, thick lines, light high-contrast theme, controls collapsed.",
+    },
+    CommandSpec {
+        action: Action::ZoomIn,
+        label: "Zoom in",
+        shortcut: Some(kb_shortcuts::ZOOM_IN),
+        help: "Enlarge everything (also Ctrl =).",
+    },
+    CommandSpec {
+        action: Action::ZoomOut,
+        label: "Zoom out",
+        shortcut: Some(kb_shortcuts::ZOOM_OUT),
+        help: "Shrink everything.",
+    },
+    CommandSpec {
+        action: Action::ZoomReset,
+        label: "Reset zoom",
+        shortcut: Some(kb_shortcuts::ZOOM_RESET),
+        help: "Back to 100 %.",
+    },
+    CommandSpec {
+        action: Action::SweepPanel,
+        label: "α-sweep panel",
+        shortcut: key(Key::F6),
+        help: "Run SPEC §6's experiment: recovery error vs α over seeds, GD vs SGD vs SGF.",
+    },
+    CommandSpec {
+        action: Action::ExportWindowPng,
+        label: "Export window as PNG",
+        shortcut: ctrl(Key::P),
+        help: "Save a PNG of the whole window (scale set in the Export menu).",
+    },
+    CommandSpec {
+        action: Action::ExportSvg,
+        label: "Export plots as SVG",
+        shortcut: ctrl(Key::E),
+        help: "Save each of the four plots as a vector SVG with axes and legend.",
+    },
+    CommandSpec {
+        action: Action::ExportCsv,
+        label: "Export series as CSV",
+        shortcut: None,
+        help: "Save every plotted series with a header recording every parameter.",
+    },
+    CommandSpec {
+        action: Action::SaveScenario,
+        label: "Save scenario…",
+        shortcut: ctrl(Key::S),
+        help: "Save the current settings as a scene file (TOML).",
+    },
+    CommandSpec {
+        action: Action::LoadScenario,
+        label: "Load scenario…",
+        shortcut: ctrl(Key::O),
+        help: "Load a scene file (TOML) written by Save or by hand.",
+    },
+    CommandSpec {
+        action: Action::CopySettings,
+        label: "Copy settings",
+        shortcut: None,
+        help: "Copy the current settings as TOML text to the clipboard.",
+    },
+    CommandSpec {
+        action: Action::Help,
+        label: "Help",
+        shortcut: key(Key::F1),
+        help: "The model, the four dynamics, the theorem and these shortcuts.",
+    },
 ];
 
 /// The spec of an action.
@@ -91,7 +171,9 @@ pub fn spec(action: Action) -> &'static CommandSpec {
 
 /// The shortcut of a command as text (empty if none).
 pub fn shortcut_text(ctx: &egui::Context, spec: &CommandSpec) -> String {
-    spec.shortcut.map(|s| ctx.format_shortcut(&s)).unwrap_or_default()
+    spec.shortcut
+        .map(|s| ctx.format_shortcut(&s))
+        .unwrap_or_default()
 }
 
 /// Consumes the pressed shortcuts and returns their actions (none while a text field has focus).
@@ -101,7 +183,10 @@ pub fn pressed(ctx: &egui::Context) -> Vec<Action> {
     }
     let mut out: Vec<Action> = COMMANDS
         .iter()
-        .filter(|c| c.shortcut.is_some_and(|s| ctx.input_mut(|i| i.consume_shortcut(&s))))
+        .filter(|c| {
+            c.shortcut
+                .is_some_and(|s| ctx.input_mut(|i| i.consume_shortcut(&s)))
+        })
         .map(|c| c.action)
         .collect();
     if ctx.input_mut(|i| i.consume_shortcut(&kb_shortcuts::ZOOM_IN_SECONDARY)) {

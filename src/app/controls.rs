@@ -4,7 +4,7 @@ use eframe::egui;
 
 use super::worker::{RunInfo, Scene};
 use crate::presets;
-use crate::sim::{MethodKind, ProblemSpec, Settings, StepSize};
+use crate::sim::{Config, MethodKind, ProblemSpec, Settings, StepSize};
 
 /// Label of the γ slider (tests find it by this label).
 pub const GAMMA: &str = "γ step size";
@@ -96,6 +96,30 @@ impl Controls {
             tol: settings.tol,
             preset: None,
             smooth: true,
+        }
+    }
+
+    /// The scene as settings (for saving, copying and the α-sweep panel).
+    pub fn config(&self) -> Config {
+        let (gamma, gamma_rule) = match self.step_size {
+            StepSize::Fixed(g) => (Some(g), None),
+            StepSize::Stable(_) => (None, Some(self.step_size.to_string())),
+        };
+        Config {
+            n: self.n,
+            d: self.d,
+            s: self.s,
+            noise: self.noise,
+            seed: self.seed,
+            n_test: self.n_test,
+            method: MethodKind::Sgd.name().into(),
+            alpha: self.alpha,
+            gamma,
+            gamma_rule,
+            batch: self.batch,
+            h: None,
+            steps: self.steps,
+            tol: self.tol,
         }
     }
 

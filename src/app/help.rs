@@ -49,13 +49,15 @@ pub fn ui(ui: &mut egui::Ui) {
             ui.add_space(8.0);
         }
         ui.heading("Keyboard shortcuts");
-        egui::Grid::new("help-shortcuts").striped(true).show(ui, |ui| {
-            for c in COMMANDS {
-                ui.label(shortcut_text(ui.ctx(), c));
-                ui.label(c.label);
-                ui.label(c.help);
-                ui.end_row();
-            }
-        });
+        egui::Grid::new("help-shortcuts")
+            .striped(true)
+            .show(ui, |ui| {
+                for c in COMMANDS {
+                    ui.label(shortcut_text(ui.ctx(), c));
+                    ui.label(c.label);
+                    ui.label(c.help);
+                    ui.end_row();
+                }
+            });
     });
 }

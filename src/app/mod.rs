@@ -1,6 +1,10 @@
 //! The egui front end: renders snapshots of the paired runs and sends commands; owns no maths.
 
+pub mod commands;
 pub mod controls;
+pub mod export;
+pub mod help;
+pub mod menus;
 pub mod plots;
 pub mod sweep_panel;
 pub mod worker;
@@ -14,7 +18,9 @@ use crate::sim::recorder::Recorder;
 use crate::sim::trainer::SAMPLE_CAPACITY;
 use crate::sim::{MethodKind, Settings, Stop};
 use controls::Controls;
+use menus::Menus;
 use plots::Plots;
+use sweep_panel::SweepPanel;
 use worker::{Command, Frame, MethodStatus, Point, Prediction, RunInfo, Sim, Worker};
 
 /// Label of the play/pause button.
@@ -145,6 +151,8 @@ pub struct App {
     backend: Backend,
     next_run: u64,
     capture: Option<(Capture, CaptureState)>,
+    menus: Menus,
+    sweep: SweepPanel,
     /// Set when a headless capture finished; the value is the process outcome.
     pub outcome: Arc<Mutex<Option<Result<String, String>>>>,
 }
@@ -172,6 +180,8 @@ impl App {
             backend,
             next_run: 0,
             capture: None,
+            menus: Menus::default(),
+            sweep: SweepPanel::default(),
             outcome: Arc::new(Mutex::new(None)),
         };
         app.live.playing = true;
@@ -276,12 +286,18 @@ impl App {
         let ctx = ui.ctx().clone();
         install_fonts(&ctx);
         self.pump(&ctx);
-        self.keys(&ctx);
+        self.shortcuts(&ctx);
         let smooth = self.controls.smooth;
         if ctx.tessellation_options(|o| o.feathering) != smooth {
             ctx.tessellation_options_mut(|o| o.feathering = smooth);
         }
+        egui::Panel::top("menu-bar").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::top("run-bar").show(ui, |ui| self.run_bar(ui));
+        self.windows(&ctx);
+        if self.menus.presentation {
+            egui::CentralPanel::default().show(ui, |ui| self.plots.ui(ui, &self.live));
+            return;
+        }
         egui::Panel::left("controls")
             .resizable(false)
             .exact_size(290.0)
@@ -302,29 +318,6 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| {
             self.plots.ui(ui, &self.live);
         });
-    }
-
-    fn keys(&mut self, ctx: &egui::Context) {
-        if ctx.egui_wants_keyboard_input() {
-            return;
-        }
-        let none = egui::Modifiers::NONE;
-        let (space, right, r) = ctx.input_mut(|i| {
-            (
-                i.consume_key(none, egui::Key::Space),
-                i.consume_key(none, egui::Key::ArrowRight),
-                i.consume_key(none, egui::Key::R),
-            )
-        });
-        if space {
-            self.toggle_play();
-        }
-        if right {
-            self.single_step();
-        }
-        if r {
-            self.restart();
-        }
     }
 
     fn run_bar(&mut self, ui: &mut egui::Ui) {
@@ -348,8 +341,21 @@ impl App {
                 self.restart();
             }
             ui.separator();
+            if self.menus.presentation {
+                ui.label(
+                    egui::RichText::new("● PRESENTATION (F5 to leave)")
+                        .strong()
+                        .color(egui::Color32::from_rgb(200, 30, 30)),
+                );
+                ui.separator();
+            }
             ui.label(self.status_line());
         });
+        if self.menus.presentation
+            && let Some((title, caption)) = &self.controls.preset
+        {
+            ui.label(egui::RichText::new(format!("{title} — {caption}")).strong());
+        }
         let diverged: Vec<String> = self
             .live
             .status
@@ -502,6 +508,10 @@ impl App {
 }
 
 impl eframe::App for App {
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.save_state(storage);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let cpu = frame.info().cpu_usage;
         let start = std::time::Instant::now();

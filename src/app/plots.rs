@@ -14,14 +14,10 @@ const MAX_DRAWN: usize = 1000;
 /// Lowest decade shown for quantities that reach exactly zero.
 const FLOOR: f64 = -32.0;
 
-/// The fixed colour of a method, the same in every plot and table.
+/// The fixed colour of a method, the same in every plot, table and export.
 pub fn color(kind: MethodKind) -> Color32 {
-    match kind {
-        MethodKind::Gd => Color32::from_rgb(66, 133, 244),
-        MethodKind::Sgd => Color32::from_rgb(234, 88, 44),
-        MethodKind::Sgf => Color32::from_rgb(46, 160, 67),
-        MethodKind::Gf => Color32::from_rgb(160, 90, 220),
-    }
+    let [r, g, b] = crate::export::palette::color(kind);
+    Color32::from_rgb(r, g, b)
 }
 
 /// What the x axis measures.
@@ -125,6 +121,8 @@ pub struct Plots {
     pub log_x: bool,
     /// Whose β coordinates are shown.
     pub beta_method: MethodKind,
+    /// Line-width multiplier (thicker in presentation mode).
+    pub thickness: f32,
     cache: Vec<MethodSeries>,
     cached: Option<(u64, XAxis, bool)>,
 }
@@ -135,6 +133,7 @@ impl Default for Plots {
             x_axis: XAxis::Steps,
             log_x: true,
             beta_method: MethodKind::Sgd,
+            thickness: 1.0,
             cache: Vec::new(),
             cached: None,
         }
@@ -302,7 +301,7 @@ impl Plots {
                     plot.line(
                         Line::new(kind.label(), PlotPoints::Borrowed(&s.loss))
                             .color(color(kind))
-                            .width(1.5),
+                            .width(1.5 * self.thickness),
                     );
                 }
             });
@@ -331,7 +330,7 @@ impl Plots {
                 plot.line(
                     Line::new(name, PlotPoints::Borrowed(line))
                         .color(col)
-                        .width(width),
+                        .width(width * self.thickness),
                 );
             }
             let Some(x) = s.last_x else { return };
@@ -381,7 +380,7 @@ impl Plots {
                     plot.line(
                         Line::new(kind.label(), PlotPoints::Borrowed(&s.ratio))
                             .color(c)
-                            .width(1.8),
+                            .width(1.8 * self.thickness),
                     );
                     if kind.is_stochastic() {
                         plot.line(
@@ -391,7 +390,7 @@ impl Plots {
                             )
                             .color(c)
                             .style(LineStyle::dashed_loose())
-                            .width(1.2),
+                            .width(1.2 * self.thickness),
                         );
                     }
                 }
@@ -407,7 +406,7 @@ impl Plots {
                     plot.line(
                         Line::new(kind.label(), PlotPoints::Borrowed(&s.error))
                             .color(color(kind))
-                            .width(1.5),
+                            .width(1.5 * self.thickness),
                     );
                 }
                 let Some([l1, l2, gf]) = refs else { return };
@@ -434,7 +433,7 @@ impl Plots {
                             HLine::new(name, y.max(lowest - 1.0))
                                 .color(Color32::from_gray(110))
                                 .style(style)
-                                .width(1.2),
+                                .width(1.2 * self.thickness),
                         );
                     }
                 }

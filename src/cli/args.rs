@@ -23,7 +23,7 @@ fn real(s: &str) -> Result<f64, String> {
 }
 
 /// The settings of a scene; each flag overrides the config file.
-#[derive(Args, Debug, Clone, Default)]
+#[derive(Args, Debug, Clone, Default, PartialEq)]
 pub struct SimArgs {
     /// Scene: a shipped preset name or a .toml scene file; --config and flags override it.
     #[arg(long, value_name = "NAME")]

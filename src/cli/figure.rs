@@ -1,8 +1,6 @@
 //! `dln-explorer figure`: renders a scene's plots (or SPEC §6's α-sweep) headless to SVG or PNG.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::atomic::AtomicBool;
 
 use clap::Args;
@@ -13,6 +11,7 @@ use super::run::{RunReport, execute};
 use super::sweep::{SweepArgs, rows_csv, spec};
 use super::{CliError, SimArgs, write_file};
 use crate::export::csv::figure_csv;
+pub use crate::export::figures::PlotKind;
 use crate::export::figures::{reference, sweep_figure};
 use crate::export::palette::{self, GROUND_TRUTH, L1_REFERENCE, L2_REFERENCE};
 use crate::export::png::svg_to_png;
@@ -26,59 +25,6 @@ pub const SCENE_METHODS: [MethodKind; 3] = [MethodKind::Gd, MethodKind::Sgd, Met
 
 /// The α grid of `--plot sweep`: log-spaced from 0.01 to 2.
 pub const SWEEP_ALPHAS: &str = "0.01,0.015,0.02,0.03,0.05,0.07,0.1,0.15,0.2,0.3,0.5,0.7,1,1.5,2";
-
-/// Which figure to draw.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlotKind {
-    /// Training loss against time.
-    Loss,
-    /// The final β coordinate by coordinate, with β*.
-    Coords,
-    /// The effective initialisation α_t/α against time, exact and P21's formula.
-    Alpha,
-    /// Recovery error against time with the ℓ1, ℓ2 and GF levels.
-    Error,
-    /// SPEC §6's α-sweep: recovery error against α, and the paired ratio to GD.
-    Sweep,
-}
-
-impl PlotKind {
-    /// Every plot, in the order of the help text.
-    pub const ALL: [PlotKind; 5] = [
-        PlotKind::Loss,
-        PlotKind::Coords,
-        PlotKind::Alpha,
-        PlotKind::Error,
-        PlotKind::Sweep,
-    ];
-
-    /// The name used with `--plot`.
-    pub fn name(self) -> &'static str {
-        match self {
-            PlotKind::Loss => "loss",
-            PlotKind::Coords => "coords",
-            PlotKind::Alpha => "alpha",
-            PlotKind::Error => "error",
-            PlotKind::Sweep => "sweep",
-        }
-    }
-}
-
-impl fmt::Display for PlotKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for PlotKind {
-    type Err = SimError;
-    fn from_str(s: &str) -> Result<Self, SimError> {
-        PlotKind::ALL
-            .into_iter()
-            .find(|p| p.name() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| SimError::invalid("plot", s, "one of loss, coords, alpha, error, sweep"))
-    }
-}
 
 /// Flags of `figure`.
 #[derive(Args, Debug)]

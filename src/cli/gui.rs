@@ -23,11 +23,15 @@ pub struct GuiArgs {
     /// --screenshot; drawing is then about three times cheaper).
     #[arg(long)]
     pub no_smooth: bool,
+    /// Start in presentation mode (large type, thick lines, light theme; F5 toggles it).
+    #[arg(long)]
+    pub presentation: bool,
 }
 
 /// Opens the window (and closes it after a capture).
 pub fn main(args: &GuiArgs) -> Result<(), CliError> {
     let (_, settings) = args.sim.settings()?;
+    let scene_given = args.sim != SimArgs::default();
     let capture = (args.screenshot.is_some() || args.frame_stats.is_some()).then(|| Capture {
         screenshot: args.screenshot.clone(),
         frame_stats: args.frame_stats.map(|n| n.max(1)),
@@ -42,11 +46,20 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
     let slot = outcome.clone();
     let smooth_off = args.no_smooth;
     let screenshot = args.screenshot.is_some();
+    let presentation = args.presentation;
     eframe::run_native(
         "dln-explorer",
         options,
         Box::new(move |cc| {
             let mut app = App::new(&cc.egui_ctx, &settings);
+            if let Some(storage) = cc.storage
+                && capture.is_none()
+            {
+                app.restore(&cc.egui_ctx, storage, !scene_given);
+            }
+            if presentation {
+                app.set_presentation(&cc.egui_ctx, true);
+            }
             let software = cc.gl.as_deref().is_some_and(is_software_renderer);
             app.controls_mut().smooth = !(smooth_off || (software && !screenshot));
             if let Some(c) = capture {

@@ -2,8 +2,64 @@
 
 use crate::export::palette::{self, L1_REFERENCE, L2_REFERENCE};
 use crate::export::{Axis, Figure, Panel, Reference, Series, Style};
-use crate::sim::MethodKind;
+use std::fmt;
+use std::str::FromStr;
+
 use crate::sim::sweep::CellSummary;
+use crate::sim::{MethodKind, SimError};
+
+/// Which figure to draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlotKind {
+    /// Training loss against time.
+    Loss,
+    /// The final β coordinate by coordinate, with β*.
+    Coords,
+    /// The effective initialisation α_t/α against time, exact and P21's formula.
+    Alpha,
+    /// Recovery error against time with the ℓ1, ℓ2 and GF levels.
+    Error,
+    /// SPEC §6's α-sweep: recovery error against α, and the paired ratio to GD.
+    Sweep,
+}
+
+impl PlotKind {
+    /// Every plot, in the order of the help text.
+    pub const ALL: [PlotKind; 5] = [
+        PlotKind::Loss,
+        PlotKind::Coords,
+        PlotKind::Alpha,
+        PlotKind::Error,
+        PlotKind::Sweep,
+    ];
+
+    /// The name used with `--plot`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PlotKind::Loss => "loss",
+            PlotKind::Coords => "coords",
+            PlotKind::Alpha => "alpha",
+            PlotKind::Error => "error",
+            PlotKind::Sweep => "sweep",
+        }
+    }
+}
+
+impl fmt::Display for PlotKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for PlotKind {
+    type Err = SimError;
+    fn from_str(s: &str) -> Result<Self, SimError> {
+        PlotKind::ALL
+            .into_iter()
+            .find(|p| p.name() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| SimError::invalid("plot", s, "one of loss, coords, alpha, error, sweep"))
+    }
+}
 
 /// A labelled horizontal reference level.
 pub fn reference(name: &str, value: f64, color: [u8; 3]) -> Reference {

@@ -1,0 +1,188 @@
+//! GUI tests of presentation mode, the export menu, scenario files, help and the α-sweep window,
+//! driven through the real menus and shortcuts with egui_kittest.
+
+use dln_explorer::app::commands::{self, Action, COMMANDS};
+use dln_explorer::app::{App, controls};
+use dln_explorer::cli::SimArgs;
+use dln_explorer::presets;
+use dln_explorer::sim::Settings;
+use eframe::egui::{self, accesskit::Role};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn settings() -> Settings {
+    match (SimArgs {
+        steps: Some(2000),
+        ..SimArgs::default()
+    })
+    .settings()
+    {
+        Ok((_, s)) => s,
+        Err(e) => panic!("test settings invalid: {e}"),
+    }
+}
+
+fn harness() -> Harness<'static, App> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1600.0, 900.0))
+        .build_ui_state(
+            |ui, app: &mut App| app.ui_body(ui),
+            App::inline(&settings(), 500),
+        );
+    h.run_steps(6);
+    h
+}
+
+fn open_menu(h: &mut Harness<'static, App>, name: &str) {
+    h.get_by_label(name).click();
+    h.run_steps(2);
+}
+
+#[test]
+fn f5_toggles_presentation_mode() {
+    let mut h = harness();
+    assert!(!h.state().presentation());
+    assert!(
+        h.query_by_role_and_label(Role::Slider, controls::ALPHA)
+            .is_some()
+    );
+    h.key_press(egui::Key::F5);
+    h.run_steps(3);
+    assert!(h.state().presentation());
+    assert!(!h.ctx.global_style().visuals.dark_mode, "light theme");
+    assert!(h.ctx.zoom_factor() > 1.2, "large type");
+    assert!(
+        h.query_by_role_and_label(Role::Slider, controls::ALPHA)
+            .is_none(),
+        "controls collapsed"
+    );
+    assert!(
+        h.query_all_by_label_contains("PRESENTATION")
+            .next()
+            .is_some(),
+        "visible indicator"
+    );
+    h.key_press(egui::Key::F5);
+    h.run_steps(3);
+    assert!(!h.state().presentation());
+    assert!(h.ctx.global_style().visuals.dark_mode);
+    assert!(
+        h.query_by_role_and_label(Role::Slider, controls::ALPHA)
+            .is_some()
+    );
+}
+
+#[test]
+fn view_menu_item_enters_presentation_and_ctrl_zoom_works() {
+    let mut h = harness();
+    open_menu(&mut h, "View");
+    h.get_by_label_contains(commands::spec(Action::Presentation).label)
+        .click();
+    h.run_steps(3);
+    assert!(h.state().presentation());
+    let z = h.ctx.zoom_factor();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Minus);
+    h.run_steps(2);
+    assert!(h.ctx.zoom_factor() < z);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num0);
+    h.run_steps(2);
+    assert_eq!(h.ctx.zoom_factor(), 1.0);
+}
+
+#[test]
+fn export_menu_writes_svg_csv_and_png() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = harness();
+    h.state_mut().menus_mut().export_dir = dir.path().display().to_string();
+    open_menu(&mut h, "Export");
+    h.get_by_label_contains(commands::spec(Action::ExportSvg).label)
+        .click();
+    h.run_steps(2);
+    for plot in ["loss", "coords", "alpha", "error"] {
+        let path = dir.path().join(format!("dln-{plot}.svg"));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let doc = roxmltree::Document::parse(&text).expect("SVG is XML");
+        let series = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("series"))
+            .count();
+        assert!(series >= 3, "{plot}: {series} series");
+    }
+    let loss = std::fs::read_to_string(dir.path().join("dln-loss.svg")).expect("loss svg");
+    for m in ["GD", "SGD", "SGF"] {
+        assert!(
+            loss.contains(&format!("data-series=\"{m}\"")),
+            "loss SVG lacks {m}"
+        );
+    }
+    open_menu(&mut h, "Export");
+    h.get_by_label_contains(commands::spec(Action::ExportCsv).label)
+        .click();
+    h.run_steps(2);
+    let csv = std::fs::read_to_string(dir.path().join("dln-series.csv")).expect("csv");
+    let (config, gamma) = dln_explorer::export::csv::parse_header(&csv).expect("header parses");
+    assert_eq!(config, h.state().controls().config());
+    assert!(gamma > 0.0);
+    open_menu(&mut h, "Export");
+    h.get_by_label("loss plot as PNG (2×)").click();
+    h.run_steps(2);
+    let png = std::fs::read(dir.path().join("dln-loss@2x.png")).expect("png");
+    assert_eq!(&png[1..4], b"PNG");
+}
+
+#[test]
+fn scenario_saves_and_reloads_to_the_same_settings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("mine.toml");
+    let mut h = harness();
+    h.state_mut().menus_mut().scenario_path = path.display().to_string();
+    let p = presets::get("large-steps-help-sgd").expect("preset");
+    h.state_mut().load_preset(p);
+    h.run_steps(2);
+    let saved = h.state().controls().config();
+    let ctx = h.ctx.clone();
+    h.state_mut().act(&ctx, Action::SaveScenario);
+    h.state_mut()
+        .load_preset(presets::get("kernel-vs-rich").expect("preset"));
+    h.run_steps(2);
+    assert_ne!(h.state().controls().config(), saved);
+    h.state_mut().act(&ctx, Action::LoadScenario);
+    h.run_steps(2);
+    assert_eq!(h.state().controls().config(), saved);
+    // A malformed file is reported, and the scene stays.
+    std::fs::write(
+        &path,
+        "title = \"x\"\ncaption = \"y\"\n[config]\nalpha = \"big\"\n",
+    )
+    .expect("write");
+    h.state_mut().act(&ctx, Action::LoadScenario);
+    h.run_steps(2);
+    assert_eq!(h.state().controls().config(), saved);
+    assert!(
+        h.query_all_by_label_contains("line 4").next().is_some(),
+        "the error names the line"
+    );
+}
+
+#[test]
+fn help_lists_every_shortcut_and_sweep_window_opens() {
+    let mut h = harness();
+    h.key_press(egui::Key::F1);
+    h.run_steps(3);
+    assert!(
+        h.query_all_by_label_contains("The theorem")
+            .next()
+            .is_some()
+    );
+    for c in COMMANDS {
+        assert!(
+            h.query_all_by_label(c.help).next().is_some(),
+            "help lacks {}",
+            c.label
+        );
+    }
+    h.key_press(egui::Key::F6);
+    h.run_steps(3);
+    assert!(h.query_by_label("Run sweep").is_some());
+}
