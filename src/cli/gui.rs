@@ -30,8 +30,23 @@ pub struct GuiArgs {
 
 /// Opens the window (and closes it after a capture).
 pub fn main(args: &GuiArgs) -> Result<(), CliError> {
-    let (_, settings) = args.sim.settings()?;
     let scene_given = args.sim != SimArgs::default();
+    // Without a preset or config file the scene is the default preset (flags still apply).
+    let preset_name = args.sim.preset.clone().or_else(|| {
+        args.sim
+            .config
+            .is_none()
+            .then(|| crate::presets::DEFAULT.to_string())
+    });
+    let sim = SimArgs {
+        preset: preset_name.clone(),
+        ..args.sim.clone()
+    };
+    let (_, settings) = sim.settings()?;
+    let preset = preset_name
+        .map(|name| crate::presets::get(&name))
+        .transpose()?
+        .map(|p| (p.title, p.caption));
     let capture = (args.screenshot.is_some() || args.frame_stats.is_some()).then(|| Capture {
         screenshot: args.screenshot.clone(),
         frame_stats: args.frame_stats.map(|n| n.max(1)),
@@ -52,6 +67,7 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
         options,
         Box::new(move |cc| {
             let mut app = App::new(&cc.egui_ctx, &settings);
+            app.controls_mut().preset = preset;
             if let Some(storage) = cc.storage
                 && capture.is_none()
             {
@@ -63,6 +79,8 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
             let software = cc.gl.as_deref().is_some_and(is_software_renderer);
             app.controls_mut().smooth = !(smooth_off || (software && !screenshot));
             if let Some(c) = capture {
+                // Captures are reproducible: no zoom or theme carried over from earlier sessions.
+                app.set_presentation(&cc.egui_ctx, presentation);
                 app = app.with_capture(c);
             }
             app.outcome = slot;
