@@ -36,19 +36,24 @@ pub struct FigureArgs {
     #[arg(long, value_name = "FILE.svg|png")]
     pub out: PathBuf,
     /// Which plot: loss, coords, alpha, error or sweep [default: loss].
-    #[arg(long, default_value = "loss", value_parser = |s: &str| s.parse::<PlotKind>().map_err(|e| e.to_string()))]
+    #[arg(long, default_value = "loss", hide_default_value = true, value_parser = |s: &str| s.parse::<PlotKind>().map_err(|e| e.to_string()))]
     pub plot: PlotKind,
     /// --plot sweep: the α values, comma-separated [default: 15 log-spaced from 0.01 to 2].
     #[arg(long, value_name = "LIST")]
     pub alphas: Option<String>,
     /// --plot sweep: methods, comma-separated, from gd, sgd, sgf, gf [default: gd,sgd,sgf].
-    #[arg(long, value_name = "LIST", default_value = "gd,sgd,sgf")]
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "gd,sgd,sgf",
+        hide_default_value = true
+    )]
     pub methods: String,
     /// --plot sweep: number of seeds: seed, seed+1, … [default: 5; ≥ 1].
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, hide_default_value = true)]
     pub seeds: u64,
     /// PNG pixel density: 1, 2 or 3 × the 960-pixel-wide figure [default: 2].
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=3))]
+    #[arg(long, default_value_t = 2, hide_default_value = true, value_parser = clap::value_parser!(u8).range(1..=3))]
     pub scale: u8,
     /// Also write the plotted data as CSV (for sweep: one row per run, as `sweep --csv`).
     #[arg(long, value_name = "FILE")]

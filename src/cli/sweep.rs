@@ -20,10 +20,15 @@ pub struct SweepArgs {
     #[arg(long, value_name = "LIST")]
     pub alphas: Option<String>,
     /// Methods, comma-separated, from gd, sgd, sgf, gf [default: gd,sgd].
-    #[arg(long, value_name = "LIST", default_value = "gd,sgd")]
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "gd,sgd",
+        hide_default_value = true
+    )]
     pub methods: String,
     /// Number of seeds: seed, seed+1, … [default: 5; ≥ 1].
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, hide_default_value = true)]
     pub seeds: u64,
     /// The base scene (the method flag is ignored; --steps is the budget of each run).
     #[command(flatten)]
