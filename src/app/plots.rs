@@ -7,6 +7,7 @@ use egui_plot::{
 };
 
 use super::Live;
+pub use crate::export::num;
 use crate::sim::MethodKind;
 
 /// Most points drawn per line; longer histories are thinned evenly.
@@ -35,7 +36,7 @@ fn lg(v: f64) -> Option<f64> {
 }
 
 /// Decade grid lines (thinned when many decades are visible, minor ticks when few).
-fn decade_spacer(input: GridInput) -> Vec<GridMark> {
+pub(crate) fn decade_spacer(input: GridInput) -> Vec<GridMark> {
     let (lo, hi) = input.bounds;
     if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
         return Vec::new();
@@ -76,7 +77,7 @@ fn decade_spacer(input: GridInput) -> Vec<GridMark> {
 }
 
 /// `1eK` on whole decades; between decades (shown only when few are visible) the value.
-fn decade_label(mark: GridMark) -> String {
+pub(crate) fn decade_label(mark: GridMark) -> String {
     let k = mark.value.round();
     if (mark.value - k).abs() < 1e-9 {
         format!("1e{}", k as i64)
@@ -86,15 +87,6 @@ fn decade_label(mark: GridMark) -> String {
         let v = 10f64.powf(mark.value);
         let decimals = (-mark.value.floor()).max(0.0) as usize;
         format!("{v:.decimals$}")
-    }
-}
-
-/// A number for read-outs and tables: fixed for moderate magnitudes, else scientific.
-pub fn num(v: f64) -> String {
-    if v == 0.0 || (1e-3..1e4).contains(&v.abs()) {
-        format!("{v:.4}")
-    } else {
-        format!("{v:.3e}")
     }
 }
 

@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Align2, Color32};
 use egui_plot::{
-    FilledArea, GridInput, GridMark, HLine, HoverPosition, Legend, Line, LineStyle, MarkerShape,
-    Plot, PlotPoint, PlotPoints, Points, Text,
+    FilledArea, HLine, HoverPosition, Legend, Line, LineStyle, MarkerShape, Plot, PlotPoint,
+    PlotPoints, Points, Text,
 };
 
+use super::plots::{color, decade_label, decade_spacer, num};
 use crate::export::palette;
 use crate::sim::sweep::{CellSummary, SweepRow, SweepSpec, run_sweep, summarise};
 use crate::sim::{Config, MethodKind, SimError};
@@ -157,71 +158,6 @@ fn log_grid(lo: f64, hi: f64, per_decade: u32) -> Result<Vec<f64>, SimError> {
         }
     }
     Ok(grid)
-}
-
-/// Decade grid marks, thinned when many decades show, with 2 and 5 marks when few do.
-fn decade_spacer(input: GridInput) -> Vec<GridMark> {
-    let (lo, hi) = input.bounds;
-    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
-        return Vec::new();
-    }
-    let span = hi - lo;
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .find(|s| span / s <= 8.0)
-        .unwrap_or(20.0);
-    let mut marks = Vec::new();
-    let mut k = (lo / step).ceil() * step;
-    while k <= hi {
-        marks.push(GridMark {
-            value: k,
-            step_size: step,
-        });
-        k += step;
-    }
-    if span <= 3.0 {
-        let mut decade = lo.floor();
-        while decade <= hi {
-            for m in [2.0f64, 5.0] {
-                let v = decade + m.log10();
-                if v > lo && v < hi {
-                    marks.push(GridMark {
-                        value: v,
-                        step_size: 0.3,
-                    });
-                }
-            }
-            decade += 1.0;
-        }
-    }
-    marks
-}
-
-/// `1eK` on whole decades, the value on the 2 and 5 marks.
-fn decade_label(mark: GridMark) -> String {
-    let k = mark.value.round();
-    if (mark.value - k).abs() < 1e-9 {
-        format!("1e{}", k as i64)
-    } else {
-        let v = 10f64.powf(mark.value);
-        let decimals = (-mark.value.floor()).max(0.0) as usize;
-        format!("{v:.decimals$}")
-    }
-}
-
-/// A number for read-outs.
-fn num(v: f64) -> String {
-    if v == 0.0 || (1e-3..1e4).contains(&v.abs()) {
-        format!("{v:.4}")
-    } else {
-        format!("{v:.3e}")
-    }
-}
-
-/// A method's colour from the shared palette.
-fn color(kind: MethodKind) -> Color32 {
-    let [r, g, b] = palette::color(kind);
-    Color32::from_rgb(r, g, b)
 }
 
 /// A palette triple as a colour.

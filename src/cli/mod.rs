@@ -14,6 +14,7 @@ use thiserror::Error;
 
 use crate::sim::SimError;
 
+pub use crate::export::num as fmt_num;
 pub use args::SimArgs;
 
 /// An error a command reports on one line before exiting with status 2.
@@ -63,13 +64,4 @@ pub enum Command {
 /// Writes `text` to `path`, naming the path on failure.
 pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
     std::fs::write(path, bytes).map_err(|e| CliError::Io(path.to_path_buf(), e.to_string()))
-}
-
-/// Formats `x` for human-readable tables.
-pub fn fmt_num(x: f64) -> String {
-    if x == 0.0 || (1e-3..1e4).contains(&x.abs()) {
-        format!("{x:.4}")
-    } else {
-        format!("{x:.3e}")
-    }
 }
