@@ -212,6 +212,7 @@ impl Controls {
                     .logarithmic(true)
                     .text(N),
             )
+            .on_hover_text("number of training samples n: the rows x_i ~ N(0, I_d) of X")
             .changed();
         restart |= ui
             .add(
@@ -219,18 +220,22 @@ impl Controls {
                     .logarithmic(true)
                     .text(D),
             )
+            .on_hover_text("dimension d of β; the theory needs d > n (over-parametrised)")
             .changed();
         restart |= ui
             .add(egui::Slider::new(&mut self.s, 0..=self.d.min(100)).text(S))
+            .on_hover_text("sparsity s: non-zeros of the ground truth β*, on a random support")
             .changed();
         restart |= ui
             .add(egui::Slider::new(&mut self.noise, 0.0..=1.0).text(NOISE))
+            .on_hover_text("label noise σ: y = Xβ* + σ·N(0, 1)")
             .changed();
         ui.horizontal(|ui| {
             let label = ui.label("seed");
             restart |= ui
                 .add(egui::DragValue::new(&mut self.seed))
                 .labelled_by(label.id)
+                .on_hover_text("seed of the data, initialisation and sampling streams")
                 .changed();
             if ui
                 .button("new seed")
@@ -256,6 +261,7 @@ impl Controls {
                     .logarithmic(true)
                     .text(ALPHA),
             )
+            .on_hover_text("initialisation scale α: u₀ = α·𝟙, v₀ = 0; ρ₀ = α²/2 (small α: sparse ℓ1 bias, large α: ℓ2)")
             .changed();
         if ui
             .add(
@@ -263,6 +269,7 @@ impl Controls {
                     .logarithmic(true)
                     .text(GAMMA),
             )
+            .on_hover_text("step size γ of GD and SGD (and SGF's noise level γ/b); single-sample SGD is stable for γ·κ_i < 2")
             .changed()
         {
             self.step_size = StepSize::Fixed(self.gamma);
@@ -287,7 +294,13 @@ impl Controls {
                 "γ from the rule stable:{c} (half the limit at C = 1)"
             ));
         }
-        if ui.button("γ = ½ limit").clicked() {
+        if ui
+            .button("γ = ½ limit")
+            .on_hover_text(
+                "the rule stable:1: γ = 1 / max_i κ_i(β_ℓ1, ρ₀), half the stability limit",
+            )
+            .clicked()
+        {
             self.step_size = StepSize::Stable(1.0);
             restart = true;
         }
@@ -295,6 +308,7 @@ impl Controls {
         self.batch = self.batch.clamp(1, max_batch);
         restart |= ui
             .add(egui::Slider::new(&mut self.batch, 1..=max_batch.min(200)).text(BATCH))
+            .on_hover_text("mini-batch size b of SGD; SGF's noise scales as γ/b, so larger b weakens the effect")
             .changed();
         ui.horizontal(|ui| {
             for (on, kind) in self.methods.iter_mut().zip(MethodKind::ALL) {
@@ -314,8 +328,12 @@ impl Controls {
                     .logarithmic(true)
                     .text(SPEED),
             )
+            .on_hover_text("steps of each method per frame while playing")
             .changed();
-        speed |= ui.checkbox(&mut self.flat_out, "flat out").changed();
+        speed |= ui
+            .checkbox(&mut self.flat_out, "flat out")
+            .on_hover_text("step as fast as the machine allows")
+            .changed();
         ui.checkbox(&mut self.smooth, "smooth lines")
             .on_hover_text("anti-aliasing; turn off if drawing is slow (software rendering)");
         Changes { restart, speed }

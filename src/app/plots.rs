@@ -260,13 +260,17 @@ impl Plots {
         self.refresh(live);
         ui.horizontal(|ui| {
             ui.label("x axis:");
-            ui.selectable_value(&mut self.x_axis, XAxis::Steps, "steps");
-            ui.selectable_value(&mut self.x_axis, XAxis::Time, "time");
-            ui.checkbox(&mut self.log_x, "log x");
+            ui.selectable_value(&mut self.x_axis, XAxis::Steps, "steps")
+                .on_hover_text("x = step k");
+            ui.selectable_value(&mut self.x_axis, XAxis::Time, "time")
+                .on_hover_text("x = physical time t = kγ (kh for SGF and GF)");
+            ui.checkbox(&mut self.log_x, "log x")
+                .on_hover_text("logarithmic x axis");
             ui.separator();
             ui.label("β of:");
             for (kind, _) in &live.histories {
-                ui.selectable_value(&mut self.beta_method, *kind, kind.label());
+                ui.selectable_value(&mut self.beta_method, *kind, kind.label())
+                    .on_hover_text("whose coordinates β_t,j the top-right plot shows");
             }
         });
         let avail = ui.available_size();
