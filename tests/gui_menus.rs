@@ -186,3 +186,27 @@ fn help_lists_every_shortcut_and_sweep_window_opens() {
     h.run_steps(3);
     assert!(h.query_by_label("Run sweep").is_some());
 }
+
+#[test]
+fn right_click_on_a_plot_exports_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = harness();
+    h.state_mut().menus_mut().export_dir = dir.path().display().to_string();
+    // The loss plot fills the top-left quarter of the plot area.
+    let pos = egui::pos2(600.0, 250.0);
+    h.event(egui::Event::PointerMoved(pos));
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    h.run_steps(3);
+    h.get_by_label("Export loss plot as SVG").click();
+    h.run_steps(2);
+    let text = std::fs::read_to_string(dir.path().join("dln-loss.svg")).expect("svg written");
+    assert!(roxmltree::Document::parse(&text).is_ok());
+    assert!(text.contains("data-series=\"SGD\""));
+}

@@ -226,18 +226,21 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, String> {
     Ok(path)
 }
 
-/// An SVG of every live plot: `dln-<plot>.svg` in `dir`.
+/// An SVG of one plot: `dln-<plot>.svg` in `dir`.
+pub fn write_svg(dir: &Path, kind: PlotKind, view: View<'_>) -> Result<PathBuf, String> {
+    let fig = figure(&[kind], view);
+    write(
+        dir,
+        &format!("dln-{}.svg", kind.name()),
+        svg::render(&fig).as_bytes(),
+    )
+}
+
+/// An SVG of every live plot.
 pub fn write_svgs(dir: &Path, view: View<'_>) -> Result<Vec<PathBuf>, String> {
     LIVE_PLOTS
         .iter()
-        .map(|k| {
-            let fig = figure(&[*k], view);
-            write(
-                dir,
-                &format!("dln-{}.svg", k.name()),
-                svg::render(&fig).as_bytes(),
-            )
-        })
+        .map(|k| write_svg(dir, *k, view))
         .collect()
 }
 

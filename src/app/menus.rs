@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::commands::{self, Action, menu_item};
 use super::export::{self, LIVE_PLOTS, View};
+use super::plots::ExportFormat;
 use super::{App, help, save_png};
 use crate::presets::{self, Preset};
 use crate::sim::Config;
@@ -197,6 +198,19 @@ impl App {
         for a in actions {
             self.act(ui.ctx(), a);
         }
+    }
+
+    /// Carries out an export asked for from a plot's right-click menu.
+    pub(super) fn export_requested(&mut self) {
+        let Some((kind, format)) = self.plots.requested.take() else {
+            return;
+        };
+        let dir = PathBuf::from(&self.menus.export_dir);
+        let result = match format {
+            ExportFormat::Svg => export::write_svg(&dir, kind, self.view()),
+            ExportFormat::Png(scale) => export::write_png(&dir, kind, scale, self.view()),
+        };
+        self.report(result.map(|p| vec![p]));
     }
 
     /// Runs the shortcuts pressed this frame.

@@ -296,6 +296,7 @@ impl App {
         self.windows(&ctx);
         if self.menus.presentation {
             egui::CentralPanel::default().show(ui, |ui| self.plots.ui(ui, &self.live));
+            self.export_requested();
             return;
         }
         egui::Panel::left("controls")
@@ -318,6 +319,7 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| {
             self.plots.ui(ui, &self.live);
         });
+        self.export_requested();
     }
 
     fn run_bar(&mut self, ui: &mut egui::Ui) {

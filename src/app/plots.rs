@@ -7,6 +7,7 @@ use egui_plot::{
 };
 
 use super::Live;
+use crate::export::figures::PlotKind;
 pub use crate::export::num;
 use crate::sim::MethodKind;
 
@@ -20,6 +21,23 @@ pub fn color(kind: MethodKind) -> Color32 {
     let [r, g, b] = crate::export::palette::color(kind);
     Color32::from_rgb(r, g, b)
 }
+
+/// A format offered in a plot's right-click menu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Vector SVG.
+    Svg,
+    /// PNG at 1×, 2× or 3×.
+    Png(u8),
+}
+
+/// The right-click export choices.
+const EXPORT_CHOICES: [(&str, ExportFormat); 4] = [
+    ("SVG", ExportFormat::Svg),
+    ("PNG 1×", ExportFormat::Png(1)),
+    ("PNG 2×", ExportFormat::Png(2)),
+    ("PNG 3×", ExportFormat::Png(3)),
+];
 
 /// What the x axis measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +133,8 @@ pub struct Plots {
     pub beta_method: MethodKind,
     /// Line-width multiplier (thicker in presentation mode).
     pub thickness: f32,
+    /// An export asked for from a plot's right-click menu, for the app to carry out.
+    pub requested: Option<(PlotKind, ExportFormat)>,
     cache: Vec<MethodSeries>,
     cached: Option<(u64, XAxis, bool)>,
 }
@@ -126,6 +146,7 @@ impl Default for Plots {
             log_x: true,
             beta_method: MethodKind::Sgd,
             thickness: 1.0,
+            requested: None,
             cache: Vec::new(),
             cached: None,
         }
@@ -279,17 +300,31 @@ impl Plots {
             ((avail.x - gap.x) / 2.0).max(120.0),
             ((avail.y - gap.y) / 2.0).max(120.0),
         );
+        let mut shown = Vec::with_capacity(4);
         ui.horizontal(|ui| {
-            self.loss_plot(ui, size);
-            self.beta_plot(ui, size, live);
+            shown.push((PlotKind::Loss, self.loss_plot(ui, size)));
+            shown.push((PlotKind::Coords, self.beta_plot(ui, size, live)));
         });
         ui.horizontal(|ui| {
-            self.alpha_plot(ui, size);
-            self.error_plot(ui, size, live);
+            shown.push((PlotKind::Alpha, self.alpha_plot(ui, size)));
+            shown.push((PlotKind::Error, self.error_plot(ui, size, live)));
         });
+        for (kind, response) in shown {
+            response.context_menu(|ui| {
+                for (label, format) in EXPORT_CHOICES {
+                    if ui
+                        .button(format!("Export {} plot as {label}", kind.name()))
+                        .clicked()
+                    {
+                        self.requested = Some((kind, format));
+                        ui.close();
+                    }
+                }
+            });
+        }
     }
 
-    fn loss_plot(&self, ui: &mut egui::Ui, size: egui::Vec2) {
+    fn loss_plot(&self, ui: &mut egui::Ui, size: egui::Vec2) -> egui::Response {
         self.plot("loss", "training loss L(β_k)", true, size)
             .show(ui, |plot| {
                 for s in &self.cache {
@@ -300,10 +335,11 @@ impl Plots {
                             .width(1.5 * self.thickness),
                     );
                 }
-            });
+            })
+            .response
     }
 
-    fn beta_plot(&self, ui: &mut egui::Ui, size: egui::Vec2, live: &Live) {
+    fn beta_plot(&self, ui: &mut egui::Ui, size: egui::Vec2, live: &Live) -> egui::Response {
         let kind = self.beta_method;
         let title = format!("β_k,j of {} (coordinates)", kind.label());
         let series = self.cache.iter().find(|s| s.kind == Some(kind));
@@ -313,49 +349,51 @@ impl Plots {
             .iter()
             .find(|(k, _)| *k == kind)
             .map(|(_, p)| p.clone());
-        self.plot("beta", &title, false, size).show(ui, |plot| {
-            let (Some(s), Some(info)) = (series, info) else {
-                return;
-            };
-            for (line, &support) in s.coords.iter().zip(&info.in_support) {
-                let (name, col, width) = if support {
-                    ("support of β*", color(kind), 2.0)
-                } else {
-                    ("off support", Color32::from_gray(140), 1.0)
+        self.plot("beta", &title, false, size)
+            .show(ui, |plot| {
+                let (Some(s), Some(info)) = (series, info) else {
+                    return;
                 };
-                plot.line(
-                    Line::new(name, PlotPoints::Borrowed(line))
-                        .color(col)
-                        .width(width * self.thickness),
-                );
-            }
-            let Some(x) = s.last_x else { return };
-            let truth: Vec<[f64; 2]> = info.beta_star.iter().map(|&b| [x, b]).collect();
-            plot.add(
-                Points::new("β* (truth)", truth)
-                    .shape(MarkerShape::Circle)
-                    .filled(false)
-                    .radius(5.0)
-                    .color(Color32::from_gray(90)),
-            );
-            if let Some(p) = prediction {
-                let marks: Vec<[f64; 2]> = p
-                    .coords
-                    .iter()
-                    .filter(|b| b.is_finite())
-                    .map(|&b| [x, b])
-                    .collect();
+                for (line, &support) in s.coords.iter().zip(&info.in_support) {
+                    let (name, col, width) = if support {
+                        ("support of β*", color(kind), 2.0)
+                    } else {
+                        ("off support", Color32::from_gray(140), 1.0)
+                    };
+                    plot.line(
+                        Line::new(name, PlotPoints::Borrowed(line))
+                            .color(col)
+                            .width(width * self.thickness),
+                    );
+                }
+                let Some(x) = s.last_x else { return };
+                let truth: Vec<[f64; 2]> = info.beta_star.iter().map(|&b| [x, b]).collect();
                 plot.add(
-                    Points::new("predicted limit", marks)
-                        .shape(MarkerShape::Diamond)
-                        .radius(4.0)
-                        .color(Color32::from_rgb(200, 40, 160)),
+                    Points::new("β* (truth)", truth)
+                        .shape(MarkerShape::Circle)
+                        .filled(false)
+                        .radius(5.0)
+                        .color(Color32::from_gray(90)),
                 );
-            }
-        });
+                if let Some(p) = prediction {
+                    let marks: Vec<[f64; 2]> = p
+                        .coords
+                        .iter()
+                        .filter(|b| b.is_finite())
+                        .map(|&b| [x, b])
+                        .collect();
+                    plot.add(
+                        Points::new("predicted limit", marks)
+                            .shape(MarkerShape::Diamond)
+                            .radius(4.0)
+                            .color(Color32::from_rgb(200, 40, 160)),
+                    );
+                }
+            })
+            .response
     }
 
-    fn alpha_plot(&self, ui: &mut egui::Ui, size: egui::Vec2) {
+    fn alpha_plot(&self, ui: &mut egui::Ui, size: egui::Vec2) -> egui::Response {
         self.plot("alpha", "α_k/α (exact, geo-mean; band min–max)", true, size)
             .show(ui, |plot| {
                 for s in &self.cache {
@@ -390,10 +428,11 @@ impl Plots {
                         );
                     }
                 }
-            });
+            })
+            .response
     }
 
-    fn error_plot(&self, ui: &mut egui::Ui, size: egui::Vec2, live: &Live) {
+    fn error_plot(&self, ui: &mut egui::Ui, size: egui::Vec2, live: &Live) -> egui::Response {
         let refs = live.info.as_ref().and_then(|i| i.reference_errors);
         self.plot("error", "recovery error ‖β_k − β*‖²", true, size)
             .show(ui, |plot| {
@@ -433,6 +472,7 @@ impl Plots {
                         );
                     }
                 }
-            });
+            })
+            .response
     }
 }
