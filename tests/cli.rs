@@ -186,7 +186,20 @@ fn every_bad_input_exits_2_with_one_line() {
     fails_with(&["run", "--bogus"], &["--bogus"]);
     fails_with(&["sweep", "--alphas", ""], &["alphas", "non-empty"]);
     fails_with(&["sweep", "--alphas", "0.1,x"], &["alphas = x"]);
-    fails_with(&["sweep", "--seeds", "0"], &["seeds = 0", "≥ 1"]);
+    fails_with(&["sweep", "--seeds", "0"], &["seeds = 0", "1..=10000"]);
+    fails_with(
+        &["sweep", "--seeds", "99999999999"],
+        &["seeds = 99999999999", "1..=10000"],
+    );
+    fails_with(
+        &["sweep", "--alphas", "0.1,0.1"],
+        &["alphas = 0.1", "distinct"],
+    );
+    fails_with(&["run", "--alpha", "1e-200"], &["alpha = 0.00", "1e-8"]);
+    fails_with(
+        &["bench", "--n", "100000", "--d", "100000"],
+        &["n·d = 10000000000"],
+    );
     fails_with(&["sweep", "--methods", "gd,foo"], &["method = foo"]);
     fails_with(&["bench", "--method", "nope"], &["method = nope"]);
     fails_with(

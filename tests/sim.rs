@@ -4,9 +4,7 @@
 use std::sync::Arc;
 
 use dln_explorer::sim::analysis::{gf_limit, p21_limit, predicted_limit, relative_gap};
-use dln_explorer::sim::bias::{
-    basis_pursuit, bregman, grad_psi, implicit_bias, kkt_residual, min_l2, psi,
-};
+use dln_explorer::sim::bias::{basis_pursuit, bregman, grad_psi, implicit_bias, min_l2, psi};
 use dln_explorer::sim::linalg::{dist2, norm2};
 use dln_explorer::sim::net::DiagNet;
 use dln_explorer::sim::stability::resolve_gamma;
@@ -222,10 +220,8 @@ fn solver_is_exact_and_robust_at_small_alpha() {
             "α = {alpha}: KKT residual {:e}",
             sol.kkt_residual
         );
-        let again = kkt_residual(&p.x, p.y_slice(), &sol.beta, &rho, &vec![0.0; d]).expect("kkt");
-        assert_eq!(again, sol.kkt_residual);
         assert!(
-            sol.newton_steps <= 200,
+            sol.newton_steps <= 60,
             "α = {alpha}: {} Newton steps",
             sol.newton_steps
         );

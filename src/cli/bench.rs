@@ -7,7 +7,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::CliError;
-use crate::sim::config::{MAX_DIM, check_range};
+use crate::sim::config::{MAX_DIM, MAX_ENTRIES, check_range};
 use crate::sim::{Method, MethodKind, Problem, ProblemSpec, Trainer};
 
 /// Flags of `bench`.
@@ -38,6 +38,11 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
     let kind: MethodKind = args.method.parse()?;
     let n = check_range("n", args.n, 1, MAX_DIM)?;
     let d = check_range("d", args.d, 1, MAX_DIM)?;
+    if n * d > MAX_ENTRIES {
+        return Err(
+            crate::sim::SimError::invalid("n·d", n * d, format!("at most {MAX_ENTRIES}")).into(),
+        );
+    }
     if args.steps == 0 {
         return Err(crate::sim::SimError::invalid("steps", 0, "an integer ≥ 1").into());
     }

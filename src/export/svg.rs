@@ -289,7 +289,9 @@ fn plain_number(v: f64) -> String {
 
 /// A value with three significant digits, in scientific notation when far from 1.
 pub fn short_number(v: f64) -> String {
-    if v == 0.0 || (1e-3..1e4).contains(&v.abs()) {
+    if v == 0.0 {
+        "0".to_string()
+    } else if (1e-3..1e4).contains(&v.abs()) {
         let decimals = (2 - v.abs().log10().floor() as i32).max(0) as usize;
         format!("{v:.decimals$}")
     } else {

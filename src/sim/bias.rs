@@ -158,6 +158,9 @@ impl Dual<'_> {
     }
 }
 
+/// Largest KKT residual of an accepted solution (the Newton stopping rule gives ~1e-13).
+pub const KKT_TOLERANCE: f64 = 1e-9;
+
 /// Final feasibility tolerance `‖Xβ − y‖_∞ ≤ 1e-11·max(1, ‖y‖_∞)`.
 fn final_tolerance(y: &[f64]) -> f64 {
     1e-11 * norm_inf(y).max(1.0)
@@ -256,6 +259,11 @@ fn finish(
     newton_steps: usize,
 ) -> Result<BiasSolution, SimError> {
     let kkt_residual = kkt_residual(x, y, &point.beta, rho, beta_ref)?;
+    if kkt_residual.is_nan() || kkt_residual > KKT_TOLERANCE {
+        return Err(SimError::Numerical(format!(
+            "implicit-bias solver: KKT residual {kkt_residual:.2e} above {KKT_TOLERANCE:e}"
+        )));
+    }
     Ok(BiasSolution {
         beta: point.beta,
         lambda,

@@ -197,6 +197,23 @@ pub fn check_positive(name: &'static str, x: f64) -> Result<f64, SimError> {
     }
 }
 
+/// Smallest and largest initialisation scale α accepted (ρ₀ = α²/2 must stay a normal number).
+pub const ALPHA_RANGE: (f64, f64) = (1e-8, 1e4);
+
+/// Checks that α lies in [`ALPHA_RANGE`].
+pub fn check_alpha(alpha: f64) -> Result<f64, SimError> {
+    let (lo, hi) = ALPHA_RANGE;
+    if alpha.is_finite() && (lo..=hi).contains(&alpha) {
+        Ok(alpha)
+    } else {
+        Err(SimError::invalid(
+            "alpha",
+            alpha,
+            format!("a finite number > 0, in [{lo:e}, {hi:e}]"),
+        ))
+    }
+}
+
 /// Checks that `x` is finite and `≥ 0`.
 pub fn check_non_negative(name: &'static str, x: f64) -> Result<f64, SimError> {
     if x.is_finite() && x >= 0.0 {
@@ -252,7 +269,7 @@ impl Config {
         })?;
         let noise = check_non_negative("noise", self.noise)?;
         let n_test = check_range("n-test", self.n_test, 0, MAX_ENTRIES / d.max(1))?;
-        let alpha = check_positive("alpha", self.alpha)?;
+        let alpha = check_alpha(self.alpha)?;
         let step_size = self.step_size()?;
         let h = self.h.map(|h| check_positive("h", h)).transpose()?;
         if self.steps == 0 {

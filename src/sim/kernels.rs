@@ -14,6 +14,10 @@ fn reduce8(acc: [f64; 8]) -> f64 {
 
 /// Rows or columns combined per pass in the matrix–vector kernels.
 const BLOCK: usize = 4;
+const _: () = assert!(
+    BLOCK == 4,
+    "the blocked kernels unroll exactly four rows or columns"
+);
 
 #[inline(always)]
 fn dot_body(a: &[f64], b: &[f64]) -> f64 {
@@ -107,7 +111,7 @@ pub fn residuals_all(xt: &[f64], y: &[f64], beta: &[f64], r: &mut [f64]) -> f64 
     let blocks = beta.len() / BLOCK;
     for blk in 0..blocks {
         let j = BLOCK * blk;
-        let c = &xt[j * n..(j + 4) * n];
+        let c = &xt[j * n..(j + BLOCK) * n];
         let (c0, c1, c2, c3) = (&c[..n], &c[n..2 * n], &c[2 * n..3 * n], &c[3 * n..4 * n]);
         let (b0, b1, b2, b3) = (beta[j], beta[j + 1], beta[j + 2], beta[j + 3]);
         for ((((ri, x0), x1), x2), x3) in r.iter_mut().zip(c0).zip(c1).zip(c2).zip(c3) {
@@ -142,7 +146,7 @@ pub fn xt_mul(x: &[f64], w: &[f64], rows: Option<&[usize]>, out: &mut [f64]) {
             let blocks = w.len() / BLOCK;
             for blk in 0..blocks {
                 let i = BLOCK * blk;
-                let c = &x[i * d..(i + 4) * d];
+                let c = &x[i * d..(i + BLOCK) * d];
                 let (x0, x1, x2, x3) = (&c[..d], &c[d..2 * d], &c[2 * d..3 * d], &c[3 * d..4 * d]);
                 let (w0, w1, w2, w3) = (w[i], w[i + 1], w[i + 2], w[i + 3]);
                 for ((((o, a0), a1), a2), a3) in out.iter_mut().zip(x0).zip(x1).zip(x2).zip(x3) {

@@ -40,14 +40,6 @@ pub fn spd_solve(h: &Mat<f64>, b: &[f64]) -> Result<Vec<f64>, SimError> {
     Ok((0..b.len()).map(|i| z[(i, 0)]).collect())
 }
 
-/// Largest eigenvalue of a symmetric matrix.
-pub fn max_eigenvalue(h: &Mat<f64>) -> Result<f64, SimError> {
-    let ev = h
-        .self_adjoint_eigenvalues(Side::Lower)
-        .map_err(|_| SimError::Numerical("eigenvalue iteration did not converge".into()))?;
-    Ok(ev.last().copied().unwrap_or(0.0))
-}
-
 /// Orthogonal projection of `g ∈ R^d` onto `range(Xᵀ)`: `Xᵀ(XXᵀ)⁻¹Xg`.
 pub fn project_row_space(x: &Array2<f64>, g: &[f64]) -> Result<Vec<f64>, SimError> {
     let gram = weighted_gram(x, &vec![1.0; x.ncols()]);

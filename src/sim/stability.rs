@@ -3,8 +3,6 @@
 use ndarray::Array2;
 
 use super::config::StepSize;
-use super::error::SimError;
-use super::linalg::{max_eigenvalue, weighted_gram};
 
 /// Network preconditioner `u² + v² = 2 sqrt(β² + ρ²)`.
 fn preconditioner(beta: &[f64], rho: &[f64]) -> Vec<f64> {
@@ -26,12 +24,6 @@ pub fn kappa(x: &Array2<f64>, beta: &[f64], rho: &[f64]) -> Vec<f64> {
 /// Single-sample SGD stability limit `2 / max_i κ_i`.
 pub fn sgd_limit(x: &Array2<f64>, beta: &[f64], rho: &[f64]) -> f64 {
     2.0 / kappa(x, beta, rho).into_iter().fold(0.0, f64::max)
-}
-
-/// GD stability limit `2 / λ_max(X diag(2 sqrt(β²+ρ²)) Xᵀ / n)`.
-pub fn gd_limit(x: &Array2<f64>, beta: &[f64], rho: &[f64]) -> Result<f64, SimError> {
-    let h = weighted_gram(x, &preconditioner(beta, rho));
-    Ok(2.0 * x.nrows() as f64 / max_eigenvalue(&h)?)
 }
 
 /// The step size γ of a choice: fixed, or `C / max_i κ_i(β_ℓ1, ρ₀)` with `ρ₀ = α²/2`.

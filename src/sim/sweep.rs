@@ -6,7 +6,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::analysis::{Outcome, References};
-use super::config::{MethodKind, Settings, check_positive};
+use super::config::{MethodKind, Settings, check_alpha};
+
+/// Most seeds a sweep accepts.
+pub const MAX_SEEDS: u64 = 10_000;
 use super::error::SimError;
 use super::method::Method;
 use super::problem::{Problem, ProblemSpec};
@@ -36,8 +39,15 @@ impl SweepSpec {
                 "a non-empty list of numbers > 0",
             ));
         }
-        for &a in &self.alphas {
-            check_positive("alpha", a)?;
+        for (k, &a) in self.alphas.iter().enumerate() {
+            check_alpha(a)?;
+            if self.alphas[..k].contains(&a) {
+                return Err(SimError::invalid(
+                    "alphas",
+                    a,
+                    "a list of distinct values (this one repeats)",
+                ));
+            }
         }
         if self.methods.is_empty() {
             return Err(SimError::invalid(
@@ -46,8 +56,12 @@ impl SweepSpec {
                 "a non-empty list of gd, sgd, sgf, gf",
             ));
         }
-        if self.seeds == 0 {
-            return Err(SimError::invalid("seeds", 0, "an integer ≥ 1"));
+        if !(1..=MAX_SEEDS).contains(&self.seeds) {
+            return Err(SimError::invalid(
+                "seeds",
+                self.seeds,
+                format!("an integer in 1..={MAX_SEEDS}"),
+            ));
         }
         if self.base.problem.d <= self.base.problem.n {
             return Err(SimError::NotOverparametrised {

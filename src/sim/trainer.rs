@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::config::check_positive;
+use super::config::{check_alpha, check_positive};
 use super::error::SimError;
 use super::method::{Method, Stepper};
 use super::net::DiagNet;
@@ -74,7 +74,7 @@ impl Trainer {
         alpha: f64,
         gamma: f64,
     ) -> Result<Trainer, SimError> {
-        let alpha = check_positive("alpha", alpha)?;
+        let alpha = check_alpha(alpha)?;
         let gamma = check_positive("gamma", gamma)?;
         let (n, d) = (problem.n(), problem.d());
         match method {
