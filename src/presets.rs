@@ -17,9 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::cli::CliError;
-use crate::cli::args::{parse_config, toml_message};
-use crate::sim::{Config, SimError};
+use crate::sim::Config;
 
 /// The scene opened when none is named.
 pub const DEFAULT: &str = "sgd-beats-gd";
@@ -91,25 +89,13 @@ pub enum PresetError {
     BadFile(PathBuf, String),
 }
 
-impl From<PresetError> for CliError {
-    fn from(e: PresetError) -> CliError {
-        match e {
-            PresetError::Unknown { name } => {
-                CliError::Sim(SimError::invalid("preset", name, available()))
-            }
-            PresetError::Io(path, msg) => CliError::Io(path, msg),
-            PresetError::BadFile(path, msg) => CliError::BadFile(path, msg),
-        }
-    }
-}
-
 /// The names of the shipped scenes, in menu order.
 pub fn names() -> impl Iterator<Item = &'static str> {
     SHIPPED.iter().map(|(name, _)| *name)
 }
 
 /// The allowed values of `--preset`, in words.
-fn available() -> String {
+pub fn available() -> String {
     format!(
         "one of {} or a path to a .toml scene file",
         names().collect::<Vec<_>>().join(", ")
@@ -187,4 +173,21 @@ pub fn overlay_file(base: &Config, path: &Path) -> Result<Config, PresetError> {
 
 fn read(path: &Path) -> Result<String, PresetError> {
     std::fs::read_to_string(path).map_err(|e| PresetError::Io(path.to_path_buf(), e.to_string()))
+}
+
+/// Parses TOML settings; the error is one line with the line number.
+pub fn parse_config(text: &str) -> Result<Config, String> {
+    toml::from_str::<Config>(text).map_err(|e| toml_message(text, &e))
+}
+
+/// A one-line description of a TOML error: `line L: message`.
+pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let msg = e.message().trim().replace('\n', " ");
+    match e.span() {
+        Some(span) => format!(
+            "line {}: {msg}",
+            text[..span.start.min(text.len())].matches('\n').count() + 1
+        ),
+        None => msg,
+    }
 }

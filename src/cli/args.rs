@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::CliError;
-use crate::presets;
+pub use crate::presets::toml_message;
+use crate::presets::{self, parse_config};
 use crate::sim::{Config, Settings};
 
 /// Parses a count (a non-negative integer) with a message that names the allowed form.
@@ -80,23 +81,6 @@ pub fn load_config(path: &Path) -> Result<Config, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Io(path.to_path_buf(), e.to_string()))?;
     parse_config(&text).map_err(|msg| CliError::BadFile(path.to_path_buf(), msg))
-}
-
-/// Parses TOML settings; the error is one line with the line number.
-pub fn parse_config(text: &str) -> Result<Config, String> {
-    toml::from_str::<Config>(text).map_err(|e| toml_message(text, &e))
-}
-
-/// A one-line description of a TOML error: `line L: message`.
-pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().trim().replace('\n', " ");
-    match e.span() {
-        Some(span) => format!(
-            "line {}: {msg}",
-            text[..span.start.min(text.len())].matches('\n').count() + 1
-        ),
-        None => msg,
-    }
 }
 
 impl SimArgs {

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use thiserror::Error;
 
+use crate::presets::PresetError;
 use crate::sim::SimError;
 
 pub use crate::export::num as fmt_num;
@@ -64,4 +65,18 @@ pub enum Command {
 /// Writes `text` to `path`, naming the path on failure.
 pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
     std::fs::write(path, bytes).map_err(|e| CliError::Io(path.to_path_buf(), e.to_string()))
+}
+
+impl From<PresetError> for CliError {
+    fn from(e: PresetError) -> CliError {
+        match e {
+            PresetError::Unknown { name } => CliError::Sim(SimError::invalid(
+                "preset",
+                name,
+                crate::presets::available(),
+            )),
+            PresetError::Io(path, msg) => CliError::Io(path, msg),
+            PresetError::BadFile(path, msg) => CliError::BadFile(path, msg),
+        }
+    }
 }

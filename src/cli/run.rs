@@ -7,6 +7,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::{CliError, SimArgs, fmt_num, write_file};
+pub use crate::export::csv::csv_header;
 use crate::sim::analysis::gf_limit;
 use crate::sim::stability::resolve_gamma;
 use crate::sim::{Config, Method, Outcome, Problem, References, Settings, Stop, Trainer};
@@ -77,17 +78,6 @@ pub fn execute(settings: Settings) -> Result<RunReport, CliError> {
         references,
         gf_error,
     })
-}
-
-/// The `# key = value` header lines recording every parameter and the version.
-pub fn csv_header(config: &Config, gamma: f64) -> String {
-    let mut out = format!("# dln-explorer {}\n", env!("CARGO_PKG_VERSION"));
-    let toml = toml::to_string(config).unwrap_or_default();
-    for line in toml.lines().filter(|l| !l.trim().is_empty()) {
-        out.push_str(&format!("# {line}\n"));
-    }
-    out.push_str(&format!("# gamma_used = {gamma:e}\n"));
-    out
 }
 
 /// Runs the command.

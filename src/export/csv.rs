@@ -3,11 +3,21 @@
 use std::fmt::Write;
 
 use super::svg::{Figure, Series};
-use crate::cli::run::csv_header;
 use crate::sim::Config;
 
 /// Column names of the series rows.
 pub const COLUMNS: &str = "panel,series,x,y,lower,upper";
+
+/// The `# key = value` header lines recording every parameter and the version.
+pub fn csv_header(config: &Config, gamma: f64) -> String {
+    let mut out = format!("# dln-explorer {}\n", env!("CARGO_PKG_VERSION"));
+    let toml = toml::to_string(config).unwrap_or_default();
+    for line in toml.lines().filter(|l| !l.trim().is_empty()) {
+        out.push_str(&format!("# {line}\n"));
+    }
+    out.push_str(&format!("# gamma_used = {gamma:e}\n"));
+    out
+}
 
 /// Every series of every panel in long form: one row per point (band rows carry lower/upper).
 pub fn figure_csv(config: &Config, gamma: f64, fig: &Figure) -> String {
