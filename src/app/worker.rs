@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use eframe::egui;
 
-use crate::sim::analysis::{gf_limit, predicted_limit, relative_gap};
+use crate::sim::analysis::{gf_limit, predicted_limit, relative_gap, rho0};
 use crate::sim::stability::{resolve_gamma, sgd_limit};
 use crate::sim::{Method, trainer::SAMPLE_CAPACITY};
 use crate::sim::{
@@ -247,7 +247,7 @@ impl Sim {
         let Some((problem, refs)) = self.problem.clone() else {
             return Err(SimError::Numerical("no problem".into()));
         };
-        let rho0 = vec![scene.alpha * scene.alpha / 2.0; problem.d()];
+        let rho0 = rho0(scene.alpha, problem.d());
         let gamma_limit = refs
             .as_ref()
             .map(|r| sgd_limit(&problem.x, &r.beta_l1, &rho0));

@@ -35,6 +35,11 @@ impl References {
     }
 }
 
+/// P21's scale of the uniform initialisation: `ρ₀ = α²/2` in every coordinate.
+pub fn rho0(alpha: f64, d: usize) -> Vec<f64> {
+    vec![alpha * alpha / 2.0; d]
+}
+
 /// `ρ = α²/2` per coordinate.
 pub fn rho_of_alpha(alpha: &[f64]) -> Vec<f64> {
     alpha.iter().map(|a| a * a / 2.0).collect()
@@ -46,7 +51,7 @@ pub fn gf_limit(problem: &Problem, alpha: f64) -> Result<BiasSolution, SimError>
     implicit_bias(
         &problem.x,
         problem.y_slice(),
-        &vec![alpha * alpha / 2.0; d],
+        &rho0(alpha, d),
         &vec![0.0; d],
         None,
     )

@@ -31,7 +31,7 @@ pub fn resolve_gamma(step: StepSize, x: &Array2<f64>, beta_l1: &[f64], alpha: f6
     match step {
         StepSize::Fixed(g) => g,
         StepSize::Stable(c) => {
-            c * sgd_limit(x, beta_l1, &vec![alpha * alpha / 2.0; beta_l1.len()]) / 2.0
+            c * sgd_limit(x, beta_l1, &super::analysis::rho0(alpha, beta_l1.len())) / 2.0
         }
     }
 }
