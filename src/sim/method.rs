@@ -171,7 +171,7 @@ impl Stepper {
             }
             Method::Gd | Method::Sgf { .. } => {
                 kernels::hadamard(&net.u, &net.v, &mut self.beta);
-                let sq = kernels::residuals_all(p.xt_slice(), y, &self.beta, &mut self.r);
+                let sq = kernels::residuals_all(p.x_slice(), y, &self.beta, &mut self.r);
                 let drift = -self.dt / n as f64;
                 if let Method::Sgf { batch, .. } = self.method {
                     let c = (self.dt * self.gamma / batch as f64).sqrt() * sq.sqrt() / n as f64;
@@ -217,7 +217,7 @@ impl Stepper {
             let (u, v) = (net.u[j], net.v[j]);
             self.beta[j] = (u * c + v * s) * (v * c + u * s);
         }
-        let sq = kernels::residuals_all(p.xt_slice(), p.y_slice(), &self.beta, &mut self.r);
+        let sq = kernels::residuals_all(p.x_slice(), p.y_slice(), &self.beta, &mut self.r);
         let scale = -1.0 / p.n() as f64;
         self.r.iter_mut().for_each(|ri| *ri *= scale);
         coef.iter_mut()

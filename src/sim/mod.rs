@@ -1,5 +1,6 @@
 //! The model and its dynamics: no egui, no I/O, no threads of its own.
 
+pub mod aligned;
 pub mod analysis;
 pub mod bias;
 pub mod config;

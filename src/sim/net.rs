@@ -38,7 +38,7 @@ impl DiagNet {
         let (n, d) = (problem.n(), problem.d());
         let beta = self.beta();
         let mut r = vec![0.0; n];
-        kernels::residuals_all(problem.xt_slice(), problem.y_slice(), &beta, &mut r);
+        kernels::residuals_all(problem.x_slice(), problem.y_slice(), &beta, &mut r);
         let mut g = vec![0.0; d];
         kernels::xt_mul(problem.x_slice(), &r, None, &mut g);
         let scale = 1.0 / (2.0 * n as f64);

@@ -5,6 +5,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
+use super::aligned::AlignedMatrix;
 use super::kernels;
 
 /// The independent random streams derived from one seed.
@@ -56,8 +57,8 @@ pub struct Problem {
     pub spec: ProblemSpec,
     /// Design `X ∈ R^{n×d}` (row-major).
     pub x: Array2<f64>,
-    /// `Xᵀ` stored contiguously (d × n), for the column-sum form of `Xβ`.
-    pub xt: Array2<f64>,
+    /// `X` again in aligned storage, for the hot loops.
+    rows: AlignedMatrix,
     /// Labels `y ∈ R^n`.
     pub y: Array1<f64>,
     /// Ground truth β*.
@@ -101,7 +102,7 @@ impl Problem {
             .collect();
         Problem {
             spec: spec.clone(),
-            xt: x.t().as_standard_layout().into_owned(),
+            rows: AlignedMatrix::from_view(x.view()),
             x,
             y,
             beta_star,
@@ -122,18 +123,9 @@ impl Problem {
         self.spec.d
     }
 
-    /// The design as one row-major slice.
+    /// The design as one row-major slice (64-byte aligned).
     pub fn x_slice(&self) -> &[f64] {
-        self.x
-            .as_slice()
-            .expect("the design is generated in standard layout")
-    }
-
-    /// `Xᵀ` as one row-major slice (column j of X at `[j·n, (j+1)·n)`).
-    pub fn xt_slice(&self) -> &[f64] {
-        self.xt
-            .as_slice()
-            .expect("the transpose is stored in standard layout")
+        self.rows.as_slice()
     }
 
     /// The labels as a slice.
@@ -149,7 +141,7 @@ impl Problem {
     /// Training loss `L(β) = ‖Xβ − y‖²/(4n)`.
     pub fn loss(&self, beta: &[f64]) -> f64 {
         let mut r = vec![0.0; self.n()];
-        kernels::residuals_all(self.xt_slice(), self.y_slice(), beta, &mut r)
+        kernels::residuals_all(self.x_slice(), self.y_slice(), beta, &mut r)
             / (4.0 * self.n() as f64)
     }
 
