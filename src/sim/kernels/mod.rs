@@ -1,8 +1,8 @@
 //! The hot loops, compiled for several SIMD targets and chosen at run time.
 //!
-//! Reductions use eight independent accumulators in a fixed order and fused multiply-adds
-//! (exactly rounded on every target), so every target gives bit-identical results; no loop
-//! allocates.
+//! Every reduction has a fixed order of fused multiply-adds (exactly rounded on every target),
+//! and the hand-vectorised AVX2 products of `avx2` perform the same operations per element, so
+//! every target gives bit-identical results; no loop allocates.
 
 use multiversion::multiversion;
 
