@@ -138,9 +138,28 @@ fn sweep_writes_rows_and_a_summary() {
 
 #[test]
 fn bench_reports_steps_per_second() {
-    let v = json(&["bench", "--method", "sgd", "--steps", "10000", "--json"]);
-    assert_eq!(v["steps"], 10000);
-    assert!(v["steps_per_sec"].as_f64().unwrap() > 0.0);
+    for (method, batch) in [("sgd", "1"), ("gd", "1"), ("sgd", "8")] {
+        let v = json(&[
+            "bench", "--method", method, "--batch", batch, "--n", "24", "--d", "60", "--steps",
+            "10000", "--json",
+        ]);
+        assert_eq!(v["method"], method);
+        assert_eq!((v["n"].as_u64(), v["d"].as_u64()), (Some(24), Some(60)));
+        assert_eq!(v["batch"].as_u64(), batch.parse().ok());
+        assert_eq!(v["steps"], 10000);
+        let (rate, seconds) = (
+            v["steps_per_sec"].as_f64().unwrap(),
+            v["seconds"].as_f64().unwrap(),
+        );
+        assert!(rate.is_finite() && rate > 0.0, "{method}: {rate}");
+        assert!(
+            (rate * seconds - 10000.0).abs() < 1e-6 * 10000.0,
+            "rate is steps / seconds"
+        );
+        assert!(v["steps_per_sec_untracked"].as_f64().unwrap() > 0.0);
+    }
+    fails_with(&["bench", "--steps", "0"], &["steps = 0", "≥ 1"]);
+    fails_with(&["bench", "--batch", "50"], &["batch = 50", "1..=n"]);
 }
 
 #[test]

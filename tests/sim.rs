@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use dln_explorer::sim::analysis::{gf_limit, p21_limit, predicted_limit, relative_gap};
 use dln_explorer::sim::bias::{basis_pursuit, bregman, grad_psi, implicit_bias, min_l2, psi};
-use dln_explorer::sim::linalg::{dist2, norm2};
+use dln_explorer::sim::linalg::{dist2, norm2, spd_solve, weighted_gram, x_mul};
 use dln_explorer::sim::net::DiagNet;
-use dln_explorer::sim::stability::resolve_gamma;
+use dln_explorer::sim::stability::{kappa, resolve_gamma};
 use dln_explorer::sim::{
     Method, MethodKind, Outcome, Problem, ProblemSpec, References, StepSize, Stop, Trainer,
 };
@@ -30,7 +30,7 @@ fn problem(seed: u64) -> Arc<Problem> {
 /// γ by the rule stable:C of SPEC §5 for this problem and α.
 fn stable_gamma(p: &Problem, c: f64, alpha: f64) -> f64 {
     let refs = References::compute(p).expect("references");
-    resolve_gamma(StepSize::Stable(c), &p.x, &refs.beta_l1, alpha)
+    resolve_gamma(StepSize::Stable(c), &p.x, Some(&refs.beta_l1), alpha).expect("d > n")
 }
 
 #[test]
@@ -130,6 +130,135 @@ fn alpha_from_state_equals_product_formula_sgd() {
 #[test]
 fn alpha_from_state_equals_product_formula_sgf() {
     check_alpha_identity(Method::Sgf { batch: 1, h: None }, 0.05);
+}
+
+/// The coefficients `w` of a dual step `D = Xᵀw` (unique: X has full row rank when d > n).
+fn dual_coefficients(p: &Problem, dual: &[f64]) -> Vec<f64> {
+    let gram = weighted_gram(&p.x, &vec![1.0; p.d()]);
+    spd_solve(&gram, &x_mul(&p.x, dual)).expect("X has full row rank")
+}
+
+/// Steps `t` once and checks the update `u ← u + D⊙v, v ← v + D⊙u` with its reported D;
+/// returns the pre-step residuals `r = Xβ − y` (computed here with ndarray) and `w` of `D = Xᵀw`.
+fn step_and_read(t: &mut Trainer) -> (Vec<f64>, Vec<f64>) {
+    let p = t.problem().clone();
+    let before = t.net().clone();
+    let beta = ndarray::Array1::from(before.beta());
+    let r = (p.x.dot(&beta) - &p.y).to_vec();
+    assert!(t.step_once());
+    let mut dual = vec![0.0; p.d()];
+    t.last_dual_step(&mut dual);
+    let after = t.net();
+    for (j, dj) in dual.iter().enumerate() {
+        let (u, v) = (before.u[j], before.v[j]);
+        assert!((after.u[j] - (u + dj * v)).abs() <= 1e-15 * (1.0 + u.abs()));
+        assert!((after.v[j] - (v + dj * u)).abs() <= 1e-15 * (1.0 + v.abs()));
+    }
+    (r, dual_coefficients(&p, &dual))
+}
+
+#[test]
+fn dual_steps_are_those_of_the_spec_table() {
+    let p = problem(5);
+    let (n, gamma) = (p.n() as f64, 0.05);
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + b.abs());
+
+    // GD: D = −(γ/n) Xᵀr.
+    let mut t = Trainer::new(p.clone(), Method::Gd, 0.1, gamma).expect("trainer");
+    t.run(50, 0.0);
+    let (r, w) = step_and_read(&mut t);
+    for (wi, ri) in w.iter().zip(&r) {
+        assert!(
+            close(*wi, -gamma / n * ri),
+            "GD: w {wi} vs {}",
+            -gamma / n * ri
+        );
+    }
+
+    // SGD with batch b: D = −(γ/b) Σ_{i∈B} r_i x_i over b distinct rows.
+    for b in [1, 4] {
+        let mut t = Trainer::new(p.clone(), Method::Sgd { batch: b }, 0.1, gamma).expect("sgd");
+        t.run(50, 0.0);
+        for _ in 0..20 {
+            let (r, w) = step_and_read(&mut t);
+            let batch: Vec<usize> = (0..p.n()).filter(|&i| w[i].abs() > 1e-12).collect();
+            assert_eq!(batch.len(), b, "SGD b = {b}: rows {batch:?}");
+            for i in batch {
+                assert!(
+                    close(w[i], -gamma / b as f64 * r[i]),
+                    "SGD b = {b}, row {i}"
+                );
+            }
+        }
+    }
+
+    // SGF with step h: D = −(h/n) Xᵀr + sqrt(hγ/b)(‖r‖/n) Xᵀz with z ~ N(0, I_n).
+    let (b, h) = (2, 0.02);
+    let mut t = Trainer::new(
+        p.clone(),
+        Method::Sgf {
+            batch: b,
+            h: Some(h),
+        },
+        0.1,
+        gamma,
+    )
+    .expect("sgf");
+    let (mut z, mut along_r) = (Vec::new(), 0.0);
+    for _ in 0..200 {
+        let (r, w) = step_and_read(&mut t);
+        let scale = (h * gamma / b as f64).sqrt() * norm2(&r) / n;
+        let zk: Vec<f64> = w
+            .iter()
+            .zip(&r)
+            .map(|(wi, ri)| (wi + h / n * ri) / scale)
+            .collect();
+        // ⟨z, r/‖r‖⟩ ~ N(0, 1): a wrong drift would leave a multiple of r here.
+        along_r += zk.iter().zip(&r).map(|(a, b)| a * b).sum::<f64>() / norm2(&r) / 200.0;
+        z.extend(zk);
+    }
+    assert!(
+        along_r.abs() < 0.3,
+        "SGF drift: mean of ⟨z, r̂⟩ is {along_r} (sd 0.07)"
+    );
+    let mean = z.iter().sum::<f64>() / z.len() as f64;
+    let var = z.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / z.len() as f64;
+    // 8000 standard normals: the mean's sd is 0.011 and the variance's 0.016.
+    assert!(mean.abs() < 0.05, "SGF noise mean {mean}");
+    assert!((var - 1.0).abs() < 0.06, "SGF noise variance {var}");
+    assert!(
+        (t.time() - 200.0 * h).abs() < 1e-12,
+        "SGF time per step is h"
+    );
+}
+
+#[test]
+fn stable_rule_is_c_over_the_largest_kappa() {
+    let p = problem(2);
+    let refs = References::compute(&p).expect("references");
+    let alpha = 0.3;
+    let rho0 = alpha * alpha / 2.0;
+    let max_kappa = (0..p.n())
+        .map(|i| {
+            (0..p.d())
+                .map(|j| {
+                    let b = refs.beta_l1[j];
+                    2.0 * (b * b + rho0 * rho0).sqrt() * p.x[(i, j)] * p.x[(i, j)]
+                })
+                .sum::<f64>()
+        })
+        .fold(0.0, f64::max);
+    let k = kappa(&p.x, &refs.beta_l1, &vec![rho0; p.d()]);
+    assert!((k.iter().copied().fold(0.0, f64::max) - max_kappa).abs() <= 1e-12 * max_kappa);
+    for c in [0.5, 1.0, 1.9] {
+        let gamma = stable_gamma(&p, c, alpha);
+        assert!((gamma - c / max_kappa).abs() <= 1e-12 * gamma, "stable:{c}");
+    }
+    let fixed = resolve_gamma(StepSize::Fixed(0.125), &p.x, None, alpha);
+    assert_eq!(fixed.ok(), Some(0.125));
+    let wide = Problem::generate(&spec(40, 30, 0));
+    let err = resolve_gamma(StepSize::Stable(1.0), &wide.x, None, alpha).unwrap_err();
+    assert!(err.to_string().contains("not over-parametrised"), "{err}");
 }
 
 #[test]

@@ -251,17 +251,12 @@ impl Sim {
         let gamma_limit = refs
             .as_ref()
             .map(|r| sgd_limit(&problem.x, &r.beta_l1, &rho0));
-        let gamma = match (&refs, scene.step_size) {
-            (_, StepSize::Fixed(g)) => g,
-            (Some(r), rule) => resolve_gamma(rule, &problem.x, &r.beta_l1, scene.alpha),
-            (None, _) => {
-                return Err(SimError::NotOverparametrised {
-                    n: problem.n(),
-                    d: problem.d(),
-                    what: "the stable step-size rule",
-                });
-            }
-        };
+        let gamma = resolve_gamma(
+            scene.step_size,
+            &problem.x,
+            refs.as_ref().map(|r| r.beta_l1.as_slice()),
+            scene.alpha,
+        )?;
         let coords = followed_coords(&problem, refs.as_deref());
         let reference_errors = match &refs {
             Some(r) => {

@@ -50,18 +50,12 @@ pub fn execute(settings: Settings) -> Result<RunReport, CliError> {
     } else {
         None
     };
-    let gamma = match (&references, settings.step_size) {
-        (_, crate::sim::StepSize::Fixed(g)) => g,
-        (Some(r), rule) => resolve_gamma(rule, &problem.x, &r.beta_l1, settings.alpha),
-        (None, _) => {
-            return Err(crate::sim::SimError::NotOverparametrised {
-                n: problem.n(),
-                d: problem.d(),
-                what: "--gamma-rule (it uses the ℓ1 interpolator); give --gamma",
-            }
-            .into());
-        }
-    };
+    let gamma = resolve_gamma(
+        settings.step_size,
+        &problem.x,
+        references.as_ref().map(|r| r.beta_l1.as_slice()),
+        settings.alpha,
+    )?;
     let method = Method::new(settings.method, settings.batch, settings.h);
     let mut trainer = Trainer::new(problem.clone(), method, settings.alpha, gamma)?;
     let stop = trainer.run(settings.steps, settings.tol);

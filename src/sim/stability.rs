@@ -3,6 +3,7 @@
 use ndarray::Array2;
 
 use super::config::StepSize;
+use super::error::SimError;
 
 /// Network preconditioner `u² + v² = 2 sqrt(β² + ρ²)`.
 fn preconditioner(beta: &[f64], rho: &[f64]) -> Vec<f64> {
@@ -26,12 +27,23 @@ pub fn sgd_limit(x: &Array2<f64>, beta: &[f64], rho: &[f64]) -> f64 {
     2.0 / kappa(x, beta, rho).into_iter().fold(0.0, f64::max)
 }
 
-/// The step size γ of a choice: fixed, or `C / max_i κ_i(β_ℓ1, ρ₀)` with `ρ₀ = α²/2`.
-pub fn resolve_gamma(step: StepSize, x: &Array2<f64>, beta_l1: &[f64], alpha: f64) -> f64 {
-    match step {
-        StepSize::Fixed(g) => g,
-        StepSize::Stable(c) => {
-            c * sgd_limit(x, beta_l1, &super::analysis::rho0(alpha, beta_l1.len())) / 2.0
+/// The step size γ of a choice: fixed, or `C / max_i κ_i(β_ℓ1, ρ₀)` with `ρ₀ = α²/2`, which
+/// needs the ℓ1 interpolator `beta_l1` and so `d > n`.
+pub fn resolve_gamma(
+    step: StepSize,
+    x: &Array2<f64>,
+    beta_l1: Option<&[f64]>,
+    alpha: f64,
+) -> Result<f64, SimError> {
+    match (step, beta_l1) {
+        (StepSize::Fixed(g), _) => Ok(g),
+        (StepSize::Stable(c), Some(b)) => {
+            Ok(c * sgd_limit(x, b, &super::analysis::rho0(alpha, b.len())) / 2.0)
         }
+        (StepSize::Stable(_), None) => Err(SimError::NotOverparametrised {
+            n: x.nrows(),
+            d: x.ncols(),
+            what: "the stable step-size rule (a fixed γ does not)",
+        }),
     }
 }
