@@ -230,8 +230,9 @@ fn preset_menu_loads_a_scene() {
     assert!((i.scene.alpha - preset.config.alpha).abs() < 1e-12);
 }
 
-/// The headless hooks need an X server: run them under `xvfb-run` when it is installed.
-fn xvfb() -> Option<std::process::Command> {
+/// Runs the real binary's `gui` with `args` under `xvfb-run` (the headless hooks need an X
+/// server) and checks it succeeded; `None` when xvfb-run is not installed.
+fn gui_under_xvfb(args: &[&str]) -> Option<std::process::Output> {
     let found = std::process::Command::new("xvfb-run")
         .arg("--help")
         .output()
@@ -240,20 +241,11 @@ fn xvfb() -> Option<std::process::Command> {
         eprintln!("xvfb-run not installed: skipping the headless window test");
         return None;
     }
-    let mut cmd = std::process::Command::new("xvfb-run");
-    cmd.args(["-a", "-s", "-screen 0 1600x900x24"])
-        .arg(env!("CARGO_BIN_EXE_dln-explorer"));
-    Some(cmd)
-}
-
-#[test]
-fn screenshot_and_frame_stats_hooks() {
-    let Some(mut cmd) = xvfb() else { return };
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let png = dir.path().join("shot.png");
-    let out = cmd
-        .args(["gui", "--steps", "2000", "--screenshot"])
-        .arg(&png)
+    let out = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1600x900x24"])
+        .arg(env!("CARGO_BIN_EXE_dln-explorer"))
+        .arg("gui")
+        .args(args)
         .output()
         .unwrap_or_else(|e| panic!("run: {e}"));
     assert!(
@@ -261,6 +253,17 @@ fn screenshot_and_frame_stats_hooks() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    Some(out)
+}
+
+#[test]
+fn screenshot_and_frame_stats_hooks() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let png = dir.path().join("shot.png");
+    let png_arg = png.to_str().expect("UTF-8 temp path");
+    if gui_under_xvfb(&["--steps", "2000", "--screenshot", png_arg]).is_none() {
+        return;
+    }
     let img = image::open(&png).unwrap_or_else(|e| panic!("png: {e}"));
     assert!(
         img.width() >= 1200 && img.height() >= 700,
@@ -269,16 +272,9 @@ fn screenshot_and_frame_stats_hooks() {
         img.height()
     );
 
-    let Some(mut cmd) = xvfb() else { return };
-    let out = cmd
-        .args(["gui", "--steps", "2000", "--frame-stats", "20"])
-        .output()
-        .unwrap_or_else(|e| panic!("run: {e}"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let Some(out) = gui_under_xvfb(&["--steps", "2000", "--frame-stats", "20"]) else {
+        return;
+    };
     let json: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("json: {e}: {}", String::from_utf8_lossy(&out.stdout)));
     assert_eq!(json["frames"], 20);

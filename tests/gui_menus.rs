@@ -5,7 +5,7 @@ use dln_explorer::app::commands::{self, Action, COMMANDS};
 use dln_explorer::app::{App, controls};
 use dln_explorer::cli::SimArgs;
 use dln_explorer::presets;
-use dln_explorer::sim::Settings;
+use dln_explorer::sim::{MethodKind, Settings};
 use eframe::egui::{self, accesskit::Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -209,4 +209,42 @@ fn right_click_on_a_plot_exports_it() {
     let text = std::fs::read_to_string(dir.path().join("dln-loss.svg")).expect("svg written");
     assert!(roxmltree::Document::parse(&text).is_ok());
     assert!(text.contains("data-series=\"SGD\""));
+}
+
+#[test]
+fn a_scene_file_with_its_own_h_runs_sgf_with_it_and_saves_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("own-h.toml");
+    std::fs::write(
+        &path,
+        "title = \"own h\"\ncaption = \"SGF with h = γ/4\"\n[config]\ngamma = 0.02\nh = 0.005\n",
+    )
+    .expect("write");
+    let mut h = harness();
+    h.state_mut().menus_mut().scenario_path = path.display().to_string();
+    let ctx = h.ctx.clone();
+    h.state_mut().act(&ctx, Action::LoadScenario);
+    h.run_steps(6);
+    assert_eq!(h.state().controls().config().h, Some(0.005));
+    for (kind, dt) in [(MethodKind::Sgf, 0.005), (MethodKind::Gd, 0.02)] {
+        let s = h
+            .state()
+            .live()
+            .latest(kind)
+            .expect("the method runs")
+            .sample;
+        assert!(s.step > 0, "{kind:?} has stepped");
+        assert!(
+            (s.time - dt * s.step as f64).abs() <= 1e-12 * s.time,
+            "{kind:?}: time {} after {} steps",
+            s.time,
+            s.step
+        );
+    }
+    std::fs::remove_file(&path).expect("remove");
+    h.state_mut().act(&ctx, Action::SaveScenario);
+    h.run_steps(2);
+    let text = std::fs::read_to_string(&path).expect("saved");
+    let saved = presets::parse("own-h", &text).expect("parses");
+    assert_eq!(saved.config.h, Some(0.005));
 }

@@ -4,7 +4,7 @@ use eframe::egui;
 
 use super::worker::{RunInfo, Scene};
 use crate::presets;
-use crate::sim::{Config, MethodKind, ProblemSpec, Settings, StepSize};
+use crate::sim::{Config, MethodKind, Settings, StepSize};
 
 /// Label of the γ slider (tests find it by this label).
 pub const GAMMA: &str = "γ step size";
@@ -35,36 +35,17 @@ pub struct Changes {
 /// The editable scene and playback speed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Controls {
-    /// Samples n.
-    pub n: usize,
-    /// Dimension d.
-    pub d: usize,
-    /// Non-zeros s of β*.
-    pub s: usize,
-    /// Label noise σ.
-    pub noise: f64,
-    /// Seed of data, init and sampling.
-    pub seed: u64,
-    /// Test-set size (not editable here).
-    pub n_test: usize,
-    /// Initialisation scale α.
-    pub alpha: f64,
-    /// The step-size choice; becomes fixed once the γ slider is moved.
-    pub step_size: StepSize,
+    /// The scene (every method runs on it; `settings.method` is kept for saving). The step size
+    /// becomes fixed once the γ slider is moved.
+    pub settings: Settings,
     /// γ as shown on the slider.
     pub gamma: f64,
-    /// Batch size b.
-    pub batch: usize,
     /// Methods on, indexed like [`MethodKind::ALL`].
     pub methods: [bool; 4],
     /// Steps per frame while playing.
     pub speed: u64,
     /// Step as fast as possible.
     pub flat_out: bool,
-    /// Step budget per method.
-    pub steps: u64,
-    /// Loss tolerance at which a method stops.
-    pub tol: f64,
     /// Title and caption of the last preset chosen.
     pub preset: Option<(String, String)>,
     /// Anti-aliased (feathered) lines; off is ~2× cheaper on software renderers.
@@ -74,53 +55,23 @@ pub struct Controls {
 impl Controls {
     /// Controls showing validated settings, with GD, SGD and SGF on.
     pub fn new(settings: &Settings) -> Controls {
-        let p = &settings.problem;
         Controls {
-            n: p.n,
-            d: p.d,
-            s: p.s,
-            noise: p.noise,
-            seed: p.seed,
-            n_test: p.n_test,
-            alpha: settings.alpha,
-            step_size: settings.step_size,
+            settings: settings.clone(),
             gamma: match settings.step_size {
                 StepSize::Fixed(g) => g,
                 StepSize::Stable(_) => 0.01,
             },
-            batch: settings.batch,
             methods: [true, true, true, false],
             speed: 2000,
             flat_out: false,
-            steps: settings.steps,
-            tol: settings.tol,
             preset: None,
             smooth: true,
         }
     }
 
-    /// The scene as settings (for saving, copying and the α-sweep panel).
+    /// The scene as a scene file's settings (for saving, copying and the α-sweep panel).
     pub fn config(&self) -> Config {
-        let (gamma, gamma_rule) = match self.step_size {
-            StepSize::Fixed(g) => (Some(g), None),
-            StepSize::Stable(_) => (None, Some(self.step_size.to_string())),
-        };
-        Config {
-            n: self.n,
-            d: self.d,
-            s: self.s,
-            noise: self.noise,
-            seed: self.seed,
-            n_test: self.n_test,
-            method: MethodKind::Sgd.name().into(),
-            alpha: self.alpha,
-            gamma,
-            gamma_rule,
-            batch: self.batch,
-            h: None,
-            steps: self.steps,
-            tol: self.tol,
-        }
+        Config::from(&self.settings)
     }
 
     /// Takes the scene of `settings`, keeping the method toggles and playback speed.
@@ -171,21 +122,16 @@ impl Controls {
 
     /// The scene these controls describe.
     pub fn scene(&self) -> Scene {
+        let s = &self.settings;
         Scene {
-            problem: ProblemSpec {
-                n: self.n,
-                d: self.d,
-                s: self.s.min(self.d),
-                noise: self.noise,
-                seed: self.seed,
-                n_test: self.n_test,
-            },
-            alpha: self.alpha,
-            step_size: self.step_size,
-            batch: self.batch.clamp(1, self.n.max(1)),
+            problem: s.problem.clone(),
+            alpha: s.alpha,
+            step_size: s.step_size,
+            batch: s.batch,
+            h: s.h,
             methods: self.methods,
-            steps: self.steps,
-            tol: self.tol,
+            steps: s.steps,
+            tol: s.tol,
         }
     }
 
@@ -196,7 +142,7 @@ impl Controls {
 
     /// Takes the resolved γ of a run started by the stability rule.
     pub fn sync(&mut self, info: &RunInfo) {
-        if matches!(self.step_size, StepSize::Stable(_)) {
+        if matches!(self.settings.step_size, StepSize::Stable(_)) {
             self.gamma = info.gamma;
         }
     }
@@ -205,10 +151,11 @@ impl Controls {
     pub fn ui(&mut self, ui: &mut egui::Ui, info: Option<&RunInfo>) -> Changes {
         ui.heading("Scene");
         let mut restart = self.presets_ui(ui);
+        let s = &mut self.settings;
         ui.label("Data");
         restart |= ui
             .add(
-                egui::Slider::new(&mut self.n, 2..=2000)
+                egui::Slider::new(&mut s.problem.n, 2..=2000)
                     .logarithmic(true)
                     .text(N),
             )
@@ -216,24 +163,24 @@ impl Controls {
             .changed();
         restart |= ui
             .add(
-                egui::Slider::new(&mut self.d, 2..=5000)
+                egui::Slider::new(&mut s.problem.d, 2..=5000)
                     .logarithmic(true)
                     .text(D),
             )
             .on_hover_text("dimension d of β; the theory needs d > n (over-parametrised)")
             .changed();
         restart |= ui
-            .add(egui::Slider::new(&mut self.s, 0..=self.d.min(100)).text(S))
+            .add(egui::Slider::new(&mut s.problem.s, 0..=s.problem.d.min(100)).text(S))
             .on_hover_text("sparsity s: non-zeros of the ground truth β*, on a random support")
             .changed();
         restart |= ui
-            .add(egui::Slider::new(&mut self.noise, 0.0..=1.0).text(NOISE))
+            .add(egui::Slider::new(&mut s.problem.noise, 0.0..=1.0).text(NOISE))
             .on_hover_text("label noise σ: y = Xβ* + σ·N(0, 1)")
             .changed();
         ui.horizontal(|ui| {
             let label = ui.label("seed");
             restart |= ui
-                .add(egui::DragValue::new(&mut self.seed))
+                .add(egui::DragValue::new(&mut s.problem.seed))
                 .labelled_by(label.id)
                 .on_hover_text("seed of the data, initialisation and sampling streams")
                 .changed();
@@ -242,7 +189,7 @@ impl Controls {
                 .on_hover_text("new data, init and sampling")
                 .clicked()
             {
-                self.seed = self.seed.wrapping_add(1);
+                s.problem.seed = s.problem.seed.wrapping_add(1);
                 restart = true;
             }
             restart |= ui
@@ -250,14 +197,15 @@ impl Controls {
                 .on_hover_text("restart on the same data")
                 .clicked();
         });
-        if self.d <= self.n {
+        s.problem.s = s.problem.s.min(s.problem.d);
+        if s.problem.d <= s.problem.n {
             ui.colored_label(ui.visuals().warn_fg_color, "d ≤ n: not over-parametrised");
         }
         ui.separator();
         ui.label("Training");
         restart |= ui
             .add(
-                egui::Slider::new(&mut self.alpha, 1e-3..=10.0)
+                egui::Slider::new(&mut s.alpha, 1e-3..=10.0)
                     .logarithmic(true)
                     .text(ALPHA),
             )
@@ -272,7 +220,7 @@ impl Controls {
             .on_hover_text("step size γ of GD and SGD (and SGF's noise level γ/b); single-sample SGD is stable for γ·κ_i < 2")
             .changed()
         {
-            self.step_size = StepSize::Fixed(self.gamma);
+            s.step_size = StepSize::Fixed(self.gamma);
             restart = true;
         }
         match info.and_then(|i| i.gamma_limit) {
@@ -289,7 +237,7 @@ impl Controls {
                 ui.label("stability limit: needs d > n");
             }
         }
-        if let StepSize::Stable(c) = self.step_size {
+        if let StepSize::Stable(c) = s.step_size {
             ui.small(format!(
                 "γ from the rule stable:{c} (half the limit at C = 1)"
             ));
@@ -301,13 +249,13 @@ impl Controls {
             )
             .clicked()
         {
-            self.step_size = StepSize::Stable(1.0);
+            s.step_size = StepSize::Stable(1.0);
             restart = true;
         }
-        let max_batch = self.n.max(1);
-        self.batch = self.batch.clamp(1, max_batch);
+        let max_batch = s.problem.n.max(1);
+        s.batch = s.batch.clamp(1, max_batch);
         restart |= ui
-            .add(egui::Slider::new(&mut self.batch, 1..=max_batch.min(200)).text(BATCH))
+            .add(egui::Slider::new(&mut s.batch, 1..=max_batch.min(200)).text(BATCH))
             .on_hover_text("mini-batch size b of SGD; SGF's noise scales as γ/b, so larger b weakens the effect")
             .changed();
         ui.horizontal(|ui| {
@@ -318,6 +266,11 @@ impl Controls {
                     .changed();
             }
         });
+        if let Some(h) = s.h {
+            ui.small(format!(
+                "SGF and GF step with h = {h:.3e} (from the scene); γ sets SGF's noise"
+            ));
+        }
         ui.separator();
         ui.label("Playback");
         let mut speed = false;
@@ -345,7 +298,9 @@ fn method_help(kind: MethodKind) -> &'static str {
     match kind {
         MethodKind::Gd => "gradient descent: D = −(γ/n) Xᵀr",
         MethodKind::Sgd => "SGD, batch b: D = −(γ/b) Σ rᵢ xᵢ",
-        MethodKind::Sgf => "stochastic gradient flow (Euler–Maruyama, h = γ)",
-        MethodKind::Gf => "gradient flow (RK4): α_t stays α",
+        MethodKind::Sgf => {
+            "stochastic gradient flow (Euler–Maruyama, step h; h = γ unless the scene sets h)"
+        }
+        MethodKind::Gf => "gradient flow (RK4, step h): α_t stays α",
     }
 }

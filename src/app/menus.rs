@@ -227,7 +227,8 @@ impl App {
             Action::Step => self.single_step(),
             Action::Reset => self.restart(),
             Action::NewSeed => {
-                self.controls.seed = self.controls.seed.wrapping_add(1);
+                self.controls.settings.problem.seed =
+                    self.controls.settings.problem.seed.wrapping_add(1);
                 self.restart();
             }
             Action::Presentation => self.set_presentation(ctx, !self.menus.presentation),

@@ -548,12 +548,10 @@ pub fn install_fonts(ctx: &egui::Context) {
     ));
 }
 
-/// The `q`-quantile of `ms` (NaN when empty).
-fn quantile(ms: &[f32], q: f64) -> f32 {
-    let mut sorted = ms.to_vec();
-    sorted.sort_by(f32::total_cmp);
-    let i = ((sorted.len().saturating_sub(1)) as f64 * q).round() as usize;
-    sorted.get(i).copied().unwrap_or(f32::NAN)
+/// The `q`-quantile of frame times in ms (interpolated, as the sweep's; NaN when empty).
+fn quantile(ms: &[f32], q: f64) -> f64 {
+    let mut values: Vec<f64> = ms.iter().map(|&v| f64::from(v)).collect();
+    crate::sim::sweep::quantile(&mut values, q)
 }
 
 /// `{frames, ui_ms_p50, ui_ms_p95, rss_mb}` from eframe's per-frame CPU time (UI pass plus

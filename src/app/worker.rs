@@ -35,6 +35,8 @@ pub struct Scene {
     pub step_size: StepSize,
     /// Mini-batch size b of SGD (and SGF's noise level).
     pub batch: usize,
+    /// Integration step of SGF and GF (γ if unset).
+    pub h: Option<f64>,
     /// Which methods run, indexed like [`MethodKind::ALL`].
     pub methods: [bool; 4],
     /// Step budget per method.
@@ -271,7 +273,7 @@ impl Sim {
             if !on {
                 continue;
             }
-            let method = Method::new(kind, scene.batch, None);
+            let method = Method::new(kind, scene.batch, scene.h);
             let trainer = Trainer::new(problem.clone(), method, scene.alpha, gamma)?;
             let mut run = Run {
                 trainer,

@@ -7,7 +7,7 @@ use clap::Args;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
-use super::run::{RunReport, execute};
+use super::run::{RunReport, execute_on, prepare};
 use super::sweep::{SweepArgs, rows_csv, spec};
 use super::{CliError, SimArgs, write_file};
 use crate::export::csv::figure_csv;
@@ -163,13 +163,17 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
 
 /// Runs GD, SGD and SGF on the scene's data with the same α and γ, in parallel.
 pub fn run_scene(settings: &Settings) -> Result<Vec<RunReport>, CliError> {
+    let data = prepare(settings)?;
     SCENE_METHODS
         .par_iter()
         .map(|&method| {
-            execute(Settings {
-                method,
-                ..settings.clone()
-            })
+            execute_on(
+                Settings {
+                    method,
+                    ..settings.clone()
+                },
+                &data,
+            )
         })
         .collect()
 }

@@ -42,8 +42,20 @@ pub struct RunReport {
     pub gf_error: Option<f64>,
 }
 
-/// Builds the problem, resolves γ, runs and evaluates.
-pub fn execute(settings: Settings) -> Result<RunReport, CliError> {
+/// What every method on one scene shares: the data, its references and γ.
+pub struct Prepared {
+    /// The generated problem.
+    pub problem: Arc<Problem>,
+    /// ℓ1/ℓ2 references, when `d > n`.
+    pub references: Option<References>,
+    /// The resolved step size.
+    pub gamma: f64,
+    /// `‖β_GF − β*‖²` of gradient flow's limit, when `d > n`.
+    pub gf_error: Option<f64>,
+}
+
+/// Builds the problem and its references and resolves γ.
+pub fn prepare(settings: &Settings) -> Result<Prepared, CliError> {
     let problem = Arc::new(Problem::generate(&settings.problem));
     let references = if problem.is_overparametrised() {
         Some(References::compute(&problem)?)
@@ -56,22 +68,38 @@ pub fn execute(settings: Settings) -> Result<RunReport, CliError> {
         references.as_ref().map(|r| r.beta_l1.as_slice()),
         settings.alpha,
     )?;
-    let method = Method::new(settings.method, settings.batch, settings.h);
-    let mut trainer = Trainer::new(problem.clone(), method, settings.alpha, gamma)?;
-    let stop = trainer.run(settings.steps, settings.tol);
-    let outcome = Outcome::of(&trainer);
     let gf_error = references
         .as_ref()
         .and_then(|_| gf_limit(&problem, settings.alpha).ok())
         .map(|s| problem.recovery_error(&s.beta));
+    Ok(Prepared {
+        problem,
+        references,
+        gamma,
+        gf_error,
+    })
+}
+
+/// Runs `settings.method` on prepared data and evaluates.
+pub fn execute_on(settings: Settings, data: &Prepared) -> Result<RunReport, CliError> {
+    let method = Method::new(settings.method, settings.batch, settings.h);
+    let mut trainer = Trainer::new(data.problem.clone(), method, settings.alpha, data.gamma)?;
+    let stop = trainer.run(settings.steps, settings.tol);
+    let outcome = Outcome::of(&trainer);
     Ok(RunReport {
         settings,
         trainer,
         stop,
         outcome,
-        references,
-        gf_error,
+        references: data.references.clone(),
+        gf_error: data.gf_error,
     })
+}
+
+/// Builds the problem, resolves γ, runs and evaluates.
+pub fn execute(settings: Settings) -> Result<RunReport, CliError> {
+    let data = prepare(&settings)?;
+    execute_on(settings, &data)
 }
 
 /// Runs the command.

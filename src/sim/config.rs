@@ -188,6 +188,33 @@ pub struct Settings {
     pub tol: f64,
 }
 
+impl From<&Settings> for Config {
+    /// The settings as a scene file's table (a fixed γ, or the rule).
+    fn from(s: &Settings) -> Config {
+        let (gamma, gamma_rule) = match s.step_size {
+            StepSize::Fixed(g) => (Some(g), None),
+            rule => (None, Some(rule.to_string())),
+        };
+        let p = &s.problem;
+        Config {
+            n: p.n,
+            d: p.d,
+            s: p.s,
+            noise: p.noise,
+            seed: p.seed,
+            n_test: p.n_test,
+            method: s.method.name().into(),
+            alpha: s.alpha,
+            gamma,
+            gamma_rule,
+            batch: s.batch,
+            h: s.h,
+            steps: s.steps,
+            tol: s.tol,
+        }
+    }
+}
+
 /// Checks that `x` is finite and `> 0`.
 pub fn check_positive(name: &'static str, x: f64) -> Result<f64, SimError> {
     if x.is_finite() && x > 0.0 {
