@@ -194,6 +194,7 @@ impl App {
     pub fn with_capture(mut self, capture: Capture) -> App {
         self.controls.flat_out = true;
         self.send(Command::Speed(u64::MAX));
+        self.plots.hover = capture.screenshot.is_none();
         self.capture = Some((capture, CaptureState::default()));
         self
     }

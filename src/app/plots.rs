@@ -135,6 +135,8 @@ pub struct Plots {
     pub thickness: f32,
     /// An export asked for from a plot's right-click menu, for the app to carry out.
     pub requested: Option<(PlotKind, ExportFormat)>,
+    /// The pointer read-out and crosshair (off for headless screenshots).
+    pub hover: bool,
     cache: Vec<MethodSeries>,
     cached: Option<(u64, XAxis, bool)>,
 }
@@ -147,6 +149,7 @@ impl Default for Plots {
             beta_method: MethodKind::Sgd,
             thickness: 1.0,
             requested: None,
+            hover: true,
             cache: Vec::new(),
             cached: None,
         }
@@ -246,6 +249,8 @@ impl Plots {
             .link_axis(link, [true, false])
             .link_cursor(link, [true, false])
             .y_axis_min_width(52.0)
+            .show_x(self.hover)
+            .show_y(self.hover)
             .x_axis_label(self.x_label())
             .y_axis_label(y_label.to_string())
             .label_formatter(move |pos| {
