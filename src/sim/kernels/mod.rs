@@ -172,12 +172,17 @@ pub fn xt_mul(x: &[f64], w: &[f64], rows: Option<&[usize]>, out: &mut [f64]) {
 /// one fused multiply-add per row in row order, so every target gives the same bits.
 pub fn accumulate_rows(a: &[f64], c: &[f64], out: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
-    if avx2::available() {
+    if c.len() * out.len() <= STRIPS_UP_TO && avx2::available() {
         // SAFETY: the CPU has AVX2 and FMA.
         return unsafe { avx2::accumulate_rows(a, c, out) };
     }
     accumulate_rows_blocked(a, c, out)
 }
+
+/// Largest matrix (elements) for the register strips of [`avx2::accumulate_rows`], which walk
+/// the rows once per strip: beyond the L2 cache, streaming four rows a pass is faster (GD at
+/// n = 20000, d = 1000 measured 37–39 steps/s against 31–35 with strips).
+const STRIPS_UP_TO: usize = 1 << 16;
 
 /// [`accumulate_rows`] four rows a pass.
 #[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
@@ -256,6 +261,8 @@ mod tests {
             (1, 1),
             (13, 50),
             (40, 101),
+            (150, 37),
+            (130, 200),
         ] {
             let x = values(n * d, 1);
             let beta = values(d, 2);
