@@ -67,7 +67,9 @@ pub struct Preset {
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SceneFile {
+    #[serde(default)]
     title: String,
+    #[serde(default)]
     caption: String,
     config: Config,
 }
@@ -159,7 +161,10 @@ pub fn overlay_file(base: &Config, path: &Path) -> Result<Config, PresetError> {
     let bad = |msg: String| PresetError::BadFile(path.to_path_buf(), msg);
     let text = read(path)?;
     parse_config(&text).map_err(bad)?;
-    let file: toml::Table = toml::from_str(&text).map_err(|e| bad(toml_message(&text, &e)))?;
+    let mut file: toml::Table = toml::from_str(&text).map_err(|e| bad(toml_message(&text, &e)))?;
+    if let Some(toml::Value::Table(config)) = file.remove("config") {
+        file = config;
+    }
     let mut merged = toml::Table::try_from(base).map_err(|e| bad(e.to_string()))?;
     if file.contains_key("gamma") || file.contains_key("gamma_rule") {
         merged.remove("gamma");
@@ -175,8 +180,14 @@ fn read(path: &Path) -> Result<String, PresetError> {
     std::fs::read_to_string(path).map_err(|e| PresetError::Io(path.to_path_buf(), e.to_string()))
 }
 
-/// Parses TOML settings; the error is one line with the line number.
+/// Parses TOML settings, or the `[config]` table of a scene file; the error is one line with
+/// the line number.
 pub fn parse_config(text: &str) -> Result<Config, String> {
+    let scene_file = toml::from_str::<toml::Table>(text)
+        .is_ok_and(|t| t.get("config").is_some_and(toml::Value::is_table));
+    if scene_file {
+        return parse("scene", text).map(|p| p.config);
+    }
     toml::from_str::<Config>(text).map_err(|e| toml_message(text, &e))
 }
 

@@ -106,6 +106,21 @@ fn config_file_is_read_and_flags_override_it() {
     assert_eq!(v["d"], 80);
     assert_eq!(v["method"], "gd");
     assert_eq!(v["alpha"], 0.2);
+
+    // A scene file saved by the app (title, caption, [config]) works as --config too, alone and
+    // over a preset.
+    let saved = dir.path().join("saved.toml");
+    std::fs::write(
+        &saved,
+        "title = \"mine\"\ncaption = \"saved\"\n[config]\nn = 24\nd = 70\nsteps = 1500\n",
+    )
+    .unwrap();
+    let p = saved.to_str().unwrap();
+    let v = json(&["run", "--config", p, "--json"]);
+    assert_eq!((v["n"].as_u64(), v["d"].as_u64()), (Some(24), Some(70)));
+    let v = json(&["run", "--preset", "kernel-vs-rich", "--config", p, "--json"]);
+    assert_eq!((v["n"].as_u64(), v["d"].as_u64()), (Some(24), Some(70)));
+    assert_eq!(v["steps_run"].as_u64(), Some(1500));
 }
 
 #[test]
