@@ -30,7 +30,7 @@ fn problem(seed: u64) -> Arc<Problem> {
 /// γ by the rule stable:C of SPEC §5 for this problem and α.
 fn stable_gamma(p: &Problem, c: f64, alpha: f64) -> f64 {
     let refs = References::compute(p).expect("references");
-    resolve_gamma(StepSize::Stable(c), &p.x, Some(&refs.beta_l1), alpha).expect("d > n")
+    resolve_gamma(StepSize::Stable(c), p.x(), Some(&refs.beta_l1), alpha).expect("d > n")
 }
 
 #[test]
@@ -134,8 +134,8 @@ fn alpha_from_state_equals_product_formula_sgf() {
 
 /// The coefficients `w` of a dual step `D = Xᵀw` (unique: X has full row rank when d > n).
 fn dual_coefficients(p: &Problem, dual: &[f64]) -> Vec<f64> {
-    let gram = weighted_gram(&p.x, &vec![1.0; p.d()]);
-    spd_solve(&gram, &x_mul(&p.x, dual)).expect("X has full row rank")
+    let gram = weighted_gram(p.x(), &vec![1.0; p.d()]);
+    spd_solve(&gram, &x_mul(p.x(), dual)).expect("X has full row rank")
 }
 
 /// Steps `t` once and checks the update `u ← u + D⊙v, v ← v + D⊙u` with its reported D;
@@ -144,7 +144,7 @@ fn step_and_read(t: &mut Trainer) -> (Vec<f64>, Vec<f64>) {
     let p = t.problem().clone();
     let before = t.net().clone();
     let beta = ndarray::Array1::from(before.beta());
-    let r = (p.x.dot(&beta) - &p.y).to_vec();
+    let r = (p.x().dot(&beta) - &p.y).to_vec();
     assert!(t.step_once());
     let mut dual = vec![0.0; p.d()];
     t.last_dual_step(&mut dual);
@@ -243,21 +243,21 @@ fn stable_rule_is_c_over_the_largest_kappa() {
             (0..p.d())
                 .map(|j| {
                     let b = refs.beta_l1[j];
-                    2.0 * (b * b + rho0 * rho0).sqrt() * p.x[(i, j)] * p.x[(i, j)]
+                    2.0 * (b * b + rho0 * rho0).sqrt() * p.x()[(i, j)] * p.x()[(i, j)]
                 })
                 .sum::<f64>()
         })
         .fold(0.0, f64::max);
-    let k = kappa(&p.x, &refs.beta_l1, &vec![rho0; p.d()]);
+    let k = kappa(p.x(), &refs.beta_l1, &vec![rho0; p.d()]);
     assert!((k.iter().copied().fold(0.0, f64::max) - max_kappa).abs() <= 1e-12 * max_kappa);
     for c in [0.5, 1.0, 1.9] {
         let gamma = stable_gamma(&p, c, alpha);
         assert!((gamma - c / max_kappa).abs() <= 1e-12 * gamma, "stable:{c}");
     }
-    let fixed = resolve_gamma(StepSize::Fixed(0.125), &p.x, None, alpha);
+    let fixed = resolve_gamma(StepSize::Fixed(0.125), p.x(), None, alpha);
     assert_eq!(fixed.ok(), Some(0.125));
     let wide = Problem::generate(&spec(40, 30, 0));
-    let err = resolve_gamma(StepSize::Stable(1.0), &wide.x, None, alpha).unwrap_err();
+    let err = resolve_gamma(StepSize::Stable(1.0), wide.x(), None, alpha).unwrap_err();
     assert!(err.to_string().contains("not over-parametrised"), "{err}");
 }
 
@@ -328,8 +328,8 @@ fn sgd_limit_is_within_five_percent_of_p21_prediction() {
 fn large_rho_gives_the_minimum_l2_interpolator() {
     let p = problem(2);
     let d = p.d();
-    let sol = implicit_bias(&p.x, p.y_slice(), &vec![1e4; d], &vec![0.0; d], None).expect("solve");
-    let l2 = min_l2(&p.x, p.y_slice()).expect("min ℓ2");
+    let sol = implicit_bias(p.x(), p.y_slice(), &vec![1e4; d], &vec![0.0; d], None).expect("solve");
+    let l2 = min_l2(p.x(), p.y_slice()).expect("min ℓ2");
     let rel = dist2(&sol.beta, &l2) / norm2(&l2);
     assert!(
         rel <= 1e-6,
@@ -343,7 +343,7 @@ fn solver_is_exact_and_robust_at_small_alpha() {
     let d = p.d();
     for alpha in [1.0, 0.1, 0.01, 0.001] {
         let rho = vec![alpha * alpha / 2.0; d];
-        let sol = implicit_bias(&p.x, p.y_slice(), &rho, &vec![0.0; d], None).expect("solve");
+        let sol = implicit_bias(p.x(), p.y_slice(), &rho, &vec![0.0; d], None).expect("solve");
         assert!(
             sol.kkt_residual <= 1e-10,
             "α = {alpha}: KKT residual {:e}",
@@ -356,9 +356,9 @@ fn solver_is_exact_and_robust_at_small_alpha() {
         );
     }
     // As ρ → 0 the interpolator approaches basis pursuit (slowly, SPEC §3).
-    let bp = basis_pursuit(&p.x, p.y_slice()).expect("bp");
+    let bp = basis_pursuit(p.x(), p.y_slice()).expect("bp");
     let small =
-        implicit_bias(&p.x, p.y_slice(), &vec![1e-12; d], &vec![0.0; d], None).expect("solve");
+        implicit_bias(p.x(), p.y_slice(), &vec![1e-12; d], &vec![0.0; d], None).expect("solve");
     assert!(dist2(&small.beta, &bp) / norm2(&bp) < 0.05);
 }
 
@@ -367,9 +367,9 @@ fn warm_start_gives_the_same_solution() {
     let p = problem(4);
     let d = p.d();
     let rho = vec![0.005; d];
-    let cold = implicit_bias(&p.x, p.y_slice(), &rho, &vec![0.0; d], None).expect("cold");
+    let cold = implicit_bias(p.x(), p.y_slice(), &rho, &vec![0.0; d], None).expect("cold");
     let warm =
-        implicit_bias(&p.x, p.y_slice(), &rho, &vec![0.0; d], Some(&cold.lambda)).expect("warm");
+        implicit_bias(p.x(), p.y_slice(), &rho, &vec![0.0; d], Some(&cold.lambda)).expect("warm");
     assert!(dist2(&cold.beta, &warm.beta) <= 1e-9 * norm2(&cold.beta));
     assert!(warm.newton_steps <= 2);
 }
@@ -377,7 +377,7 @@ fn warm_start_gives_the_same_solution() {
 #[test]
 fn basis_pursuit_recovers_a_sparse_truth() {
     let p = problem(0);
-    let bp = basis_pursuit(&p.x, p.y_slice()).expect("bp");
+    let bp = basis_pursuit(p.x(), p.y_slice()).expect("bp");
     let err = dist2(&bp, p.beta_star.as_slice().expect("contiguous"));
     assert!(err <= 1e-9, "basis pursuit misses β* by {err:e}");
 }
@@ -393,9 +393,9 @@ fn same_seed_same_results_different_seed_different_data() {
     let (p1, b1) = run(7);
     let (p2, b2) = run(7);
     let (p3, _) = run(8);
-    assert_eq!(p1.x, p2.x);
+    assert_eq!(p1.x(), p2.x());
     assert_eq!(b1, b2, "same seed must give bit-identical iterates");
-    assert_ne!(p1.x, p3.x);
+    assert_ne!(p1.x(), p3.x());
     assert_ne!(p1.beta_star, p3.beta_star);
 }
 

@@ -4,6 +4,7 @@ use eframe::egui;
 
 use super::worker::{RunInfo, Scene};
 use crate::presets;
+use crate::sim::config::MAX_ENTRIES;
 use crate::sim::{Config, MethodKind, Settings, StepSize};
 
 /// Label of the γ slider (tests find it by this label).
@@ -198,6 +199,7 @@ impl Controls {
                 .clicked();
         });
         s.problem.s = s.problem.s.min(s.problem.d);
+        s.problem.n_test = s.problem.n_test.min(MAX_ENTRIES / s.problem.d.max(1));
         if s.problem.d <= s.problem.n {
             ui.colored_label(ui.visuals().warn_fg_color, "d ≤ n: not over-parametrised");
         }

@@ -252,10 +252,10 @@ impl Sim {
         let rho0 = rho0(scene.alpha, problem.d());
         let gamma_limit = refs
             .as_ref()
-            .map(|r| sgd_limit(&problem.x, &r.beta_l1, &rho0));
+            .map(|r| sgd_limit(problem.x(), &r.beta_l1, &rho0));
         let gamma = resolve_gamma(
             scene.step_size,
-            &problem.x,
+            problem.x(),
             refs.as_ref().map(|r| r.beta_l1.as_slice()),
             scene.alpha,
         )?;

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::CliError;
 use crate::sim::config::{MAX_DIM, MAX_ENTRIES, check_range};
-use crate::sim::{Method, MethodKind, Problem, ProblemSpec, Trainer};
+use crate::sim::{Method, MethodKind, Problem, ProblemSpec, Stop, Trainer};
 
 /// Flags of `bench`.
 #[derive(Args, Debug)]
@@ -57,34 +57,34 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
     let method = Method::new(kind, args.batch, None);
     // A small stable step: the timing is of the arithmetic, not of a converging run.
     let gamma = 0.1 / (d as f64 * 0.01);
-    let time = |tracked: bool| -> Result<f64, CliError> {
-        let mut t = Trainer::new(problem.clone(), method, 0.1, gamma.min(0.01))?;
-        let start = Instant::now();
-        if tracked {
-            t.run(args.steps, 0.0);
-        } else {
-            t.advance_untracked(args.steps);
-        }
-        Ok(start.elapsed().as_secs_f64())
-    };
-    let seconds = time(true)?;
-    let untracked = time(false)?;
-    let rate = args.steps as f64 / seconds;
+    let trainer = || Trainer::new(problem.clone(), method, 0.1, gamma.min(0.01));
+    let mut t = trainer()?;
+    let start = Instant::now();
+    let stop = t.run(args.steps, 0.0);
+    let seconds = start.elapsed().as_secs_f64();
+    let steps = t.step();
+    if stop == Stop::Diverged {
+        eprintln!("note: the tracked run diverged at step {steps}; the rate is over the steps run");
+    }
+    let mut t = trainer()?;
+    let start = Instant::now();
+    t.advance_untracked(args.steps);
+    let untracked = start.elapsed().as_secs_f64();
+    let rate = steps as f64 / seconds;
     if args.json {
         println!(
             "{}",
             json!({
-                "method": kind.name(), "n": n, "d": d, "batch": args.batch, "steps": args.steps,
+                "method": kind.name(), "n": n, "d": d, "batch": args.batch, "steps": steps,
                 "seconds": seconds, "steps_per_sec": rate,
                 "steps_per_sec_untracked": args.steps as f64 / untracked,
             })
         );
     } else {
         println!(
-            "{} n = {n} d = {d}: {:.3} M steps/s tracked ({seconds:.3} s for {} steps), {:.3} M steps/s untracked",
+            "{} n = {n} d = {d}: {:.3} M steps/s tracked ({seconds:.3} s for {steps} steps), {:.3} M steps/s untracked",
             kind.label(),
             rate / 1e6,
-            args.steps,
             args.steps as f64 / untracked / 1e6
         );
     }

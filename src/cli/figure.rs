@@ -163,18 +163,10 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
 
 /// Runs GD, SGD and SGF on the scene's data with the same α and γ, in parallel.
 pub fn run_scene(settings: &Settings) -> Result<Vec<RunReport>, CliError> {
-    let data = prepare(settings)?;
+    let data = prepare(settings.clone())?;
     SCENE_METHODS
         .par_iter()
-        .map(|&method| {
-            execute_on(
-                Settings {
-                    method,
-                    ..settings.clone()
-                },
-                &data,
-            )
-        })
+        .map(|&method| execute_on(method, &data))
         .collect()
 }
 

@@ -10,7 +10,9 @@ use super::{CliError, SimArgs, fmt_num, write_file};
 pub use crate::export::csv::csv_header;
 use crate::sim::analysis::gf_limit;
 use crate::sim::stability::resolve_gamma;
-use crate::sim::{Config, Method, Outcome, Problem, References, Settings, Stop, Trainer};
+use crate::sim::{
+    Config, Method, MethodKind, Outcome, Problem, References, Settings, Stop, Trainer,
+};
 
 /// Flags of `run`.
 #[derive(Args, Debug)]
@@ -44,6 +46,8 @@ pub struct RunReport {
 
 /// What every method on one scene shares: the data, its references and γ.
 pub struct Prepared {
+    /// The scene they were prepared for.
+    pub settings: Settings,
     /// The generated problem.
     pub problem: Arc<Problem>,
     /// ℓ1/ℓ2 references, when `d > n`.
@@ -55,7 +59,7 @@ pub struct Prepared {
 }
 
 /// Builds the problem and its references and resolves γ.
-pub fn prepare(settings: &Settings) -> Result<Prepared, CliError> {
+pub fn prepare(settings: Settings) -> Result<Prepared, CliError> {
     let problem = Arc::new(Problem::generate(&settings.problem));
     let references = if problem.is_overparametrised() {
         Some(References::compute(&problem)?)
@@ -64,7 +68,7 @@ pub fn prepare(settings: &Settings) -> Result<Prepared, CliError> {
     };
     let gamma = resolve_gamma(
         settings.step_size,
-        &problem.x,
+        problem.x(),
         references.as_ref().map(|r| r.beta_l1.as_slice()),
         settings.alpha,
     )?;
@@ -73,6 +77,7 @@ pub fn prepare(settings: &Settings) -> Result<Prepared, CliError> {
         .and_then(|_| gf_limit(&problem, settings.alpha).ok())
         .map(|s| problem.recovery_error(&s.beta));
     Ok(Prepared {
+        settings,
         problem,
         references,
         gamma,
@@ -80,8 +85,12 @@ pub fn prepare(settings: &Settings) -> Result<Prepared, CliError> {
     })
 }
 
-/// Runs `settings.method` on prepared data and evaluates.
-pub fn execute_on(settings: Settings, data: &Prepared) -> Result<RunReport, CliError> {
+/// Runs `method` on prepared data and evaluates.
+pub fn execute_on(method: MethodKind, data: &Prepared) -> Result<RunReport, CliError> {
+    let settings = Settings {
+        method,
+        ..data.settings.clone()
+    };
     let method = Method::new(settings.method, settings.batch, settings.h);
     let mut trainer = Trainer::new(data.problem.clone(), method, settings.alpha, data.gamma)?;
     let stop = trainer.run(settings.steps, settings.tol);
@@ -98,8 +107,8 @@ pub fn execute_on(settings: Settings, data: &Prepared) -> Result<RunReport, CliE
 
 /// Builds the problem, resolves γ, runs and evaluates.
 pub fn execute(settings: Settings) -> Result<RunReport, CliError> {
-    let data = prepare(&settings)?;
-    execute_on(settings, &data)
+    let method = settings.method;
+    execute_on(method, &prepare(settings)?)
 }
 
 /// Runs the command.

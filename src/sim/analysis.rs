@@ -24,8 +24,8 @@ impl References {
     /// Computes both reference interpolators (needs `d > n`).
     pub fn compute(problem: &Problem) -> Result<References, SimError> {
         let y = problem.y_slice();
-        let beta_l1 = basis_pursuit(&problem.x, y)?;
-        let beta_l2 = min_l2(&problem.x, y)?;
+        let beta_l1 = basis_pursuit(problem.x(), y)?;
+        let beta_l2 = min_l2(problem.x(), y)?;
         Ok(References {
             l1_error: problem.recovery_error(&beta_l1),
             l2_error: problem.recovery_error(&beta_l2),
@@ -49,7 +49,7 @@ pub fn rho_of_alpha(alpha: &[f64]) -> Vec<f64> {
 pub fn gf_limit(problem: &Problem, alpha: f64) -> Result<BiasSolution, SimError> {
     let d = problem.d();
     implicit_bias(
-        &problem.x,
+        problem.x(),
         problem.y_slice(),
         &rho0(alpha, d),
         &vec![0.0; d],
@@ -61,7 +61,7 @@ pub fn gf_limit(problem: &Problem, alpha: f64) -> Result<BiasSolution, SimError>
 pub fn predicted_limit(trainer: &Trainer, warm: Option<&[f64]>) -> Result<BiasSolution, SimError> {
     let (rho, offset) = trainer.implicit_target();
     let p = trainer.problem();
-    implicit_bias(&p.x, p.y_slice(), &rho, &offset, warm)
+    implicit_bias(p.x(), p.y_slice(), &rho, &offset, warm)
 }
 
 /// P21's prediction `argmin_{Xβ=y} ψ_{ρ}(β)` with ρ from the loss-integral formula for α_t.
@@ -69,7 +69,7 @@ pub fn p21_limit(trainer: &Trainer) -> Result<BiasSolution, SimError> {
     let p = trainer.problem();
     let d = p.d();
     implicit_bias(
-        &p.x,
+        p.x(),
         p.y_slice(),
         &rho_of_alpha(&trainer.alpha_p21()),
         &vec![0.0; d],

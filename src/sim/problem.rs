@@ -55,8 +55,8 @@ pub struct ProblemSpec {
 pub struct Problem {
     /// The specification it was generated from.
     pub spec: ProblemSpec,
-    /// Design `X ∈ R^{n×d}` (row-major).
-    pub x: Array2<f64>,
+    /// Design `X ∈ R^{n×d}` (row-major; read-only, as `rows` is its copy).
+    x: Array2<f64>,
     /// `X` again in aligned storage, for the hot loops.
     rows: AlignedMatrix,
     /// Labels `y ∈ R^n`.
@@ -121,6 +121,11 @@ impl Problem {
     /// Dimension d.
     pub fn d(&self) -> usize {
         self.spec.d
+    }
+
+    /// The design `X`.
+    pub fn x(&self) -> &Array2<f64> {
+        &self.x
     }
 
     /// The design as one row-major slice (64-byte aligned).

@@ -43,7 +43,7 @@ pub fn resolve_gamma(
         (StepSize::Stable(_), None) => Err(SimError::NotOverparametrised {
             n: x.nrows(),
             d: x.ncols(),
-            what: "the stable step-size rule (a fixed γ does not)",
+            what: "the stable step-size rule (a fixed γ — --gamma, or the γ slider — does not)",
         }),
     }
 }

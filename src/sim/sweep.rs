@@ -124,7 +124,7 @@ pub fn run_sweep(
     let mut jobs = Vec::with_capacity(spec.runs());
     for &alpha in &spec.alphas {
         for (problem, refs) in &data {
-            let gamma = resolve_gamma(base.step_size, &problem.x, Some(&refs.beta_l1), alpha)?;
+            let gamma = resolve_gamma(base.step_size, problem.x(), Some(&refs.beta_l1), alpha)?;
             for &method in &spec.methods {
                 jobs.push((alpha, method, problem, refs, gamma));
             }

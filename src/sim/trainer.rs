@@ -247,7 +247,7 @@ impl Trainer {
 
     /// `Γ_t = Σ_{j<k} D_j = Xᵀc` with the tracked coefficients c.
     pub fn gamma_sum(&self) -> Vec<f64> {
-        crate::sim::linalg::xt_mul(&self.problem.x, &self.coef_sum)
+        crate::sim::linalg::xt_mul(self.problem.x(), &self.coef_sum)
     }
 
     /// The shared problem.

@@ -114,7 +114,8 @@ pub unsafe fn accumulate_rows(a: &[f64], c: &[f64], out: &mut [f64]) {
                 9 => strip::<9>(a, width, c, out),
                 10 => strip::<10>(a, width, c, out),
                 11 => strip::<11>(a, width, c, out),
-                _ => strip::<MAX_STRIP>(a, width, c, out),
+                MAX_STRIP => strip::<MAX_STRIP>(a, width, c, out),
+                _ => unreachable!("a strip holds 1..=MAX_STRIP vectors"),
             }
         }
     }
