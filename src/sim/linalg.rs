@@ -9,12 +9,9 @@ use super::kernels;
 
 /// `X v` for row-major `X`.
 pub fn x_mul(x: &Array2<f64>, v: &[f64]) -> Vec<f64> {
-    let d = x.ncols();
-    let xs = x.as_slice().expect("standard layout");
-    xs.chunks_exact(d.max(1))
-        .take(x.nrows())
-        .map(|row| kernels::dot(row, v))
-        .collect()
+    let mut out = vec![0.0; x.nrows()];
+    kernels::row_dots(x.as_slice().expect("standard layout"), v, &mut out);
+    out
 }
 
 /// `Xᵀ w`.

@@ -135,8 +135,8 @@ pub fn residuals_all(x: &[f64], y: &[f64], beta: &[f64], r: &mut [f64]) -> f64 {
     sq
 }
 
-/// `out_i = ⟨x_i, β⟩` for the first `out.len()` rows.
-fn row_dots(x: &[f64], beta: &[f64], out: &mut [f64]) {
+/// `out_i = ⟨x_i, β⟩` for the first `out.len()` rows of the row-major `x`.
+pub fn row_dots(x: &[f64], beta: &[f64], out: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     if avx2::available() {
         // SAFETY: the CPU has AVX2 and FMA.
