@@ -396,7 +396,12 @@ impl App {
             self.live.min_step()
         )];
         if let Some(info) = &self.live.info {
-            let t = self.live.min_step() as f64 * info.gamma;
+            // The earliest time any method has reached (SGF and GF advance by h, not γ).
+            let t = (self.live.status.iter())
+                .filter_map(|s| self.live.latest(s.kind))
+                .map(|p| p.sample.time)
+                .fold(f64::INFINITY, f64::min);
+            let t = if t.is_finite() { t } else { 0.0 };
             parts.push(format!("t = {t:.3e}   γ = {:.3e}", info.gamma));
         }
         for s in &self.live.status {
