@@ -257,12 +257,12 @@ impl SweepPanel {
                 let v: f64 = token.parse().map_err(|_| {
                     SimError::invalid("alphas", token, "a comma-separated list of numbers > 0")
                 })?;
-                out.push(crate::sim::config::check_positive("alpha", v)?);
+                out.push(crate::sim::config::check_alpha(v)?);
             }
             out
         } else {
-            let lo = crate::sim::config::check_positive("α min", self.alpha_min)?;
-            let hi = crate::sim::config::check_positive("α max", self.alpha_max)?;
+            let lo = crate::sim::config::check_alpha(self.alpha_min)?;
+            let hi = crate::sim::config::check_alpha(self.alpha_max)?;
             if hi < lo {
                 return Err(SimError::invalid(
                     "α max",

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::CliError;
-pub use crate::presets::toml_message;
 use crate::presets::{self, parse_config};
 use crate::sim::{Config, Settings};
 
