@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod cli;
-pub mod export;
+pub mod experiment;
+pub mod figure;
+pub mod model;
 pub mod presets;
-pub mod sim;

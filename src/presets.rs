@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::sim::Config;
+use crate::model::Config;
 
 /// The scene opened when none is named.
 pub const DEFAULT: &str = "sgd-beats-gd";

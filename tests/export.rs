@@ -3,14 +3,15 @@
 
 use std::process::Command;
 
-use dln_explorer::cli::figure::{PlotKind, run_scene, scene_figure};
-use dln_explorer::export::csv::{figure_csv, parse_header};
-use dln_explorer::export::figures::sweep_figure;
-use dln_explorer::export::png::svg_to_png;
-use dln_explorer::export::{Axis, Figure, Panel, Reference, Series, Style, palette, svg};
+use dln_explorer::cli::figure::{PlotKind, run_scene};
+use dln_explorer::experiment::sweep::CellSummary;
+use dln_explorer::figure::csv::{figure_csv, parse_header};
+use dln_explorer::figure::figures::sweep_figure;
+use dln_explorer::figure::png::svg_to_png;
+use dln_explorer::figure::scene::{ViewOptions, figure as scene_figure_of};
+use dln_explorer::figure::{Axis, Figure, Panel, Reference, Series, Style, palette, svg};
+use dln_explorer::model::MethodKind;
 use dln_explorer::presets;
-use dln_explorer::sim::MethodKind;
-use dln_explorer::sim::sweep::CellSummary;
 
 /// The `data-series` names of the elements of a class, in document order.
 fn names_of_class(doc: &roxmltree::Document, class: &str) -> Vec<String> {
@@ -136,12 +137,15 @@ fn svg_is_xml_with_one_element_per_series_a_legend_and_bands() {
 fn scene_figures_of_real_runs_hold_every_method() {
     let mut config = presets::get("sgd-beats-gd").expect("shipped").config;
     config.steps = 3000;
-    let reports = run_scene(&config.validate().expect("valid")).expect("runs");
+    let reports = run_scene(config.validate().expect("valid")).expect("runs");
+    let scene_figure = |plot: PlotKind, title: &str, record: &dln_explorer::experiment::Record| {
+        scene_figure_of(&[plot], record, ViewOptions::default(), title)
+    };
     for plot in [
         PlotKind::Loss,
         PlotKind::Error,
         PlotKind::Alpha,
-        PlotKind::Coords,
+        PlotKind::FinalBeta,
     ] {
         let text = svg::render(&scene_figure(plot, "SGD beats GD", &reports));
         let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{plot}: {e}"));

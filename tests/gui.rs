@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use dln_explorer::app::{App, PAUSE, PLAY, RESET, STEP, controls};
 use dln_explorer::cli::SimArgs;
-use dln_explorer::sim::{MethodKind, Settings, StepSize};
+use dln_explorer::model::{MethodKind, Settings, StepSize};
 use eframe::egui::{self, accesskit::Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -30,7 +30,7 @@ fn harness(app: App) -> Harness<'static, App> {
         .build_ui_state(|ui, app: &mut App| app.ui_body(ui), app)
 }
 
-fn info(h: &Harness<'_, App>) -> std::sync::Arc<dln_explorer::app::worker::RunInfo> {
+fn info(h: &Harness<'_, App>) -> std::sync::Arc<dln_explorer::experiment::RunInfo> {
     match h.state().live().info.clone() {
         Some(i) => i,
         None => panic!("no run info yet"),
@@ -164,7 +164,7 @@ fn diverging_scene_shows_the_diverged_state() {
     assert!(line.contains("diverged at step"), "{line}");
     // Nothing non-finite was recorded.
     for (_, hist) in &live.histories {
-        for (_, p) in hist.iter() {
+        for p in hist.iter() {
             assert!(p.sample.loss.is_finite());
         }
     }

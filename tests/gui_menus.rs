@@ -4,8 +4,8 @@
 use dln_explorer::app::commands::{self, Action, COMMANDS};
 use dln_explorer::app::{App, controls};
 use dln_explorer::cli::SimArgs;
+use dln_explorer::model::{MethodKind, Settings};
 use dln_explorer::presets;
-use dln_explorer::sim::{MethodKind, Settings};
 use eframe::egui::{self, accesskit::Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -121,7 +121,7 @@ fn export_menu_writes_svg_csv_and_png() {
         .click();
     h.run_steps(2);
     let csv = std::fs::read_to_string(dir.path().join("dln-series.csv")).expect("csv");
-    let (config, gamma) = dln_explorer::export::csv::parse_header(&csv).expect("header parses");
+    let (config, gamma) = dln_explorer::figure::csv::parse_header(&csv).expect("header parses");
     assert_eq!(config, h.state().controls().config());
     assert!(gamma > 0.0);
     open_menu(&mut h, "Export");

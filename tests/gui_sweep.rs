@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use dln_explorer::app::sweep_panel::{CANCEL, RUN, SweepPanel};
-use dln_explorer::sim::{Config, MethodKind};
+use dln_explorer::model::{Config, MethodKind};
 use eframe::egui::{self, accesskit::Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{Queryable, by};

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use dln_explorer::cli::SimArgs;
 use dln_explorer::cli::run::execute;
+use dln_explorer::model::{Config, MethodKind, Settings};
 use dln_explorer::presets::{self, PresetError};
-use dln_explorer::sim::{Config, MethodKind, Settings};
 
 /// The scene's settings for one method with a step budget.
 fn settings(config: &Config, method: MethodKind, steps: Option<u64>) -> Settings {
@@ -53,7 +53,7 @@ fn every_preset_runs_1000_steps_and_only_the_divergence_scene_diverges() {
                             .samples()
                             .iter()
                             .next()
-                            .map_or(f64::INFINITY, |(_, s)| s.loss)
+                            .map_or(f64::INFINITY, |(_, s)| s.sample.loss)
                 );
             }
         }

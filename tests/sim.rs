@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use dln_explorer::sim::analysis::{gf_limit, p21_limit, predicted_limit, relative_gap};
-use dln_explorer::sim::bias::{basis_pursuit, bregman, grad_psi, implicit_bias, min_l2, psi};
-use dln_explorer::sim::linalg::{dist2, norm2, spd_solve, weighted_gram, x_mul};
-use dln_explorer::sim::net::DiagNet;
-use dln_explorer::sim::stability::{kappa, resolve_gamma};
-use dln_explorer::sim::{
+use dln_explorer::model::analysis::{gf_limit, p21_limit, predicted_limit, relative_gap};
+use dln_explorer::model::bias::{basis_pursuit, bregman, grad_psi, implicit_bias, min_l2, psi};
+use dln_explorer::model::linalg::{dist2, norm2, spd_solve, weighted_gram, x_mul};
+use dln_explorer::model::net::DiagNet;
+use dln_explorer::model::stability::{kappa, resolve_gamma};
+use dln_explorer::model::{
     Method, MethodKind, Outcome, Problem, ProblemSpec, References, StepSize, Stop, Trainer,
 };
 
@@ -410,7 +410,7 @@ fn a_large_step_diverges_and_is_reported() {
         assert!(k < 100_000);
         assert_eq!(t.step(), k);
         assert!(
-            t.samples().iter().all(|(_, s)| s.loss.is_finite()),
+            t.samples().iter().all(|(_, s)| s.sample.loss.is_finite()),
             "no non-finite sample is recorded"
         );
         let o = Outcome::of(&t);
@@ -426,7 +426,7 @@ fn history_stays_bounded() {
     t.run(3_000_000, 0.0);
     let n = t.samples().len();
     assert!(
-        n <= 2 * dln_explorer::sim::trainer::SAMPLE_CAPACITY + 300,
+        n <= 2 * dln_explorer::model::trainer::SAMPLE_CAPACITY + 300,
         "{n} samples kept"
     );
     let steps: Vec<u64> = t.samples().iter().map(|(s, _)| s).collect();

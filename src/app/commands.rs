@@ -115,7 +115,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         action: Action::SweepPanel,
         label: "α-sweep panel",
         shortcut: key(Key::F6),
-        help: "Run SPEC §6's experiment: recovery error vs α over seeds, GD vs SGD vs SGF.",
+        help: "Run the α-sweep: recovery error vs α over seeds, GD vs SGD vs SGF.",
     },
     CommandSpec {
         action: Action::ExportWindowPng,

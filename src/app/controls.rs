@@ -2,10 +2,10 @@
 
 use eframe::egui;
 
-use super::worker::{RunInfo, Scene};
+use crate::experiment::{MethodSet, RunInfo};
+use crate::model::config::MAX_ENTRIES;
+use crate::model::{Config, MethodKind, Settings, StepSize};
 use crate::presets;
-use crate::sim::config::MAX_ENTRIES;
-use crate::sim::{Config, MethodKind, Settings, StepSize};
 
 /// Label of the γ slider (tests find it by this label).
 pub const GAMMA: &str = "γ step size";
@@ -37,12 +37,10 @@ pub struct Changes {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Controls {
     /// The scene (every method runs on it; `settings.method` is kept for saving). The step size
-    /// becomes fixed once the γ slider is moved.
+    /// becomes fixed once the γ slider is moved; a rule's resolved γ is only shown.
     pub settings: Settings,
-    /// γ as shown on the slider.
-    pub gamma: f64,
-    /// Methods on, indexed like [`MethodKind::ALL`].
-    pub methods: [bool; 4],
+    /// The methods that run.
+    pub methods: MethodSet,
     /// Steps per frame while playing.
     pub speed: u64,
     /// Step as fast as possible.
@@ -58,11 +56,7 @@ impl Controls {
     pub fn new(settings: &Settings) -> Controls {
         Controls {
             settings: settings.clone(),
-            gamma: match settings.step_size {
-                StepSize::Fixed(g) => g,
-                StepSize::Stable(_) => 0.01,
-            },
-            methods: [true, true, true, false],
+            methods: MethodSet::default(),
             speed: 2000,
             flat_out: false,
             preset: None,
@@ -121,31 +115,9 @@ impl Controls {
         loaded
     }
 
-    /// The scene these controls describe.
-    pub fn scene(&self) -> Scene {
-        let s = &self.settings;
-        Scene {
-            problem: s.problem.clone(),
-            alpha: s.alpha,
-            step_size: s.step_size,
-            batch: s.batch,
-            h: s.h,
-            methods: self.methods,
-            steps: s.steps,
-            tol: s.tol,
-        }
-    }
-
     /// Steps per frame to send to the simulation.
     pub fn steps_per_frame(&self) -> u64 {
         if self.flat_out { u64::MAX } else { self.speed }
-    }
-
-    /// Takes the resolved γ of a run started by the stability rule.
-    pub fn sync(&mut self, info: &RunInfo) {
-        if matches!(self.settings.step_size, StepSize::Stable(_)) {
-            self.gamma = info.gamma;
-        }
     }
 
     /// Draws the controls; `info` is the current run (for γ's stability limit).
@@ -213,21 +185,27 @@ impl Controls {
             )
             .on_hover_text("initialisation scale α: u₀ = α·𝟙, v₀ = 0; ρ₀ = α²/2 (small α: sparse ℓ1 bias, large α: ℓ2)")
             .changed();
+        // The slider shows the fixed γ, or the γ the rule resolved to; moving it fixes γ.
+        let resolved = info.map(|i| i.gamma);
+        let mut gamma = match s.step_size {
+            StepSize::Fixed(g) => g,
+            StepSize::Stable(_) => resolved.unwrap_or(0.01),
+        };
         if ui
             .add(
-                egui::Slider::new(&mut self.gamma, 1e-5..=100.0)
+                egui::Slider::new(&mut gamma, 1e-5..=100.0)
                     .logarithmic(true)
                     .text(GAMMA),
             )
             .on_hover_text("step size γ of GD and SGD (and SGF's noise level γ/b); single-sample SGD is stable for γ·κ_i < 2")
             .changed()
         {
-            s.step_size = StepSize::Fixed(self.gamma);
+            s.step_size = StepSize::Fixed(gamma);
             restart = true;
         }
         match info.and_then(|i| i.gamma_limit) {
             Some(limit) => {
-                let ratio = self.gamma / limit;
+                let ratio = gamma / limit;
                 let text = format!("limit 2/max κᵢ = {limit:.3e};  γ = {ratio:.2}× limit");
                 if ratio >= 1.0 {
                     ui.colored_label(ui.visuals().warn_fg_color, text);
@@ -239,11 +217,11 @@ impl Controls {
                 ui.label("stability limit: needs d > n");
             }
         }
-        if let StepSize::Stable(c) = s.step_size {
-            ui.small(format!(
-                "γ from the rule stable:{c} (half the limit at C = 1)"
-            ));
-        }
+        // Always one line here, so the rows below do not jump while γ is dragged.
+        ui.small(match s.step_size {
+            StepSize::Stable(c) => format!("γ from the rule stable:{c} (half the limit at C = 1)"),
+            StepSize::Fixed(_) => "γ fixed (the button below returns to the rule)".to_string(),
+        });
         if ui
             .button("γ = ½ limit")
             .on_hover_text(
@@ -261,7 +239,7 @@ impl Controls {
             .on_hover_text("mini-batch size b of SGD; SGF's noise scales as γ/b, so larger b weakens the effect")
             .changed();
         ui.horizontal(|ui| {
-            for (on, kind) in self.methods.iter_mut().zip(MethodKind::ALL) {
+            for (on, kind) in self.methods.flags_mut().iter_mut().zip(MethodKind::ALL) {
                 restart |= ui
                     .checkbox(on, kind.label())
                     .on_hover_text(method_help(kind))

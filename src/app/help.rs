@@ -5,7 +5,7 @@ use eframe::egui;
 
 use super::commands::{COMMANDS, shortcut_text};
 
-/// Sections of the help sheet: a heading and its lines (SPEC.md's notation).
+/// Sections of the help sheet: a heading and its lines (the notation of docs/).
 const SECTIONS: &[(&str, &[&str])] = &[
     (
         "The model",

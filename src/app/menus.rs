@@ -8,11 +8,12 @@ use eframe::egui;
 use serde::{Deserialize, Serialize};
 
 use super::commands::{self, Action, menu_item};
-use super::export::{self, LIVE_PLOTS, View};
+use super::export::{self, View};
 use super::plots::ExportFormat;
 use super::{App, help, save_png};
+use crate::figure::scene::LIVE_PLOTS;
+use crate::model::Config;
 use crate::presets::{self, Preset};
-use crate::sim::Config;
 
 /// Key of the persisted state in eframe's storage.
 const STORAGE_KEY: &str = "dln-explorer";
@@ -80,9 +81,7 @@ impl App {
     fn view(&self) -> View<'_> {
         View {
             live: &self.live,
-            axis: self.plots.x_axis,
-            log_x: self.plots.log_x,
-            beta_method: self.plots.beta_method,
+            options: self.plots.options,
             title: self
                 .controls
                 .preset
@@ -378,25 +377,20 @@ impl App {
         self.menus.show_help = open;
         let mut open = self.menus.show_sweep || self.sweep.is_running();
         let config = self.controls.config();
-        egui::Window::new("α sweep — SGD beats GD (SPEC §6)")
+        egui::Window::new("α sweep — SGD beats GD")
             .open(&mut open)
             .default_size([1000.0, 760.0])
             .resizable(true)
             .show(ctx, |ui| {
                 self.sweep.ui(ui, &config);
-                if let (Some(spec), Some(cells)) = (self.sweep.spec(), self.sweep.cells())
+                if let Some(fig) = self.sweep.figure()
                     && ui.button("Export sweep as SVG").clicked()
                 {
-                    let fig = crate::export::figures::sweep_figure(
-                        "SGD beats GD",
-                        &format!("median of {} seeds, band: quartiles", spec.seeds),
-                        cells,
-                    );
                     let dir = PathBuf::from(&self.menus.export_dir);
                     let result = export::write(
                         &dir,
                         "dln-sweep.svg",
-                        crate::export::svg::render(&fig).as_bytes(),
+                        crate::figure::svg::render(fig).as_bytes(),
                     );
                     self.report(result.map(|p| vec![p]));
                 }

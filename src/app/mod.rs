@@ -5,6 +5,7 @@ pub mod controls;
 pub mod export;
 pub mod help;
 pub mod menus;
+pub mod plot_view;
 pub mod plots;
 pub mod sweep_panel;
 pub mod worker;
@@ -14,14 +15,13 @@ use std::sync::{Arc, Mutex};
 
 use eframe::egui;
 
-use crate::sim::recorder::Recorder;
-use crate::sim::trainer::SAMPLE_CAPACITY;
-use crate::sim::{MethodKind, Settings, Stop};
+use crate::experiment::{Command, Driver, Pace, Record};
+use crate::model::{Settings, Stop};
 use controls::Controls;
 use menus::Menus;
 use plots::Plots;
 use sweep_panel::SweepPanel;
-use worker::{Command, Frame, MethodStatus, Point, Prediction, RunInfo, Sim, Worker};
+use worker::{Backend, Worker};
 
 /// Label of the play/pause button.
 pub const PLAY: &str = "▶ Play";
@@ -32,97 +32,8 @@ pub const STEP: &str = "Step →";
 /// Label of the reset button.
 pub const RESET: &str = "Reset (R)";
 
-/// What the UI has received of the current run.
-#[derive(Default)]
-pub struct Live {
-    /// The run id the UI expects (frames of older runs are dropped).
-    pub run: u64,
-    /// The run's description, once it arrived.
-    pub info: Option<Arc<RunInfo>>,
-    /// Decimated history per method.
-    pub histories: Vec<(MethodKind, Recorder<Point>)>,
-    /// Latest predicted limit per method.
-    pub predictions: Vec<(MethodKind, Prediction)>,
-    /// Latest status per method.
-    pub status: Vec<MethodStatus>,
-    /// Whether the simulation plays.
-    pub playing: bool,
-    /// The last error reported by the simulation.
-    pub error: Option<String>,
-    /// Bumped whenever the histories change.
-    pub version: u64,
-}
-
-impl Live {
-    /// Forgets everything and waits for run `run`.
-    fn reset(&mut self, run: u64) {
-        *self = Live {
-            run,
-            playing: self.playing,
-            version: self.version + 1,
-            ..Live::default()
-        };
-    }
-
-    /// Merges a frame of the current run (frames of other runs are ignored).
-    pub fn apply(&mut self, frame: Frame) {
-        if frame.run != self.run {
-            return;
-        }
-        if let Some(info) = frame.info {
-            self.info = Some(info);
-        }
-        for (kind, points) in frame.points {
-            let i = match self.histories.iter().position(|(k, _)| *k == kind) {
-                Some(i) => i,
-                None => {
-                    self.histories.push((kind, Recorder::new(SAMPLE_CAPACITY)));
-                    self.histories.len() - 1
-                }
-            };
-            for p in points {
-                self.histories[i].1.push(p.sample.step, p);
-            }
-        }
-        for (kind, p) in frame.predictions {
-            self.predictions.retain(|(k, _)| *k != kind);
-            self.predictions.push((kind, p));
-        }
-        self.status = frame.status;
-        self.playing = frame.playing;
-        if frame.error.is_some() {
-            self.error = frame.error;
-        }
-        self.version += 1;
-    }
-
-    /// The latest point of a method.
-    pub fn latest(&self, kind: MethodKind) -> Option<&Point> {
-        self.histories
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .and_then(|(_, h)| h.last())
-            .map(|(_, p)| p)
-    }
-
-    /// Whether every method has stopped (budget, convergence or divergence).
-    pub fn finished(&self) -> bool {
-        !self.status.is_empty() && self.status.iter().all(|s| s.stop.is_some())
-    }
-
-    /// The smallest step any method has reached.
-    pub fn min_step(&self) -> u64 {
-        self.status.iter().map(|s| s.step).min().unwrap_or(0)
-    }
-}
-
-/// Where the simulation runs.
-enum Backend {
-    /// A background thread.
-    Thread(Worker),
-    /// On the UI thread, a fixed number of steps per frame (deterministic; for tests).
-    Inline(Box<Sim>),
-}
+/// What the UI holds of the current runs: the one history per run, built from frames.
+pub type Live = Record;
 
 /// Headless capture: after the runs finish, save a screenshot or measure frame times, then close.
 #[derive(Clone, Debug, Default)]
@@ -166,7 +77,8 @@ impl App {
 
     /// The app stepping on the UI thread, `steps_per_frame` steps a frame (for tests).
     pub fn inline(settings: &Settings, steps_per_frame: u64) -> App {
-        let mut app = App::with_backend(settings, Backend::Inline(Box::default()));
+        let driver = Driver::new(Pace::INLINE, steps_per_frame);
+        let mut app = App::with_backend(settings, Backend::Inline(Box::new(driver)));
         app.controls.speed = steps_per_frame;
         app.send(Command::Speed(steps_per_frame));
         app
@@ -215,15 +127,8 @@ impl App {
     }
 
     fn send(&mut self, command: Command) {
-        match &mut self.backend {
-            Backend::Thread(w) => {
-                if !w.send(command) {
-                    self.live.error = w.failure();
-                }
-            }
-            Backend::Inline(sim) => {
-                sim.handle(command);
-            }
+        if let Err(msg) = self.backend.send(command) {
+            self.live.error = Some(msg);
         }
     }
 
@@ -231,10 +136,10 @@ impl App {
     pub fn restart(&mut self) {
         self.next_run += 1;
         self.live.reset(self.next_run);
-        let scene = self.controls.scene();
         self.send(Command::Restart {
             run: self.next_run,
-            scene,
+            scene: self.controls.settings.clone(),
+            methods: self.controls.methods,
         });
     }
 
@@ -255,30 +160,9 @@ impl App {
 
     /// Takes in whatever the simulation produced.
     fn pump(&mut self, ctx: &egui::Context) {
-        let frames = match &mut self.backend {
-            Backend::Thread(w) => {
-                let frames = w.drain();
-                if frames.is_empty()
-                    && let Some(msg) = w.failure()
-                {
-                    self.live.error = Some(msg);
-                }
-                frames
-            }
-            Backend::Inline(sim) => {
-                if sim.playing() && sim.active() {
-                    sim.advance(sim.speed(), None);
-                    ctx.request_repaint();
-                }
-                sim.predict(true);
-                vec![sim.take_frame()]
-            }
-        };
-        for frame in frames {
-            self.live.apply(frame);
-        }
-        if let Some(info) = self.live.info.clone() {
-            self.controls.sync(&info);
+        match self.backend.frames(ctx) {
+            Ok(frames) => frames.into_iter().for_each(|f| self.live.apply(f)),
+            Err(msg) => self.live.error = Some(msg),
         }
     }
 
@@ -437,8 +321,8 @@ impl App {
                 for s in &self.live.status {
                     ui.colored_label(plots::color(s.kind), s.kind.label());
                     if let Some(p) = self.live.latest(s.kind) {
-                        ui.label(plots::num(p.sample.alpha_ratio));
-                        ui.label(plots::num(p.sample.alpha_ratio_p21));
+                        ui.label(crate::figure::num(p.sample.alpha_ratio));
+                        ui.label(crate::figure::num(p.sample.alpha_ratio_p21));
                         let gap = self
                             .live
                             .predictions
@@ -557,7 +441,7 @@ pub fn install_fonts(ctx: &egui::Context) {
 /// The `q`-quantile of frame times in ms (interpolated, as the sweep's; NaN when empty).
 fn quantile(ms: &[f32], q: f64) -> f64 {
     let mut values: Vec<f64> = ms.iter().map(|&v| f64::from(v)).collect();
-    crate::sim::sweep::quantile(&mut values, q)
+    crate::experiment::sweep::quantile(&mut values, q)
 }
 
 /// `{frames, ui_ms_p50, ui_ms_p95, rss_mb}` from eframe's per-frame CPU time (UI pass plus

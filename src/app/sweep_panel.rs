@@ -1,20 +1,17 @@
-//! The α-sweep panel: runs SPEC §6's experiment on a background thread and plots, against α,
+//! The α-sweep panel: runs the α-sweep on a background thread and plots, against α,
 //! the recovery error per method (median and inter-quartile band) and the paired ratio to GD.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-use eframe::egui::{self, Align2, Color32};
-use egui_plot::{
-    FilledArea, HLine, HoverPosition, Legend, Line, LineStyle, MarkerShape, Plot, PlotPoint,
-    PlotPoints, Points, Text,
-};
+use eframe::egui;
 
-use super::plots::{color, decade_label, decade_spacer, num};
-use crate::export::palette;
-use crate::sim::sweep::{CellSummary, SweepRow, SweepSpec, run_sweep, summarise};
-use crate::sim::{Config, MethodKind, SimError};
+use super::plot_view::Drawn;
+use crate::experiment::sweep::{CellSummary, SweepRow, SweepSpec, notes, run_sweep, summarise};
+use crate::figure::Figure;
+use crate::figure::figures::sweep;
+use crate::model::{Config, MethodKind, SimError, Stop};
 
 /// Label of the button that starts a sweep.
 pub const RUN: &str = "Run sweep";
@@ -36,27 +33,12 @@ struct Job {
     started: Instant,
 }
 
-/// A method's drawable series (log10 of α on x).
-struct MethodSeries {
-    kind: MethodKind,
-    median: Vec<PlotPoint>,
-    band_x: Vec<f64>,
-    band_lo: Vec<f64>,
-    band_hi: Vec<f64>,
-    ratio: Vec<PlotPoint>,
-}
-
-/// A finished (or cancelled) sweep and what the plots draw of it.
+/// A finished (or cancelled) sweep, its figure and the panels drawn of it.
 struct Results {
     spec: SweepSpec,
     cells: Vec<CellSummary>,
-    series: Vec<MethodSeries>,
-    /// Median ℓ1 and ℓ2 reference errors.
-    references: [f64; 2],
-    /// log10 of the smallest α (where the reference labels sit).
-    x_left: f64,
-    /// Lowest log10 error drawn (median or quartile).
-    y_min: f64,
+    figure: Figure,
+    drawn: Vec<Drawn>,
 }
 
 /// The α-sweep panel: grid controls, run/cancel, progress, and the two log–log plots.
@@ -111,11 +93,6 @@ impl Drop for Job {
     }
 }
 
-/// `log10(v)` for finite positive `v`.
-fn lg(v: f64) -> Option<f64> {
-    (v.is_finite() && v > 0.0).then(|| v.log10())
-}
-
 /// Rounds to three significant digits (grid values read cleanly).
 fn round3(v: f64) -> f64 {
     format!("{v:.2e}").parse().unwrap_or(v)
@@ -160,66 +137,12 @@ fn log_grid(lo: f64, hi: f64, per_decade: u32) -> Result<Vec<f64>, SimError> {
     Ok(grid)
 }
 
-/// A palette triple as a colour.
-fn rgb([r, g, b]: [u8; 3]) -> Color32 {
-    Color32::from_rgb(r, g, b)
-}
-
-impl Results {
-    fn new(spec: SweepSpec, cells: Vec<CellSummary>) -> Results {
-        let mut series = Vec::new();
-        let mut y_min = f64::INFINITY;
-        for &kind in &spec.methods {
-            let mut s = MethodSeries {
-                kind,
-                median: Vec::new(),
-                band_x: Vec::new(),
-                band_lo: Vec::new(),
-                band_hi: Vec::new(),
-                ratio: Vec::new(),
-            };
-            for c in cells.iter().filter(|c| c.method == kind) {
-                let Some(x) = lg(c.alpha) else { continue };
-                let [q25, q50, q75] = c.error_quartiles.map(lg);
-                if let Some(y) = q50 {
-                    s.median.push(PlotPoint::new(x, y));
-                    y_min = y_min.min(y);
-                }
-                if let (Some(lo), Some(hi)) = (q25, q75) {
-                    s.band_x.push(x);
-                    s.band_lo.push(lo);
-                    s.band_hi.push(hi);
-                    y_min = y_min.min(lo);
-                }
-                if kind != MethodKind::Gd
-                    && let Some(r) = c.median_ratio_to_gd.and_then(lg)
-                {
-                    s.ratio.push(PlotPoint::new(x, r));
-                }
-            }
-            series.push(s);
-        }
-        let median_of = |k: usize| {
-            let mut v: Vec<f64> = cells.iter().map(|c| c.reference_errors[k]).collect();
-            crate::sim::sweep::median(&mut v)
-        };
-        let x_left = spec
-            .alphas
-            .iter()
-            .filter_map(|&a| lg(a))
-            .fold(f64::INFINITY, f64::min);
-        Results {
-            references: [median_of(0), median_of(1)],
-            spec,
-            cells,
-            series,
-            x_left,
-            y_min,
-        }
-    }
-}
-
 impl SweepPanel {
+    /// The figure of the last sweep, as shown and exported.
+    pub fn figure(&self) -> Option<&Figure> {
+        self.results.as_ref().map(|r| &r.figure)
+    }
+
     /// The per-cell summaries of the last sweep (partial if it was cancelled).
     pub fn cells(&self) -> Option<&[CellSummary]> {
         self.results.as_ref().map(|r| r.cells.as_slice())
@@ -257,12 +180,12 @@ impl SweepPanel {
                 let v: f64 = token.parse().map_err(|_| {
                     SimError::invalid("alphas", token, "a comma-separated list of numbers > 0")
                 })?;
-                out.push(crate::sim::config::check_alpha(v)?);
+                out.push(crate::model::config::check_alpha(v)?);
             }
             out
         } else {
-            let lo = crate::sim::config::check_alpha(self.alpha_min)?;
-            let hi = crate::sim::config::check_alpha(self.alpha_max)?;
+            let lo = crate::model::config::check_alpha(self.alpha_min)?;
+            let hi = crate::model::config::check_alpha(self.alpha_max)?;
             if hi < lo {
                 return Err(SimError::invalid(
                     "α max",
@@ -387,18 +310,6 @@ impl SweepPanel {
             }
         };
         let total = job.spec.runs();
-        let budget = rows
-            .iter()
-            .filter(|r| {
-                r.outcome.diverged_at_step.is_none()
-                    && r.outcome.steps_run >= job.spec.base.steps
-                    && r.outcome.final_loss > job.spec.base.tol
-            })
-            .count();
-        let diverged = rows
-            .iter()
-            .filter(|r| r.outcome.diverged_at_step.is_some())
-            .count();
         let mut line = if rows.len() < total {
             format!(
                 "cancelled after {} of {total} runs; partial results shown",
@@ -410,22 +321,25 @@ impl SweepPanel {
                 job.started.elapsed().as_secs_f64()
             )
         };
-        if budget > 0 {
-            line.push_str(&format!(
-                "; {budget} hit the step budget before loss ≤ {:.0e}",
-                job.spec.base.tol
-            ));
+        for note in notes(&job.spec, &rows) {
+            line.push_str("; ");
+            line.push_str(&note);
         }
-        if diverged > 0 {
-            line.push_str(&format!("; {diverged} diverged"));
-        }
+        let trouble = rows.iter().any(|r| r.stop == Stop::Diverged);
         let cells = summarise(&job.spec, &rows);
         if cells.is_empty() {
             self.status = Some((false, format!("{line}; no run finished")));
             return;
         }
-        self.status = Some((diverged > 0, line));
-        self.results = Some(Results::new(job.spec.clone(), cells));
+        self.status = Some((trouble, line));
+        let figure = sweep("SGD beats GD", &job.spec, &rows);
+        let drawn = figure.panels.iter().cloned().map(Drawn::new).collect();
+        self.results = Some(Results {
+            spec: job.spec.clone(),
+            cells,
+            figure,
+            drawn,
+        });
     }
 
     /// Draws the controls, progress and plots; `base` is the scene the sweep starts from.
@@ -521,7 +435,7 @@ impl SweepPanel {
             if ui
                 .add_enabled(!running, egui::Button::new(RUN))
                 .on_hover_text(
-                    "SPEC §6: every α × method × seed on the scene's n, d, s, step rule and batch",
+                    "every α × method × seed on the scene's n, d, s, step rule and batch",
                 )
                 .clicked()
             {
@@ -554,149 +468,19 @@ impl SweepPanel {
     }
 }
 
-/// A log–log plot against α with the hover read-out; `y_name` names y in the read-out.
-fn plot<'a>(id: &'a str, y_label: &str, y_name: &'static str, height: f32) -> Plot<'a> {
-    let link = egui::Id::unique("dln-sweep-alpha-link");
-    Plot::new(id)
-        .height(height)
-        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
-        .link_axis(link, [true, false])
-        .link_cursor(link, [true, false])
-        .y_axis_min_width(52.0)
-        .x_axis_label("initialisation scale α (log)")
-        .y_axis_label(y_label.to_string())
-        .x_grid_spacer(decade_spacer)
-        .x_axis_formatter(|m, _| decade_label(m))
-        .y_grid_spacer(decade_spacer)
-        .y_axis_formatter(|m, _| decade_label(m))
-        .label_formatter(move |pos| {
-            let (name, p) = match pos {
-                HoverPosition::NearDataPoint {
-                    plot_name,
-                    position,
-                    ..
-                } => (*plot_name, *position),
-                HoverPosition::Elsewhere { position } => ("", *position),
-            };
-            let (x, y) = (10f64.powf(p.x), 10f64.powf(p.y));
-            Some(format!("{name}\nα = {}\n{y_name} = {}", num(x), num(y)))
-        })
-}
-
-/// A horizontal reference level with its label at the left edge; a level far below the data is
-/// drawn dashed at the bottom of the view and its label gives the true value.
-fn reference(
-    plot: &mut egui_plot::PlotUi<'_>,
-    name: &str,
-    value: f64,
-    floor: f64,
-    x: f64,
-    col: Color32,
-) {
-    let Some(y) = lg(value) else { return };
-    let (y, text, style) = if y < floor {
-        (
-            floor,
-            format!("{name} = {value:.1e} (below the view)"),
-            LineStyle::dashed_loose(),
-        )
-    } else {
-        (y, format!("{name} = {value:.1e}"), LineStyle::Solid)
-    };
-    plot.hline(HLine::new(name, y).color(col).style(style).width(1.2));
-    plot.text(
-        Text::new(name, PlotPoint::new(x, y), text)
-            .color(col)
-            .anchor(Align2::LEFT_BOTTOM),
-    );
-}
-
-/// The error plot over the ratio plot.
+/// The error plot over the ratio plot, as the sweep figure's panels.
 fn plots(ui: &mut egui::Ui, r: &Results) {
-    let avail = ui.available_height();
-    let error_height = (avail * 0.6).max(180.0);
-    let ratio_height = (avail - error_height - 3.0 * ui.spacing().item_spacing.y).max(120.0);
-    let floor = r.y_min - 1.0;
-    let x_left = r.x_left;
-    // The palette's dark grey vanishes on a dark background.
-    let l2_color = if ui.visuals().dark_mode {
-        Color32::from_gray(170)
-    } else {
-        rgb(palette::L2_REFERENCE)
-    };
-    plot(
-        "sweep-error",
-        "‖β∞ − β*‖² (recovery error)",
-        "error",
-        error_height,
-    )
-    .show(ui, |p| {
-        for s in &r.series {
-            let c = color(s.kind);
-            let name = s.kind.label();
-            if !s.band_x.is_empty() {
-                p.add(
-                    FilledArea::new(format!("{name} 25–75%"), &s.band_x, &s.band_lo, &s.band_hi)
-                        .fill_color(c.gamma_multiply(0.2))
-                        .stroke(egui::Stroke::NONE),
-                );
-            }
-            p.line(
-                Line::new(format!("{name} median"), PlotPoints::Borrowed(&s.median))
-                    .color(c)
-                    .width(2.0),
-            );
-            p.points(
-                Points::new(format!("{name} median"), PlotPoints::Borrowed(&s.median))
-                    .shape(MarkerShape::Circle)
-                    .filled(true)
-                    .radius(3.5)
-                    .color(c),
-            );
-        }
-        let [l1, l2] = r.references;
-        reference(
-            p,
-            "ℓ1 interpolator",
-            l1,
-            floor,
-            x_left,
-            rgb(palette::L1_REFERENCE),
-        );
-        reference(p, "ℓ2 interpolator", l2, floor, x_left, l2_color);
-    });
-    if !r.series.iter().any(|s| !s.ratio.is_empty()) {
-        ui.label("The paired ratio to GD needs GD among the methods.");
-        return;
+    // Room for the two titles and the export button under the plots.
+    let avail = ui.available_height()
+        - 2.0 * ui.text_style_height(&egui::TextStyle::Small)
+        - 2.0 * ui.spacing().interact_size.y;
+    let width = ui.available_width();
+    let heights = [(avail * 0.6).max(180.0), (avail * 0.4 - 12.0).max(120.0)];
+    for (k, (d, h)) in r.drawn.iter().zip(heights).enumerate() {
+        ui.small(egui::RichText::new(&d.panel.title).strong());
+        d.show(ui, &format!("sweep-{k}"), egui::vec2(width, h), 1.0, true);
     }
-    plot(
-        "sweep-ratio",
-        "error / GD's error (paired median)",
-        "ratio",
-        ratio_height,
-    )
-    .show(ui, |p| {
-        p.hline(
-            HLine::new("equal to GD", 0.0)
-                .color(color(MethodKind::Gd))
-                .style(LineStyle::dashed_loose())
-                .width(1.2),
-        );
-        for s in r.series.iter().filter(|s| !s.ratio.is_empty()) {
-            let c = color(s.kind);
-            let name = format!("{} / GD", s.kind.label());
-            p.line(
-                Line::new(name.clone(), PlotPoints::Borrowed(&s.ratio))
-                    .color(c)
-                    .width(2.0),
-            );
-            p.points(
-                Points::new(name, PlotPoints::Borrowed(&s.ratio))
-                    .shape(MarkerShape::Circle)
-                    .filled(true)
-                    .radius(3.5)
-                    .color(c),
-            );
-        }
-    });
+    if r.drawn.len() < 2 {
+        ui.label("The paired ratio to GD needs GD among the methods.");
+    }
 }

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::CliError;
+use crate::model::{Config, Settings};
 use crate::presets::{self, parse_config};
-use crate::sim::{Config, Settings};
 
 /// Parses a count (a non-negative integer) with a message that names the allowed form.
 fn count(s: &str) -> Result<usize, String> {
@@ -130,7 +130,7 @@ pub fn parse_list(name: &'static str, text: &str) -> Result<Vec<f64>, CliError> 
         .filter(|t| !t.trim().is_empty())
         .map(|t| {
             t.trim().parse::<f64>().map_err(|_| {
-                CliError::Sim(crate::sim::SimError::invalid(
+                CliError::Sim(crate::model::SimError::invalid(
                     name,
                     t.trim(),
                     "a comma-separated list of numbers > 0",

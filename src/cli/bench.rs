@@ -7,8 +7,8 @@ use clap::Args;
 use serde_json::json;
 
 use super::CliError;
-use crate::sim::config::{MAX_DIM, MAX_ENTRIES, check_range};
-use crate::sim::{Method, MethodKind, Problem, ProblemSpec, Stop, Trainer};
+use crate::model::config::{MAX_DIM, MAX_ENTRIES, check_range};
+use crate::model::{Method, MethodKind, Problem, ProblemSpec, Stop, Trainer};
 
 /// Flags of `bench`.
 #[derive(Args, Debug)]
@@ -39,12 +39,15 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
     let n = check_range("n", args.n, 1, MAX_DIM)?;
     let d = check_range("d", args.d, 1, MAX_DIM)?;
     if n * d > MAX_ENTRIES {
-        return Err(
-            crate::sim::SimError::invalid("n·d", n * d, format!("at most {MAX_ENTRIES}")).into(),
-        );
+        return Err(crate::model::SimError::invalid(
+            "n·d",
+            n * d,
+            format!("at most {MAX_ENTRIES}"),
+        )
+        .into());
     }
     if args.steps == 0 {
-        return Err(crate::sim::SimError::invalid("steps", 0, "an integer ≥ 1").into());
+        return Err(crate::model::SimError::invalid("steps", 0, "an integer ≥ 1").into());
     }
     let problem = Arc::new(Problem::generate(&ProblemSpec {
         n,

@@ -12,10 +12,10 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use thiserror::Error;
 
+use crate::model::SimError;
 use crate::presets::PresetError;
-use crate::sim::SimError;
 
-pub use crate::export::num as fmt_num;
+pub use crate::figure::num as fmt_num;
 pub use args::SimArgs;
 
 /// An error a command reports on one line before exiting with status 2.

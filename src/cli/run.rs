@@ -7,12 +7,9 @@ use clap::Args;
 use serde_json::json;
 
 use super::{CliError, SimArgs, fmt_num, write_file};
-pub use crate::export::csv::csv_header;
-use crate::sim::analysis::gf_limit;
-use crate::sim::stability::resolve_gamma;
-use crate::sim::{
-    Config, Method, MethodKind, Outcome, Problem, References, Settings, Stop, Trainer,
-};
+use crate::experiment::{MethodSet, Prepared, prepare, run_to_end};
+pub use crate::figure::csv::csv_header;
+use crate::model::{Config, Outcome, Settings, SimError, Stop, Trainer};
 
 /// Flags of `run`.
 #[derive(Args, Debug)]
@@ -38,77 +35,24 @@ pub struct RunReport {
     pub stop: Stop,
     /// Theory comparisons.
     pub outcome: Outcome,
-    /// ℓ1/ℓ2 references, when `d > n`.
-    pub references: Option<References>,
-    /// `‖β_GF − β*‖²` of gradient flow's limit, when `d > n`.
-    pub gf_error: Option<f64>,
+    /// The prepared scene it ran on (data, references, γ, the GF limit).
+    pub prepared: Arc<Prepared>,
 }
 
-/// What every method on one scene shares: the data, its references and γ.
-pub struct Prepared {
-    /// The scene they were prepared for.
-    pub settings: Settings,
-    /// The generated problem.
-    pub problem: Arc<Problem>,
-    /// ℓ1/ℓ2 references, when `d > n`.
-    pub references: Option<References>,
-    /// The resolved step size.
-    pub gamma: f64,
-    /// `‖β_GF − β*‖²` of gradient flow's limit, when `d > n`.
-    pub gf_error: Option<f64>,
-}
-
-/// Builds the problem and its references and resolves γ.
-pub fn prepare(settings: Settings) -> Result<Prepared, CliError> {
-    let problem = Arc::new(Problem::generate(&settings.problem));
-    let references = if problem.is_overparametrised() {
-        Some(References::compute(&problem)?)
-    } else {
-        None
-    };
-    let gamma = resolve_gamma(
-        settings.step_size,
-        problem.x(),
-        references.as_ref().map(|r| r.beta_l1.as_slice()),
-        settings.alpha,
-    )?;
-    let gf_error = references
-        .as_ref()
-        .and_then(|_| gf_limit(&problem, settings.alpha).ok())
-        .map(|s| problem.recovery_error(&s.beta));
-    Ok(Prepared {
-        settings,
-        problem,
-        references,
-        gamma,
-        gf_error,
-    })
-}
-
-/// Runs `method` on prepared data and evaluates.
-pub fn execute_on(method: MethodKind, data: &Prepared) -> Result<RunReport, CliError> {
-    let settings = Settings {
-        method,
-        ..data.settings.clone()
-    };
-    let method = Method::new(settings.method, settings.batch, settings.h);
-    let mut trainer = Trainer::new(data.problem.clone(), method, settings.alpha, data.gamma)?;
-    let stop = trainer.run(settings.steps, settings.tol);
-    let outcome = Outcome::of(&trainer);
-    Ok(RunReport {
-        settings,
-        trainer,
-        stop,
-        outcome,
-        references: data.references.clone(),
-        gf_error: data.gf_error,
-    })
-}
-
-/// Builds the problem, resolves γ, runs and evaluates.
+/// Prepares the scene, runs its method through the one driver and evaluates.
 pub fn execute(settings: Settings) -> Result<RunReport, CliError> {
     let method = settings.method;
-    execute_on(method, &prepare(settings)?)
+    let prepared = Arc::new(prepare(settings, None)?);
+    let (runs, _) = run_to_end(prepared.clone(), MethodSet::of(&[method]))?;
+    let run =
+        (runs.runs().first()).ok_or_else(|| SimError::Numerical("the run did not start".into()))?;
+    Ok(RunReport {
+        settings: prepared.settings.clone(),
+        trainer: run.trainer().clone(),
+        stop: run.stop().unwrap_or(Stop::Budget),
+        outcome: Outcome::of(run.trainer()),
+        prepared,
+    })
 }
 
 /// Runs the command.
@@ -140,7 +84,8 @@ pub fn main(args: &RunArgs) -> Result<(), CliError> {
 pub fn trajectory_csv(config: &Config, trainer: &Trainer) -> String {
     let mut out = csv_header(config, trainer.gamma());
     out.push_str("step,time,loss,loss_integral,alpha_ratio,alpha_ratio_min,alpha_ratio_max,alpha_ratio_p21,recovery_error\n");
-    for (_, s) in trainer.samples().iter() {
+    for (_, p) in trainer.samples().iter() {
+        let s = &p.sample;
         out.push_str(&format!(
             "{},{:e},{:e},{:e},{:e},{:e},{:e},{:e},{:e}\n",
             s.step,
@@ -157,10 +102,11 @@ pub fn trajectory_csv(config: &Config, trainer: &Trainer) -> String {
     out
 }
 
-/// The JSON object of DESIGN.md's contract.
+/// The JSON object of the command-line contract (docs/file-formats.md).
 pub fn to_json(r: &RunReport) -> serde_json::Value {
     let s = &r.settings;
     let o = &r.outcome;
+    let refs = r.prepared.references.as_deref();
     json!({
         "method": s.method.name(),
         "n": s.problem.n,
@@ -174,7 +120,7 @@ pub fn to_json(r: &RunReport) -> serde_json::Value {
         "batch": s.batch,
         "h": r.trainer.dt(),
         "steps_run": o.steps_run,
-        "stop": match r.stop { Stop::Budget => "budget", Stop::Converged => "converged", Stop::Diverged => "diverged" },
+        "stop": r.stop.name(),
         "final_loss": o.final_loss,
         "recovery_error": o.recovery_error,
         "test_error": o.test_error,
@@ -186,15 +132,16 @@ pub fn to_json(r: &RunReport) -> serde_json::Value {
         "diverged": o.diverged_at_step.is_some(),
         "diverged_at_step": o.diverged_at_step,
         "overparametrised": r.trainer.problem().is_overparametrised(),
-        "l1_recovery_error": r.references.as_ref().map(|x| x.l1_error),
-        "l2_recovery_error": r.references.as_ref().map(|x| x.l2_error),
-        "gf_recovery_error": r.gf_error,
+        "l1_recovery_error": refs.map(|x| x.l1_error),
+        "l2_recovery_error": refs.map(|x| x.l2_error),
+        "gf_recovery_error": r.prepared.gf_error(),
     })
 }
 
 fn print_table(r: &RunReport) {
     let s = &r.settings;
     let o = &r.outcome;
+    let refs = r.prepared.references.as_deref();
     let opt = |x: Option<f64>| x.map(fmt_num).unwrap_or_else(|| "—".into());
     println!(
         "{} on n = {}, d = {}, s = {}, seed {}: α = {}, γ = {} ({}), batch {}",
@@ -203,22 +150,26 @@ fn print_table(r: &RunReport) {
         s.problem.d,
         s.problem.s,
         s.problem.seed,
-        s.alpha,
+        fmt_num(s.alpha),
         fmt_num(r.trainer.gamma()),
         s.step_size,
         s.batch
     );
     match o.diverged_at_step {
         Some(k) => println!("  DIVERGED at step {k}"),
-        None => println!("  steps run          {} ({:?})", o.steps_run, r.stop),
+        None => println!(
+            "  steps run          {} ({})",
+            o.steps_run,
+            r.stop.describe()
+        ),
     }
     println!("  final loss         {}", fmt_num(o.final_loss));
     println!(
         "  recovery error     {}   (ℓ1: {}, ℓ2: {}, GF: {})",
         fmt_num(o.recovery_error),
-        opt(r.references.as_ref().map(|x| x.l1_error)),
-        opt(r.references.as_ref().map(|x| x.l2_error)),
-        opt(r.gf_error)
+        opt(refs.map(|x| x.l1_error)),
+        opt(refs.map(|x| x.l2_error)),
+        opt(r.prepared.gf_error())
     );
     println!(
         "  α_T/α exact        {}   (P21 formula: {})",

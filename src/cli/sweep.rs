@@ -1,4 +1,4 @@
-//! `dln-explorer sweep`: SPEC §6's experiment from the command line.
+//! `dln-explorer sweep`: the α-sweep "SGD beats GD" from the command line.
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -10,8 +10,8 @@ use serde_json::json;
 use super::args::parse_list;
 use super::run::csv_header;
 use super::{CliError, SimArgs, fmt_num, write_file};
-use crate::sim::sweep::{CellSummary, SweepRow, SweepSpec, run_sweep, summarise};
-use crate::sim::{MethodKind, SimError};
+use crate::experiment::sweep::{CellSummary, SweepRow, SweepSpec, run_sweep, summarise};
+use crate::model::{MethodKind, SimError};
 
 /// Flags of `sweep`.
 #[derive(Args, Debug)]
@@ -41,7 +41,7 @@ pub struct SweepArgs {
     pub json: bool,
 }
 
-/// Default α grid of SPEC §6.
+/// Default α grid: log-spaced from 0.01 to 2.
 pub const DEFAULT_ALPHAS: &str = "0.01,0.02,0.05,0.1,0.2,0.5,1,2";
 
 /// Parses a comma-separated method list.
@@ -57,7 +57,7 @@ pub fn parse_methods(text: &str) -> Result<Vec<MethodKind>, SimError> {
 }
 
 /// The sweep described by the flags.
-pub fn spec(args: &SweepArgs) -> Result<(crate::sim::Config, SweepSpec), CliError> {
+pub fn spec(args: &SweepArgs) -> Result<(crate::model::Config, SweepSpec), CliError> {
     let (config, base) = args.sim.settings()?;
     let spec = SweepSpec {
         base,
@@ -99,8 +99,8 @@ pub fn main(args: &SweepArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// One CSV row per run, DESIGN.md's columns, after the parameter header.
-pub fn rows_csv(config: &crate::sim::Config, rows: &[SweepRow]) -> String {
+/// One CSV row per run (columns in docs/file-formats.md), after the parameter header.
+pub fn rows_csv(config: &crate::model::Config, rows: &[SweepRow]) -> String {
     let mut out = csv_header(config, rows.first().map_or(f64::NAN, |r| r.gamma));
     out.push_str("alpha,method,seed,gamma,steps_run,final_loss,recovery_error,alpha_ratio,predicted_gap,predicted_gap_p21,diverged\n");
     let opt = |x: Option<f64>| x.map(|v| format!("{v:e}")).unwrap_or_default();

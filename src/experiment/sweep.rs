@@ -1,20 +1,20 @@
-//! The α-sweep experiment of SPEC §6: α list × methods × seeds, paired data and γ, in parallel.
+//! The α-sweep "SGD beats GD": α list × methods × seeds, paired data and γ, in parallel.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use super::analysis::{Outcome, References};
-use super::config::{MethodKind, Settings, check_alpha};
+use super::driver::run_to_end;
+use super::prepare::{Prepared, prepare};
+use super::scene::MethodSet;
+use crate::model::analysis::Outcome;
+use crate::model::config::{MethodKind, Settings, check_alpha};
+use crate::model::error::SimError;
+use crate::model::trainer::Stop;
 
 /// Most seeds a sweep accepts.
 pub const MAX_SEEDS: u64 = 10_000;
-use super::error::SimError;
-use super::method::Method;
-use super::problem::{Problem, ProblemSpec};
-use super::stability::resolve_gamma;
-use super::trainer::Trainer;
 
 /// What to sweep: the base settings (problem sizes, step rule, batch, budget) and the grid.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,6 +96,8 @@ pub struct SweepRow {
     pub l2_error: f64,
     /// The run's end state.
     pub outcome: Outcome,
+    /// Why it stopped.
+    pub stop: Stop,
 }
 
 /// Runs the sweep on all cores; `progress` is called after each run; `cancel` stops early
@@ -110,49 +112,79 @@ pub fn run_sweep(
     let seeds: Vec<u64> = (0..spec.seeds)
         .map(|k| base.problem.seed.wrapping_add(k))
         .collect();
-    let data: Vec<(Arc<Problem>, References)> = seeds
+    let data: Vec<Prepared> = seeds
         .par_iter()
         .map(|&seed| {
-            let problem = Problem::generate(&ProblemSpec {
-                seed,
-                ..base.problem.clone()
-            });
-            let refs = References::compute(&problem)?;
-            Ok((Arc::new(problem), refs))
+            let mut settings = base.clone();
+            settings.problem.seed = seed;
+            prepare(settings, None)
         })
         .collect::<Result<_, SimError>>()?;
     let mut jobs = Vec::with_capacity(spec.runs());
     for &alpha in &spec.alphas {
-        for (problem, refs) in &data {
-            let gamma = resolve_gamma(base.step_size, problem.x(), Some(&refs.beta_l1), alpha)?;
+        for seeded in &data {
+            let settings = Settings {
+                alpha,
+                ..seeded.settings.clone()
+            };
+            let prepared = Arc::new(prepare(settings, Some(seeded))?);
             for &method in &spec.methods {
-                jobs.push((alpha, method, problem, refs, gamma));
+                jobs.push((method, prepared.clone()));
             }
         }
     }
     let rows: Vec<Option<SweepRow>> = jobs
         .into_par_iter()
-        .map(|(alpha, kind, problem, refs, gamma)| {
+        .map(|(kind, prepared)| {
             if cancel.load(Ordering::Relaxed) {
                 return Ok(None);
             }
-            let method = Method::new(kind, base.batch, base.h);
-            let mut trainer = Trainer::new(problem.clone(), method, alpha, gamma)?;
-            trainer.run(base.steps, base.tol);
+            let (runs, _) = run_to_end(prepared.clone(), MethodSet::of(&[kind]))?;
+            let Some(run) = runs.runs().first() else {
+                return Ok(None);
+            };
+            let refs = prepared.references.as_ref();
             let row = SweepRow {
-                alpha,
+                alpha: prepared.settings.alpha,
                 method: kind,
-                seed: problem.spec.seed,
-                gamma,
-                l1_error: refs.l1_error,
-                l2_error: refs.l2_error,
-                outcome: Outcome::of(&trainer),
+                seed: prepared.settings.problem.seed,
+                gamma: prepared.gamma,
+                l1_error: refs.map_or(f64::NAN, |r| r.l1_error),
+                l2_error: refs.map_or(f64::NAN, |r| r.l2_error),
+                outcome: Outcome::of(run.trainer()),
+                stop: run.stop().unwrap_or(Stop::Budget),
             };
             progress();
             Ok(Some(row))
         })
         .collect::<Result<_, SimError>>()?;
     Ok(rows.into_iter().flatten().collect())
+}
+
+/// What a figure of the sweep should say about runs that did not end at an interpolator: those
+/// stopped by the step budget (needing more steps, or oscillating) and those that diverged.
+pub fn notes(spec: &SweepSpec, rows: &[SweepRow]) -> Vec<String> {
+    let count = |stop: Stop| rows.iter().filter(|r| r.stop == stop).count();
+    let (budget, oscillating) = (count(Stop::Budget), count(Stop::NotConverged));
+    let diverged = count(Stop::Diverged);
+    let total = rows.len();
+    let mut notes = Vec::new();
+    if budget > 0 {
+        notes.push(format!(
+            "{budget} of {total} runs hit the {}-step budget before the loss reached {}",
+            spec.base.steps,
+            crate::model::format::num(spec.base.tol)
+        ));
+    }
+    if oscillating > 0 {
+        notes.push(format!(
+            "{oscillating} of {total} runs did not converge (oscillating)"
+        ));
+    }
+    if diverged > 0 {
+        notes.push(format!("{diverged} of {total} runs diverged"));
+    }
+    notes
 }
 
 /// Median of a list (NaN if empty).

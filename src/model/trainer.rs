@@ -38,6 +38,15 @@ pub struct Sample {
     pub recovery_error: f64,
 }
 
+/// One recorded point of a run: its scalars and β at the followed coordinates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// Scalars of the run at this step.
+    pub sample: Sample,
+    /// β at the trainer's followed coordinates ([`Trainer::follow`]).
+    pub coords: Vec<f64>,
+}
+
 /// Why a call to [`Trainer::run`] returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stop {
@@ -47,6 +56,31 @@ pub enum Stop {
     Converged,
     /// Values became non-finite or exploded.
     Diverged,
+    /// The budget ran out with the loss no lower than halfway through: the run oscillates
+    /// (GD past its edge of stability) rather than converging slowly.
+    NotConverged,
+}
+
+impl Stop {
+    /// The name used in tables, JSON and CSV: converged, budget, diverged or not-converged.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stop::Budget => "budget",
+            Stop::Converged => "converged",
+            Stop::Diverged => "diverged",
+            Stop::NotConverged => "not-converged",
+        }
+    }
+
+    /// How the GUI and tables describe it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stop::Budget => "step budget reached",
+            Stop::Converged => "converged",
+            Stop::Diverged => "diverged",
+            Stop::NotConverged => "not converged (oscillating)",
+        }
+    }
 }
 
 /// Steps one method on a shared problem from P21's initialisation.
@@ -63,7 +97,8 @@ pub struct Trainer {
     loss_integral: f64,
     diverged_at: Option<u64>,
     blowup: f64,
-    recorder: Recorder<Sample>,
+    follow: Vec<usize>,
+    recorder: Recorder<Point>,
 }
 
 impl Trainer {
@@ -105,6 +140,7 @@ impl Trainer {
             loss_integral: 0.0,
             diverged_at: None,
             blowup,
+            follow: Vec::new(),
             recorder: Recorder::new(SAMPLE_CAPACITY),
         };
         trainer.record();
@@ -162,6 +198,25 @@ impl Trainer {
         stop
     }
 
+    /// Why a run that used its whole budget stopped: [`Stop::NotConverged`] when its loss over
+    /// the second half of the run fell by less than 10% and is not at round-off, else
+    /// [`Stop::Budget`] (it needs more steps).
+    pub fn stop_at_budget(&self) -> Stop {
+        let half = self.step / 2;
+        let earlier = (self.recorder.iter())
+            .take_while(|(s, _)| *s <= half)
+            .last()
+            .map(|(_, p)| p.sample.loss);
+        let first = self.recorder.iter().next().map(|(_, p)| p.sample.loss);
+        let now = self.net.loss(&self.problem);
+        match (earlier, first) {
+            (Some(then), Some(first)) if now >= 0.9 * then && now > 1e-24 * first => {
+                Stop::NotConverged
+            }
+            _ => Stop::Budget,
+        }
+    }
+
     /// Steps `k` times without tracking `Γ`, `∫L`, divergence or samples (for benchmarks).
     pub fn advance_untracked(&mut self, k: u64) {
         for _ in 0..k {
@@ -171,10 +226,22 @@ impl Trainer {
         self.step += k;
     }
 
+    /// Records β at these coordinates with every sample from now on (the history restarts).
+    pub fn follow(&mut self, coords: Vec<usize>) {
+        self.follow = coords
+            .into_iter()
+            .filter(|&j| j < self.problem.d())
+            .collect();
+        self.recorder = Recorder::new(SAMPLE_CAPACITY);
+        self.record();
+    }
+
     fn record(&mut self) {
-        let sample = self.sample();
+        let beta = self.net.beta();
+        let sample = self.sample_of(&beta);
         if sample.loss.is_finite() && sample.recovery_error.is_finite() {
-            self.recorder.push(self.step, sample);
+            let coords = self.follow.iter().map(|&j| beta[j]).collect();
+            self.recorder.push(self.step, Point { sample, coords });
         } else if self.diverged_at.is_none() {
             self.diverged_at = Some(self.step);
         }
@@ -182,7 +249,10 @@ impl Trainer {
 
     /// The scalar state now.
     pub fn sample(&self) -> Sample {
-        let beta = self.net.beta();
+        self.sample_of(&self.net.beta())
+    }
+
+    fn sample_of(&self, beta: &[f64]) -> Sample {
         let ratios: Vec<f64> = self
             .net
             .alpha_eff()
@@ -195,13 +265,13 @@ impl Trainer {
         Sample {
             step: self.step,
             time: self.time(),
-            loss: self.problem.loss(&beta),
+            loss: self.problem.loss(beta),
             loss_integral: self.loss_integral,
             alpha_ratio: log_mean.exp(),
             alpha_ratio_min: ratios.iter().copied().fold(f64::INFINITY, f64::min),
             alpha_ratio_max: ratios.iter().copied().fold(0.0, f64::max),
             alpha_ratio_p21: (-self.p21_rate() * diag_mean).exp(),
-            recovery_error: self.problem.recovery_error(&beta),
+            recovery_error: self.problem.recovery_error(beta),
         }
     }
 
@@ -230,8 +300,8 @@ impl Trainer {
         self.stepper.last_dual_step(&self.problem, out);
     }
 
-    /// The recorded samples.
-    pub fn samples(&self) -> &Recorder<Sample> {
+    /// The run's one history: decimated points in step order.
+    pub fn samples(&self) -> &Recorder<Point> {
         &self.recorder
     }
 
@@ -247,7 +317,7 @@ impl Trainer {
 
     /// `Γ_t = Σ_{j<k} D_j = Xᵀc` with the tracked coefficients c.
     pub fn gamma_sum(&self) -> Vec<f64> {
-        crate::sim::linalg::xt_mul(self.problem.x(), &self.coef_sum)
+        crate::model::linalg::xt_mul(self.problem.x(), &self.coef_sum)
     }
 
     /// The shared problem.

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::svg::{Figure, Series};
-use crate::sim::Config;
+use crate::model::Config;
 
 /// Column names of the series rows.
 pub const COLUMNS: &str = "panel,series,x,y,lower,upper";

@@ -1,6 +1,6 @@
 //! The colours of the methods and references, shared by the GUI and every export.
 
-use crate::sim::MethodKind;
+use crate::model::MethodKind;
 
 /// The colour of a method as `[r, g, b]`: GD blue, SGD orange-red, SGF green, GF grey.
 pub fn color(method: MethodKind) -> [u8; 3] {
@@ -18,6 +18,11 @@ pub const L1_REFERENCE: [u8; 3] = [117, 80, 171];
 pub const L2_REFERENCE: [u8; 3] = [64, 64, 64];
 /// The colour of the ground truth β*.
 pub const GROUND_TRUTH: [u8; 3] = [0, 0, 0];
+
+/// The colour of β coordinates off the support of β*.
+pub const OFF_SUPPORT: [u8; 3] = [150, 150, 150];
+/// The colour of the predicted-limit markers.
+pub const PREDICTED: [u8; 3] = [200, 40, 160];
 
 /// `#rrggbb` for SVG and HTML.
 pub fn hex(rgb: [u8; 3]) -> String {

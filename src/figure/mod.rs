@@ -5,15 +5,9 @@ pub mod csv;
 pub mod figures;
 pub mod palette;
 pub mod png;
+pub mod scene;
 pub mod svg;
 
 pub use svg::{Axis, Figure, Panel, Reference, Scale, Series, Style};
 
-/// A number for read-outs and tables: fixed for moderate magnitudes, else scientific.
-pub fn num(v: f64) -> String {
-    if v == 0.0 || (1e-3..1e4).contains(&v.abs()) {
-        format!("{v:.4}")
-    } else {
-        format!("{v:.3e}")
-    }
-}
+pub use crate::model::format::num;

@@ -33,7 +33,7 @@ pub fn stream_rng(seed: u64, stream: Stream) -> ChaCha8Rng {
     rng
 }
 
-/// What to generate: sizes, noise and seed (validated by [`crate::sim::Config::validate`]).
+/// What to generate: sizes, noise and seed (validated by [`crate::model::Config::validate`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProblemSpec {
     /// Number of training samples n.

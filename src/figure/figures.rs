@@ -1,35 +1,38 @@
 //! Figures built from simulation results, shared by the `figure` command and the GUI.
 
-use crate::export::palette::{self, L1_REFERENCE, L2_REFERENCE};
-use crate::export::{Axis, Figure, Panel, Reference, Series, Style};
+use crate::figure::palette::{self, L1_REFERENCE, L2_REFERENCE};
+use crate::figure::{Axis, Figure, Panel, Reference, Series, Style};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::sim::sweep::CellSummary;
-use crate::sim::{MethodKind, SimError};
+use crate::experiment::sweep::{CellSummary, SweepRow, SweepSpec, notes, summarise};
+use crate::model::{MethodKind, SimError};
 
 /// Which figure to draw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlotKind {
     /// Training loss against time.
     Loss,
-    /// The final β coordinate by coordinate, with β*.
+    /// The followed coordinates of β_t over time, with β* and the predicted limit.
     Coords,
     /// The effective initialisation α_t/α against time, exact and P21's formula.
     Alpha,
     /// Recovery error against time with the ℓ1, ℓ2 and GF levels.
     Error,
-    /// SPEC §6's α-sweep: recovery error against α, and the paired ratio to GD.
+    /// Each method's final β at the followed coordinates, side by side, with β*.
+    FinalBeta,
+    /// The α-sweep: recovery error against α, and the paired ratio to GD.
     Sweep,
 }
 
 impl PlotKind {
     /// Every plot, in the order of the help text.
-    pub const ALL: [PlotKind; 5] = [
+    pub const ALL: [PlotKind; 6] = [
         PlotKind::Loss,
         PlotKind::Coords,
         PlotKind::Alpha,
         PlotKind::Error,
+        PlotKind::FinalBeta,
         PlotKind::Sweep,
     ];
 
@@ -40,6 +43,7 @@ impl PlotKind {
             PlotKind::Coords => "coords",
             PlotKind::Alpha => "alpha",
             PlotKind::Error => "error",
+            PlotKind::FinalBeta => "final-beta",
             PlotKind::Sweep => "sweep",
         }
     }
@@ -57,7 +61,13 @@ impl FromStr for PlotKind {
         PlotKind::ALL
             .into_iter()
             .find(|p| p.name() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| SimError::invalid("plot", s, "one of loss, coords, alpha, error, sweep"))
+            .ok_or_else(|| {
+                SimError::invalid(
+                    "plot",
+                    s,
+                    "one of loss, coords, alpha, error, sweep, final-beta",
+                )
+            })
     }
 }
 
@@ -70,7 +80,29 @@ pub fn reference(name: &str, value: f64, color: [u8; 3]) -> Reference {
     }
 }
 
-/// The α-sweep figure of SPEC §6 from per-cell summaries: median recovery error with an
+/// The α-sweep figure of a finished (or cancelled) sweep: its parameters and notes under the
+/// title, then [`sweep_figure`] of its cells. The app and `figure --plot sweep` both call it.
+pub fn sweep(title: &str, spec: &SweepSpec, rows: &[SweepRow]) -> Figure {
+    let b = &spec.base;
+    let mut subtitle = format!(
+        "n = {}, d = {}, s = {}, σ = {} · γ by {} at each α · batch {} · median of {} seeds, band: quartiles",
+        b.problem.n,
+        b.problem.d,
+        b.problem.s,
+        crate::figure::num(b.problem.noise),
+        b.step_size,
+        b.batch,
+        spec.seeds
+    );
+    let notes = notes(spec, rows);
+    if !notes.is_empty() {
+        subtitle.push('\n');
+        subtitle.push_str(&notes.join(" · "));
+    }
+    sweep_figure(title, &subtitle, &summarise(spec, rows))
+}
+
+/// The α-sweep figure from per-cell summaries: median recovery error with an
 /// inter-quartile band per method and the ℓ1/ℓ2 levels, over the paired median ratio to GD.
 pub fn sweep_figure(title: &str, subtitle: &str, cells: &[CellSummary]) -> Figure {
     let mut methods: Vec<MethodKind> = cells.iter().map(|c| c.method).collect();
@@ -103,7 +135,7 @@ pub fn sweep_figure(title: &str, subtitle: &str, cells: &[CellSummary]) -> Figur
     }
     let median_of = |k: usize| {
         let mut v: Vec<f64> = cells.iter().map(|c| c.reference_errors[k]).collect();
-        crate::sim::sweep::median(&mut v)
+        crate::experiment::sweep::median(&mut v)
     };
     let alpha = || Axis::log("initialisation scale α");
     let mut panels = vec![Panel {

@@ -1,0 +1,313 @@
+//! The one thin adapter from a [`figure::Panel`](crate::figure::Panel) to egui_plot: the live
+//! plots draw exactly the panels the exports write.
+
+use eframe::egui::{self, Color32};
+use egui_plot::{
+    FilledArea, GridInput, GridMark, HLine, Legend, Line, LineStyle, MarkerShape, Plot, PlotPoint,
+    PlotPoints, Points,
+};
+
+use crate::figure::{Panel, Scale, Style, num};
+
+/// Lowest decade drawn for quantities that reach exactly zero.
+const FLOOR: f64 = -32.0;
+
+fn rgb([r, g, b]: [u8; 3]) -> Color32 {
+    Color32::from_rgb(r, g, b)
+}
+
+/// The coordinate drawn for `v` on an axis (log axes store log10), if drawable.
+fn coord(v: f64, scale: Scale) -> Option<f64> {
+    match scale {
+        Scale::Log => (v.is_finite() && v > 0.0).then(|| v.log10().max(FLOOR)),
+        Scale::Linear => v.is_finite().then_some(v),
+    }
+}
+
+/// A reference level that lies far outside the data: drawn as a marker on the edge.
+enum Level {
+    Line(f64),
+    Below,
+    Above,
+}
+
+/// A panel converted once into egui_plot's coordinates (cached between frames).
+pub struct Drawn {
+    /// The panel it was made from (what the exports write).
+    pub panel: Panel,
+    lines: Vec<Vec<PlotPoint>>,
+    bands: Vec<(Vec<f64>, Vec<f64>, Vec<f64>)>,
+    levels: Vec<Level>,
+    y_range: Option<(f64, f64)>,
+    x_range: Option<(f64, f64)>,
+}
+
+impl Drawn {
+    /// Converts a panel.
+    pub fn new(panel: Panel) -> Drawn {
+        let (xs, ys) = (panel.x.scale, panel.y.scale);
+        let lines: Vec<Vec<PlotPoint>> = (panel.series.iter())
+            .map(|s| {
+                (s.points.iter())
+                    .filter_map(|p| Some(PlotPoint::new(coord(p[0], xs)?, coord(p[1], ys)?)))
+                    .collect()
+            })
+            .collect();
+        let bands = (panel.series.iter())
+            .map(|s| {
+                let mut b = (Vec::new(), Vec::new(), Vec::new());
+                for q in &s.band {
+                    if let (Some(x), Some(lo), Some(hi)) =
+                        (coord(q[0], xs), coord(q[1], ys), coord(q[2], ys))
+                    {
+                        b.0.push(x);
+                        b.1.push(lo);
+                        b.2.push(hi);
+                    }
+                }
+                b
+            })
+            .collect();
+        let extent = |vals: &mut dyn Iterator<Item = f64>| {
+            vals.fold(None, |r: Option<(f64, f64)>, v| {
+                Some(r.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
+            })
+        };
+        let y_range = extent(&mut lines.iter().flatten().map(|p| p.y));
+        let x_range = extent(&mut lines.iter().flatten().map(|p| p.x));
+        // A level more than a decade (log) or a data span (linear) outside the data is off scale.
+        let margin = |(lo, hi): (f64, f64)| match ys {
+            Scale::Log => 1.0,
+            Scale::Linear => (hi - lo).max(1e-12),
+        };
+        let levels = (panel.references.iter())
+            .map(|r| match (coord(r.value, ys), y_range) {
+                (Some(v), Some(range)) if v < range.0 - margin(range) => Level::Below,
+                (Some(v), Some(range)) if v > range.1 + margin(range) => Level::Above,
+                (Some(v), _) => Level::Line(v),
+                (None, _) => Level::Below,
+            })
+            .collect();
+        Drawn {
+            panel,
+            lines,
+            bands,
+            levels,
+            y_range,
+            x_range,
+        }
+    }
+
+    /// Draws the panel at `size`; `thickness` scales lines, `hover` shows the read-out.
+    pub fn show(
+        &self,
+        ui: &mut egui::Ui,
+        id: &str,
+        size: egui::Vec2,
+        thickness: f32,
+        hover: bool,
+    ) -> egui::Response {
+        let p = &self.panel;
+        let link = egui::Id::unique("dln-x-link");
+        let (log_x, log_y) = (p.x.scale == Scale::Log, p.y.scale == Scale::Log);
+        let integer_x = p.x.label.starts_with("step");
+        let mut plot = Plot::new(id)
+            .width(size.x)
+            .height(size.y)
+            .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
+            .y_axis_min_width(56.0)
+            .show_x(hover)
+            .show_y(hover)
+            .x_axis_label(axis_label(&p.x.label, log_x))
+            .y_axis_label(p.y.label.clone())
+            .label_formatter(move |hovered| {
+                let (name, pos) = match hovered {
+                    egui_plot::HoverPosition::NearDataPoint {
+                        plot_name,
+                        position,
+                        ..
+                    } => (*plot_name, *position),
+                    egui_plot::HoverPosition::Elsewhere { position } => ("", *position),
+                };
+                let x = if log_x { 10f64.powf(pos.x) } else { pos.x };
+                let y = if log_y { 10f64.powf(pos.y) } else { pos.y };
+                let x = if integer_x {
+                    format!("k = {}", x.round().max(0.0) as u64)
+                } else {
+                    format!("x = {}", num(x))
+                };
+                Some(format!("{name}\n{x}\ny = {}", num(y)))
+            });
+        if integer_x || p.x.label.starts_with("time") {
+            plot = plot
+                .link_axis(link, [true, false])
+                .link_cursor(link, [true, false]);
+        }
+        plot = if log_x {
+            plot.x_grid_spacer(decade_spacer)
+                .x_axis_formatter(decade_label)
+        } else {
+            plot.x_axis_formatter(|m, _| linear_label(m))
+        };
+        plot = if log_y {
+            plot.y_grid_spacer(decade_spacer)
+                .y_axis_formatter(decade_label)
+        } else {
+            plot.y_axis_formatter(|m, _| linear_label(m))
+        };
+        plot.show(ui, |plot| self.items(plot, thickness)).response
+    }
+
+    fn items<'a>(&'a self, plot: &mut egui_plot::PlotUi<'a>, thickness: f32) {
+        for ((s, line), band) in self.panel.series.iter().zip(&self.lines).zip(&self.bands) {
+            let c = rgb(s.color);
+            if !band.0.is_empty() {
+                let name = format!("{} min–max", s.name);
+                plot.add(
+                    FilledArea::new(name, &band.0, &band.1, &band.2)
+                        .fill_color(c.gamma_multiply(0.10))
+                        .stroke(egui::Stroke::new(0.6, c.gamma_multiply(0.6))),
+                );
+            }
+            let points = PlotPoints::Borrowed(line);
+            match s.style {
+                Style::Line | Style::LineDots => {
+                    plot.line(
+                        Line::new(s.name.clone(), points)
+                            .color(c)
+                            .width(1.6 * thickness),
+                    );
+                }
+                Style::Dashed => plot.line(
+                    Line::new(s.name.clone(), points)
+                        .color(c)
+                        .style(LineStyle::dashed_loose())
+                        .width(1.2 * thickness),
+                ),
+                Style::Dots | Style::Rings => plot.add(
+                    Points::new(s.name.clone(), points)
+                        .shape(if s.style == Style::Dots {
+                            MarkerShape::Diamond
+                        } else {
+                            MarkerShape::Circle
+                        })
+                        .filled(s.style == Style::Dots)
+                        .radius(4.5 * thickness.sqrt())
+                        .color(c),
+                ),
+            }
+        }
+        let x = self.x_range.map_or(0.0, |(lo, hi)| 0.5 * (lo + hi));
+        for (r, level) in self.panel.references.iter().zip(&self.levels) {
+            let c = rgb(r.color);
+            let edge = |below: bool| {
+                let y = self
+                    .y_range
+                    .map_or(0.0, |(lo, hi)| if below { lo } else { hi });
+                let arrow = if below { "below" } else { "above" };
+                let name = format!("{}: {} ({arrow} the view)", r.name, num(r.value));
+                let shape = if below {
+                    MarkerShape::Down
+                } else {
+                    MarkerShape::Up
+                };
+                Points::new(name, vec![[x, y]])
+                    .shape(shape)
+                    .radius(6.0)
+                    .color(c)
+            };
+            match level {
+                Level::Line(y) => plot.add(
+                    HLine::new(format!("{}: {}", r.name, num(r.value)), *y)
+                        .color(c)
+                        .style(LineStyle::dashed_dense())
+                        .width(1.2 * thickness),
+                ),
+                Level::Below => plot.add(edge(true)),
+                Level::Above => plot.add(edge(false)),
+            }
+        }
+    }
+}
+
+/// The axis title, marking a log scale.
+fn axis_label(label: &str, log: bool) -> String {
+    if log {
+        format!("{label} (log)")
+    } else {
+        label.to_string()
+    }
+}
+
+/// Decade grid lines (thinned when many decades are visible, 2 and 5 marks when few).
+fn decade_spacer(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return Vec::new();
+    }
+    let span = hi - lo;
+    let step = [1.0, 2.0, 5.0, 10.0, 20.0]
+        .into_iter()
+        .find(|s| span / s <= 8.0)
+        .unwrap_or(50.0);
+    let mut marks = Vec::new();
+    let mut k = (lo / step).ceil() * step;
+    while k <= hi {
+        marks.push(GridMark {
+            value: k,
+            step_size: step,
+        });
+        k += step;
+    }
+    if span <= 3.0 {
+        let mut decade = lo.floor();
+        while decade <= hi {
+            for m in 2..=9 {
+                let v = decade + f64::from(m).log10();
+                if v > lo && v < hi {
+                    let labelled = m == 2 || m == 5 || span <= 0.6;
+                    let step_size = if labelled { 0.3 } else { 0.05 };
+                    marks.push(GridMark {
+                        value: v,
+                        step_size,
+                    });
+                }
+            }
+            decade += 1.0;
+        }
+    }
+    marks
+}
+
+/// A log-axis label in one style for the whole axis: plain numbers when every visible value
+/// lies in [1e-3, 1e4), else `1e-2`, `2e-2`, `5e-2` throughout.
+fn decade_label(mark: GridMark, range: &std::ops::RangeInclusive<f64>) -> String {
+    if mark.step_size < 0.1 {
+        return String::new();
+    }
+    let v = 10f64.powf(mark.value);
+    let plain = *range.start() >= -3.0 && *range.end() < 4.0;
+    let k = mark.value.floor();
+    let mantissa = (10f64.powf(mark.value - k)).round();
+    if plain {
+        let decimals = (-k).max(0.0) as usize;
+        format!("{v:.decimals$}")
+    } else if mantissa >= 10.0 {
+        format!("1e{}", k as i64 + 1)
+    } else {
+        format!("{}e{}", mantissa as i64, k as i64)
+    }
+}
+
+/// A linear-axis label with as many decimals as the grid step needs (never "0.0000" for all).
+fn linear_label(mark: GridMark) -> String {
+    let step = mark.step_size.abs();
+    if !(step.is_finite() && step > 0.0) {
+        return num(mark.value);
+    }
+    if !(1e-4..1e6).contains(&step) {
+        return format!("{:.1e}", mark.value);
+    }
+    let decimals = (-step.log10().floor()).max(0.0) as usize;
+    format!("{:.decimals$}", mark.value)
+}

@@ -1,0 +1,164 @@
+//! The one driver loop: commands in, paired runs stepped in chunks, frames out. The GUI's worker
+//! thread, the tests' inline backend and the headless commands all step runs through it.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::model::{Settings, SimError};
+
+use super::frame::{Frame, Record};
+use super::prepare::Prepared;
+use super::runs::PairedRuns;
+use super::scene::MethodSet;
+
+/// A request to the runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Start run `run` of a scene (data kept if only α, γ, b or the methods changed).
+    Restart {
+        /// Id the front end gave the run; frames carry it.
+        run: u64,
+        /// What to run.
+        scene: Settings,
+        /// Which methods run on it.
+        methods: MethodSet,
+    },
+    /// Step continuously.
+    Play,
+    /// Stop stepping.
+    Pause,
+    /// Advance every method by this many steps (used while paused).
+    Step(u64),
+    /// Steps per tick while playing (`u64::MAX`: as many as the chunk allows).
+    Speed(u64),
+    /// End the loop.
+    Quit,
+}
+
+/// How a driver paces the runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pace {
+    /// Wall-clock budget of one tick's steps (None: the steps of a tick, however long).
+    pub chunk: Option<Duration>,
+    /// Solve the predicted limits every this many ticks (and whenever the runs have stopped).
+    pub predict_every: u32,
+}
+
+impl Pace {
+    /// The GUI's pace: 5 ms chunks, predictions about every 300 ms of playing.
+    pub const LIVE: Pace = Pace {
+        chunk: Some(Duration::from_millis(5)),
+        predict_every: 18,
+    };
+    /// The tests' inline backend: the GUI's prediction schedule, exactly `speed` steps a tick.
+    pub const INLINE: Pace = Pace {
+        chunk: None,
+        predict_every: 18,
+    };
+    /// Headless: every step in one go, predictions once the runs have stopped.
+    pub const BATCH: Pace = Pace {
+        chunk: None,
+        predict_every: u32::MAX,
+    };
+}
+
+/// Steps paired runs on commands and reports what changed as frames.
+pub struct Driver {
+    /// The runs it steps.
+    pub runs: PairedRuns,
+    pace: Pace,
+    playing: bool,
+    speed: u64,
+    ticks: u32,
+    changed: bool,
+}
+
+impl Driver {
+    /// An idle driver with no scene, playing at `speed` steps a tick.
+    pub fn new(pace: Pace, speed: u64) -> Driver {
+        Driver {
+            runs: PairedRuns::default(),
+            pace,
+            playing: true,
+            speed: speed.max(1),
+            ticks: 0,
+            changed: false,
+        }
+    }
+
+    /// Whether the runs play and can still step.
+    pub fn busy(&self) -> bool {
+        self.playing && self.runs.active()
+    }
+
+    /// Steps per tick while playing.
+    pub fn speed(&self) -> u64 {
+        self.speed
+    }
+
+    /// Applies a command; false on [`Command::Quit`].
+    pub fn handle(&mut self, command: Command) -> bool {
+        self.changed = true;
+        match command {
+            Command::Restart {
+                run,
+                scene,
+                methods,
+            } => {
+                self.ticks = 0;
+                self.runs.restart(run, scene, methods);
+            }
+            Command::Play => self.playing = true,
+            Command::Pause => self.playing = false,
+            Command::Step(k) => self.runs.advance(k, None),
+            Command::Speed(s) => self.speed = s.max(1),
+            Command::Quit => return false,
+        }
+        true
+    }
+
+    /// One tick: a chunk of steps if playing, the predictions if due; the frame if anything
+    /// changed since the last one.
+    pub fn tick(&mut self) -> Option<Frame> {
+        if self.busy() {
+            let deadline = self.pace.chunk.map(|c| Instant::now() + c);
+            self.runs.advance(self.speed, deadline);
+            self.changed = true;
+        }
+        self.ticks = self.ticks.saturating_add(1);
+        if !self.runs.active() || self.ticks >= self.pace.predict_every {
+            self.ticks = 0;
+            self.changed |= self.runs.predict();
+        }
+        let changed = std::mem::take(&mut self.changed);
+        changed.then(|| self.runs.take_frame(self.playing))
+    }
+
+    /// Ticks until every run has stopped, handing each frame to `observe`.
+    pub fn run_to_end(&mut self, mut observe: impl FnMut(Frame)) {
+        loop {
+            if let Some(frame) = self.tick() {
+                observe(frame);
+            }
+            if !self.runs.active() {
+                if let Some(frame) = self.tick() {
+                    observe(frame);
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// Runs `methods` on a prepared scene headless to their ends (budget, tolerance or
+/// divergence) through the one driver; returns the runs and the record a front end would hold.
+pub fn run_to_end(
+    prepared: Arc<Prepared>,
+    methods: MethodSet,
+) -> Result<(PairedRuns, Record), SimError> {
+    let mut driver = Driver::new(Pace::BATCH, u64::MAX);
+    driver.runs.start_prepared(0, prepared, methods)?;
+    let mut record = Record::default();
+    driver.run_to_end(|frame| record.apply(frame));
+    Ok((driver.runs, record))
+}

@@ -1,0 +1,15 @@
+//! What every front end does with the maths: prepare a scene once, drive paired runs through
+//! one loop, sweep over α. No egui, no file I/O.
+
+pub mod driver;
+pub mod frame;
+pub mod prepare;
+pub mod runs;
+pub mod scene;
+pub mod sweep;
+
+pub use driver::{Command, Driver, Pace, run_to_end};
+pub use frame::{Frame, MethodStatus, Points, Prediction, Record, RunInfo};
+pub use prepare::{Prepared, prepare};
+pub use runs::PairedRuns;
+pub use scene::MethodSet;

@@ -1,0 +1,298 @@
+//! The one builder per scene plot kind: a record of paired runs and the view options → a
+//! [`Panel`]. The live plots, the app's exports and `dln-explorer figure` all call it.
+
+use crate::experiment::{Record, RunInfo};
+use crate::model::{MethodKind, Point, StepSize};
+
+use super::figures::{PlotKind, reference};
+use super::palette::{self, GROUND_TRUTH, L1_REFERENCE, L2_REFERENCE, OFF_SUPPORT, PREDICTED};
+use super::{Axis, Figure, Panel, Series, Style, num};
+
+/// The four live plots, in screen order (2×2, row by row).
+pub const LIVE_PLOTS: [PlotKind; 4] = [
+    PlotKind::Loss,
+    PlotKind::Coords,
+    PlotKind::Alpha,
+    PlotKind::Error,
+];
+
+/// What the x axis measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XAxis {
+    /// Step k.
+    Steps,
+    /// Physical time t = kγ (kh for SGF and GF).
+    Time,
+}
+
+/// The view options that shape a figure, the same on screen and in files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ViewOptions {
+    /// Steps or time on x.
+    pub x_axis: XAxis,
+    /// Log-scaled x.
+    pub log_x: bool,
+    /// Whose β coordinates the coordinate plot shows.
+    pub beta_method: MethodKind,
+}
+
+impl Default for ViewOptions {
+    fn default() -> Self {
+        ViewOptions {
+            x_axis: XAxis::Steps,
+            log_x: true,
+            beta_method: MethodKind::Sgd,
+        }
+    }
+}
+
+impl ViewOptions {
+    fn x(self, p: &Point) -> f64 {
+        match self.x_axis {
+            XAxis::Steps => p.sample.step as f64,
+            XAxis::Time => p.sample.time,
+        }
+    }
+
+    /// The x axis of the time plots.
+    pub fn x_axis(self) -> Axis {
+        let label = match self.x_axis {
+            XAxis::Steps => "step k",
+            XAxis::Time => "time t = kγ (SGF, GF: kh)",
+        };
+        if self.log_x {
+            Axis::log(label)
+        } else {
+            Axis::linear(label)
+        }
+    }
+}
+
+/// One series per method of `value(point)` against x.
+fn per_method(
+    record: &Record,
+    view: ViewOptions,
+    name: impl Fn(MethodKind) -> String,
+    value: impl Fn(&Point) -> f64,
+) -> Vec<Series> {
+    (record.histories.iter())
+        .map(|(kind, h)| {
+            let points = h.iter().map(|p| [view.x(p), value(p)]).collect();
+            Series::new(name(*kind), palette::color(*kind), Style::Line, points)
+        })
+        .collect()
+}
+
+/// The legend name of a run: the method, and how it ended if that needs saying.
+fn run_name(record: &Record, kind: MethodKind) -> String {
+    let status = record.status.iter().find(|s| s.kind == kind);
+    match (
+        status.and_then(|s| s.diverged_at),
+        status.and_then(|s| s.stop),
+    ) {
+        (Some(k), _) => format!("{} (diverged, step {k})", kind.label()),
+        (None, Some(crate::model::Stop::NotConverged)) => {
+            format!("{} (not converged)", kind.label())
+        }
+        _ => kind.label().to_string(),
+    }
+}
+
+/// The panel of a scene plot (`None` for the sweep, or before the runs' description arrived).
+pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel> {
+    let info = record.info.as_deref()?;
+    let name = |k: MethodKind| run_name(record, k);
+    let (title, x, y, series, references) = match kind {
+        PlotKind::Loss => (
+            "Training loss".to_string(),
+            view.x_axis(),
+            Axis::log("L(β_k) = ‖Xβ − y‖²/(4n)"),
+            per_method(record, view, name, |p| p.sample.loss),
+            Vec::new(),
+        ),
+        PlotKind::Alpha => (
+            "Effective initialisation: exact geometric mean of α_k/α (band: min–max over j)"
+                .to_string(),
+            view.x_axis(),
+            Axis::log("α_k/α"),
+            alpha_series(record, view),
+            Vec::new(),
+        ),
+        PlotKind::Error => {
+            let refs = info.reference_errors.map(|[l1, l2, gf]| {
+                vec![
+                    reference("ℓ1 interpolator", l1, L1_REFERENCE),
+                    reference("ℓ2 interpolator", l2, L2_REFERENCE),
+                    reference("gradient-flow limit", gf, palette::color(MethodKind::Gf)),
+                ]
+            });
+            (
+                "Recovery error".to_string(),
+                view.x_axis(),
+                Axis::log("‖β_k − β*‖²"),
+                per_method(record, view, name, |p| p.sample.recovery_error),
+                refs.unwrap_or_default(),
+            )
+        }
+        PlotKind::Coords => {
+            let kind = view.beta_method;
+            let history = record.history(kind)?;
+            (
+                format!("Coordinates of β_k ({})", kind.label()),
+                view.x_axis(),
+                Axis::linear("β_k,j"),
+                coord_series(record, info, history, view),
+                Vec::new(),
+            )
+        }
+        PlotKind::FinalBeta => (
+            "Final β, coordinate by coordinate (followed coordinates)".to_string(),
+            Axis::linear("coordinate j (methods side by side)"),
+            Axis::linear("β_j"),
+            final_beta_series(record, info),
+            Vec::new(),
+        ),
+        PlotKind::Sweep => return None,
+    };
+    Some(Panel {
+        title,
+        x,
+        y,
+        series,
+        references,
+        height: 380.0,
+    })
+}
+
+/// Exact α_k/α (geometric mean, min–max band) per method, P21's formula dashed for noisy ones.
+fn alpha_series(record: &Record, view: ViewOptions) -> Vec<Series> {
+    let mut series = Vec::new();
+    for (k, h) in &record.histories {
+        let c = palette::color(*k);
+        let points = h
+            .iter()
+            .map(|p| [view.x(p), p.sample.alpha_ratio])
+            .collect();
+        let mut s = Series::new(run_name(record, *k), c, Style::Line, points);
+        s.band = (h.iter())
+            .map(|p| {
+                let q = &p.sample;
+                [view.x(p), q.alpha_ratio_min, q.alpha_ratio_max]
+            })
+            .collect();
+        series.push(s);
+        if k.is_stochastic() {
+            let points = h
+                .iter()
+                .map(|p| [view.x(p), p.sample.alpha_ratio_p21])
+                .collect();
+            let name = format!("{} (P21 formula)", k.label());
+            series.push(Series::new(name, c, Style::Dashed, points));
+        }
+    }
+    series
+}
+
+/// The followed coordinates over time, β* and the predicted limit marked at the last step.
+fn coord_series(
+    record: &Record,
+    info: &RunInfo,
+    history: &[Point],
+    view: ViewOptions,
+) -> Vec<Series> {
+    let kind = view.beta_method;
+    let mut series = Vec::new();
+    for (i, (&j, &support)) in info.coords.iter().zip(&info.in_support).enumerate() {
+        let color = if support {
+            palette::color(kind)
+        } else {
+            OFF_SUPPORT
+        };
+        let points = (history.iter())
+            .map(|p| [view.x(p), p.coords.get(i).copied().unwrap_or(f64::NAN)])
+            .collect();
+        let name = format!("β_{j}{}", if support { " (support)" } else { "" });
+        series.push(Series::new(name, color, Style::Line, points));
+    }
+    let x_end = history.last().map_or(f64::NAN, |p| view.x(p));
+    let truth = info.beta_star.iter().map(|&b| [x_end, b]).collect();
+    series.push(Series::new("β* (truth)", GROUND_TRUTH, Style::Rings, truth));
+    if let Some(pred) = record.prediction(kind) {
+        let marks = pred.coords.iter().map(|&b| [x_end, b]).collect();
+        series.push(Series::new(
+            "predicted limit",
+            PREDICTED,
+            Style::Dots,
+            marks,
+        ));
+    }
+    series
+}
+
+/// Each method's last β at the followed coordinates, side by side, with β*.
+fn final_beta_series(record: &Record, info: &RunInfo) -> Vec<Series> {
+    let m = record.histories.len() as f64;
+    let mut series = Vec::new();
+    for (k, (kind, h)) in record.histories.iter().enumerate() {
+        let offset = 0.3 * (k as f64 - (m - 1.0) / 2.0);
+        let points = (h
+            .last()
+            .map(|p| p.coords.as_slice())
+            .unwrap_or_default()
+            .iter())
+        .zip(&info.coords)
+        .map(|(&b, &j)| [j as f64 + offset, b])
+        .collect();
+        let name = run_name(record, *kind);
+        series.push(Series::new(
+            name,
+            palette::color(*kind),
+            Style::Dots,
+            points,
+        ));
+    }
+    let truth = (info.coords.iter().zip(&info.beta_star))
+        .filter(|(_, b)| **b != 0.0)
+        .map(|(&j, &b)| [j as f64, b])
+        .collect();
+    series.push(Series::new(
+        "β* (non-zeros)",
+        GROUND_TRUTH,
+        Style::Rings,
+        truth,
+    ));
+    series
+}
+
+/// The scene's parameters for a figure's subtitle.
+pub fn subtitle(info: &RunInfo) -> String {
+    let s = &info.scene;
+    let p = &s.problem;
+    let rule = match s.step_size {
+        StepSize::Fixed(_) => "fixed".to_string(),
+        rule => rule.to_string(),
+    };
+    format!(
+        "n = {}, d = {}, s = {}, σ = {} · seed {} · α = {} · γ = {} ({rule}) · batch {}",
+        p.n,
+        p.d,
+        p.s,
+        num(p.noise),
+        p.seed,
+        num(s.alpha),
+        num(info.gamma),
+        s.batch
+    )
+}
+
+/// A figure of the given scene plots stacked, titled with the scene and its parameters.
+pub fn figure(kinds: &[PlotKind], record: &Record, view: ViewOptions, title: &str) -> Figure {
+    Figure {
+        title: title.to_string(),
+        subtitle: record.info.as_deref().map(subtitle).unwrap_or_default(),
+        panels: kinds
+            .iter()
+            .filter_map(|k| panel(*k, record, view))
+            .collect(),
+    }
+}

@@ -1,0 +1,21 @@
+//! The one number formatter for people: tables, errors, CSV headers, plots and the GUI.
+
+/// A number for read-outs and tables: fixed for moderate magnitudes, else scientific
+/// (`1e-300` prints as `1.000e-300`, never as three hundred digits).
+pub fn num(v: f64) -> String {
+    if v == 0.0 || (1e-3..1e4).contains(&v.abs()) {
+        format!("{v:.4}")
+    } else {
+        format!("{v:.3e}")
+    }
+}
+
+/// A number exactly as given, in its shortest round-trip form: plain for moderate magnitudes,
+/// else scientific (`1e-20`, not `0.00000000000000000001`), for errors and file headers.
+pub fn exact(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() || (1e-4..1e15).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
