@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use dln_explorer::sim::{Method, Problem, ProblemSpec, Trainer};
+use dln_explorer::model::{Method, Problem, ProblemSpec, Trainer};
 
 const STEPS: u64 = 1000;
 
