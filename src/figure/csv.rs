@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::svg::{Figure, Series};
 use crate::model::Config;
+use crate::model::format::exact;
 
 /// Column names of the series rows.
 pub const COLUMNS: &str = "panel,series,x,y,lower,upper";
@@ -13,6 +14,18 @@ pub fn csv_header(config: &Config, gamma: f64) -> String {
     let mut out = format!("# dln-explorer {}\n", env!("CARGO_PKG_VERSION"));
     let toml = toml::to_string(config).unwrap_or_default();
     for line in toml.lines().filter(|l| !l.trim().is_empty()) {
+        // Numbers in the one short form (`1e-20`, not twenty digits); TOML reads both back.
+        let line = match line.split_once(" = ") {
+            Some((key, value)) if value.parse::<f64>().is_ok() && value.contains('.') => {
+                let short = exact(value.parse().unwrap_or(f64::NAN));
+                if short.contains(['.', 'e']) {
+                    format!("{key} = {short}")
+                } else {
+                    line.to_string()
+                }
+            }
+            _ => line.to_string(),
+        };
         out.push_str(&format!("# {line}\n"));
     }
     out.push_str(&format!("# gamma_used = {gamma:e}\n"));

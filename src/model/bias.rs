@@ -166,7 +166,7 @@ fn final_tolerance(y: &[f64]) -> f64 {
     1e-11 * norm_inf(y).max(1.0)
 }
 
-/// `argmin_{Xβ=y} D_{ψ_ρ}(β, β_ref)` by damped dual Newton with continuation in ρ (SPEC §4).
+/// `argmin_{Xβ=y} D_{ψ_ρ}(β, β_ref)` by damped dual Newton with continuation in ρ (docs/solver.md).
 /// A previous dual solution `warm` is tried first.
 pub fn implicit_bias(
     x: &Array2<f64>,

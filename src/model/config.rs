@@ -6,14 +6,17 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::error::SimError;
+use super::format::exact;
 use super::problem::ProblemSpec;
 
 /// Largest `n` and `d` accepted.
 pub const MAX_DIM: usize = 100_000;
+/// Largest label-noise σ accepted (far larger noise makes the references' solvers fail).
+pub const MAX_NOISE: f64 = 1e3;
 /// Largest `n·d` accepted (the design matrix is held in memory).
 pub const MAX_ENTRIES: usize = 20_000_000;
 
-/// The four training dynamics of SPEC §2.
+/// The four training dynamics (docs/dynamics.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MethodKind {
@@ -83,7 +86,7 @@ impl FromStr for MethodKind {
 pub enum StepSize {
     /// A fixed γ.
     Fixed(f64),
-    /// `γ = C / max_i κ_i(β_ℓ1, ρ₀)` (SPEC §5).
+    /// `γ = C / max_i κ_i(β_ℓ1, ρ₀)` (docs/step-size.md).
     Stable(f64),
 }
 
@@ -220,7 +223,7 @@ pub fn check_positive(name: &'static str, x: f64) -> Result<f64, SimError> {
     if x.is_finite() && x > 0.0 {
         Ok(x)
     } else {
-        Err(SimError::invalid(name, x, "a finite number > 0"))
+        Err(SimError::invalid(name, exact(x), "a finite number > 0"))
     }
 }
 
@@ -235,7 +238,7 @@ pub fn check_alpha(alpha: f64) -> Result<f64, SimError> {
     } else {
         Err(SimError::invalid(
             "alpha",
-            alpha,
+            exact(alpha),
             format!("a finite number > 0, in [{lo:e}, {hi:e}]"),
         ))
     }
@@ -246,7 +249,7 @@ pub fn check_non_negative(name: &'static str, x: f64) -> Result<f64, SimError> {
     if x.is_finite() && x >= 0.0 {
         Ok(x)
     } else {
-        Err(SimError::invalid(name, x, "a finite number ≥ 0"))
+        Err(SimError::invalid(name, exact(x), "a finite number ≥ 0"))
     }
 }
 
@@ -295,6 +298,13 @@ impl Config {
             )
         })?;
         let noise = check_non_negative("noise", self.noise)?;
+        if noise > MAX_NOISE {
+            return Err(SimError::invalid(
+                "noise",
+                exact(noise),
+                format!("a number in [0, {}]", exact(MAX_NOISE)),
+            ));
+        }
         let n_test = check_range("n-test", self.n_test, 0, MAX_ENTRIES / d.max(1))?;
         let alpha = check_alpha(self.alpha)?;
         let step_size = self.step_size()?;

@@ -1,4 +1,4 @@
-//! The four dynamics of SPEC §2 as one multiplicative update `u ← u + D⊙v, v ← v + D⊙u`.
+//! The four dynamics (docs/dynamics.md) as one multiplicative update `u ← u + D⊙v, v ← v + D⊙u`.
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;

@@ -1,4 +1,4 @@
-//! Step sizes and stability limits (SPEC §5).
+//! Step sizes and stability limits (docs/step-size.md).
 
 use ndarray::Array2;
 
