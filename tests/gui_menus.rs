@@ -248,3 +248,31 @@ fn a_scene_file_with_its_own_h_runs_sgf_with_it_and_saves_it() {
     let saved = presets::parse("own-h", &text).expect("parses");
     assert_eq!(saved.config.h, Some(0.005));
 }
+
+#[test]
+fn every_live_plot_draws_the_panel_its_export_writes_on_log_and_linear_x() {
+    use dln_explorer::figure::Scale;
+    use dln_explorer::figure::scene::LIVE_PLOTS;
+    let mut h = harness();
+    h.run_steps(4);
+    for log_x in [true, false] {
+        if !log_x {
+            h.get_by_label("log x").click();
+            h.run_steps(2);
+        }
+        for kind in LIVE_PLOTS {
+            let shown = h.state().shown_panel(kind).cloned();
+            let Some(shown) = shown else {
+                panic!("{kind}: nothing drawn")
+            };
+            let want = if log_x { Scale::Log } else { Scale::Linear };
+            assert_eq!(shown.x.scale, want, "{kind}: x scale");
+            assert!(!shown.series.is_empty(), "{kind}: no series");
+            assert_eq!(
+                Some(shown),
+                h.state().exported_panel(kind),
+                "{kind}, log x {log_x}"
+            );
+        }
+    }
+}

@@ -11,6 +11,7 @@ use super::commands::{self, Action, menu_item};
 use super::export::{self, View};
 use super::plots::ExportFormat;
 use super::{App, help, save_png};
+use crate::figure::figures::PlotKind;
 use crate::figure::scene::LIVE_PLOTS;
 use crate::model::Config;
 use crate::presets::{self, Preset};
@@ -88,6 +89,19 @@ impl App {
                 .as_ref()
                 .map_or("dln-explorer", |(t, _)| t.as_str()),
         }
+    }
+
+    /// The panel the screen shows for a live plot (None before the runs' description arrived).
+    pub fn shown_panel(&self, kind: PlotKind) -> Option<&crate::figure::Panel> {
+        self.plots.panel(kind)
+    }
+
+    /// The panel an export of a live plot writes now.
+    pub fn exported_panel(&self, kind: PlotKind) -> Option<crate::figure::Panel> {
+        export::figure(&[kind], self.view())
+            .panels
+            .into_iter()
+            .next()
     }
 
     /// The menu bar.
