@@ -147,13 +147,15 @@ impl Drawn {
             plot.x_grid_spacer(decade_spacer)
                 .x_axis_formatter(decade_label)
         } else {
-            plot.x_axis_formatter(|m, _| linear_label(m))
+            plot.x_grid_spacer(linear_spacer)
+                .x_axis_formatter(|m, _| linear_label(m))
         };
         plot = if log_y {
             plot.y_grid_spacer(decade_spacer)
                 .y_axis_formatter(decade_label)
         } else {
-            plot.y_axis_formatter(|m, _| linear_label(m))
+            plot.y_grid_spacer(linear_spacer)
+                .y_axis_formatter(|m, _| linear_label(m))
         };
         plot.show(ui, |plot| self.items(plot, thickness)).response
     }
@@ -297,6 +299,31 @@ fn decade_label(mark: GridMark, range: &std::ops::RangeInclusive<f64>) -> String
     } else {
         format!("{}e{}", mantissa as i64, k as i64)
     }
+}
+
+/// About five round (1, 2, 5 × 10ᵏ) grid marks, so every axis keeps several labels at any size.
+fn linear_spacer(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return Vec::new();
+    }
+    let raw = (hi - lo) / 5.0;
+    let decade = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * decade)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * decade);
+    let mut marks = Vec::new();
+    let mut k = (lo / step).ceil();
+    while k * step <= hi {
+        marks.push(GridMark {
+            value: k * step,
+            step_size: step,
+        });
+        k += 1.0;
+    }
+    marks
 }
 
 /// A linear-axis label with as many decimals as the grid step needs (never "0.0000" for all).
