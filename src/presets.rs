@@ -51,7 +51,7 @@ const SHIPPED: [(&str, &str); 6] = [
 ];
 
 /// A scene: a name, what to show about it, and its settings.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Preset {
     /// Short name used with `--preset` (the file stem for user files).
     pub name: String,
@@ -154,6 +154,47 @@ impl Preset {
         };
         toml::to_string(&file).unwrap_or_default()
     }
+
+    /// `"title — caption"`, followed by `" — modified: α 0.1 → 0.002"` when `now` differs.
+    pub fn caption_for(&self, now: &Config) -> String {
+        let changed = changes(&self.config, now);
+        if changed.is_empty() {
+            format!("{} — {}", self.title, self.caption)
+        } else {
+            format!("{} — modified: {}", self.title, changed.join(", "))
+        }
+    }
+}
+
+/// The settings that differ from `from` to `to`, as `"α 0.1 → 0.002"` (the method, which the
+/// app runs side by side, is not compared).
+pub fn changes(from: &Config, to: &Config) -> Vec<String> {
+    use crate::model::format::short;
+    let step = |c: &Config| match (c.gamma, &c.gamma_rule) {
+        (Some(g), _) => short(g),
+        (None, Some(rule)) => rule.clone(),
+        (None, None) => "stable:1".into(),
+    };
+    let h = |c: &Config| c.h.map_or("auto".into(), short);
+    let items = [
+        ("n", from.n.to_string(), to.n.to_string()),
+        ("d", from.d.to_string(), to.d.to_string()),
+        ("s", from.s.to_string(), to.s.to_string()),
+        ("σ", short(from.noise), short(to.noise)),
+        ("seed", from.seed.to_string(), to.seed.to_string()),
+        ("n_test", from.n_test.to_string(), to.n_test.to_string()),
+        ("α", short(from.alpha), short(to.alpha)),
+        ("γ", step(from), step(to)),
+        ("b", from.batch.to_string(), to.batch.to_string()),
+        ("h", h(from), h(to)),
+        ("steps", from.steps.to_string(), to.steps.to_string()),
+        ("tol", short(from.tol), short(to.tol)),
+    ];
+    items
+        .into_iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(name, a, b)| format!("{name} {a} → {b}"))
+        .collect()
 }
 
 /// `base` with the keys present in the settings file at `path` replaced by the file's values.

@@ -86,8 +86,10 @@ fn svg_is_xml_with_one_element_per_series_a_legend_and_bands() {
     assert_eq!(doc.root_element().tag_name().name(), "svg");
     assert_eq!(names_of_class(&doc, "series"), ["GD", "SGD", "β*"]);
     assert_eq!(names_of_class(&doc, "band"), ["GD", "SGD"]);
-    // ℓ1 at 1e-30 is far below the data: listed in the legend, not drawn.
+    // ℓ1 at 1e-30 is far below the data: no line, an edge marker with its value instead.
     assert_eq!(names_of_class(&doc, "reference"), ["ℓ2"]);
+    assert_eq!(names_of_class(&doc, "off-scale"), ["ℓ1"]);
+    assert!(text.contains("ℓ1: 1.000e-30 (below the view)"), "{text}");
     let legend = legend_text(&doc);
     for name in ["GD", "SGD", "β*", "ℓ1", "ℓ2", "below the axis"] {
         assert!(legend.contains(name), "{name} missing from legend {legend}");
@@ -336,4 +338,41 @@ fn figure_writes_svg_png_and_csv_headless() {
     );
     let img = image::open(&png_path).expect("png written").to_rgba8();
     assert_eq!(img.width(), 960);
+}
+
+#[test]
+fn the_apps_svg_export_and_figure_write_the_same_file_for_the_same_scene_and_steps() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let apps = dir.path().join("app");
+    let scene = ["--preset", "kernel-vs-rich", "--steps", "3000"];
+    let out = Command::new(env!("CARGO_BIN_EXE_dln-explorer"))
+        .arg("gui")
+        .args(scene)
+        .args(["--export-svg", apps.to_str().expect("utf-8")])
+        .output()
+        .expect("binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for plot in ["loss", "coords", "alpha", "error"] {
+        let path = dir.path().join(format!("{plot}.svg"));
+        let out = figure_cmd(
+            &[
+                &scene[..],
+                &["--plot", plot, "--out", path.to_str().expect("utf-8")],
+            ]
+            .concat(),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let app = std::fs::read_to_string(apps.join(format!("dln-{plot}.svg"))).expect("app's svg");
+        let figure = std::fs::read_to_string(&path).expect("figure's svg");
+        assert!(app.contains("class=\"series\""), "{plot}: no series");
+        assert_eq!(app, figure, "{plot}: the app's export and figure differ");
+    }
 }

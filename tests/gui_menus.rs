@@ -33,6 +33,18 @@ fn harness() -> Harness<'static, App> {
     h
 }
 
+/// Runs frames until the app's background file writes are done (at most ~10 s).
+fn until_written(h: &mut Harness<'static, App>) {
+    for _ in 0..1000 {
+        h.run_steps(1);
+        if !h.state().writing() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("files still being written after 10 s");
+}
+
 fn open_menu(h: &mut Harness<'static, App>, name: &str) {
     h.get_by_label(name).click();
     h.run_steps(2);
@@ -98,6 +110,7 @@ fn export_menu_writes_svg_csv_and_png() {
     h.get_by_label_contains(commands::spec(Action::ExportSvg).label)
         .click();
     h.run_steps(2);
+    until_written(&mut h);
     for plot in ["loss", "coords", "alpha", "error"] {
         let path = dir.path().join(format!("dln-{plot}.svg"));
         let text =
@@ -120,6 +133,7 @@ fn export_menu_writes_svg_csv_and_png() {
     h.get_by_label_contains(commands::spec(Action::ExportCsv).label)
         .click();
     h.run_steps(2);
+    until_written(&mut h);
     let csv = std::fs::read_to_string(dir.path().join("dln-series.csv")).expect("csv");
     let (config, gamma) = dln_explorer::figure::csv::parse_header(&csv).expect("header parses");
     assert_eq!(config, h.state().controls().config());
@@ -127,6 +141,7 @@ fn export_menu_writes_svg_csv_and_png() {
     open_menu(&mut h, "Export");
     h.get_by_label("loss plot as PNG (2×)").click();
     h.run_steps(2);
+    until_written(&mut h);
     let png = std::fs::read(dir.path().join("dln-loss@2x.png")).expect("png");
     assert_eq!(&png[1..4], b"PNG");
 }
@@ -206,6 +221,7 @@ fn right_click_on_a_plot_exports_it() {
     h.run_steps(3);
     h.get_by_label("Export loss plot as SVG").click();
     h.run_steps(2);
+    until_written(&mut h);
     let text = std::fs::read_to_string(dir.path().join("dln-loss.svg")).expect("svg written");
     assert!(roxmltree::Document::parse(&text).is_ok());
     assert!(text.contains("data-series=\"SGD\""));

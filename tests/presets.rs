@@ -191,3 +191,36 @@ fn preset_then_config_file_then_flags() {
     let msg = args.config().unwrap_err().to_string();
     assert!(msg.contains("line 2"), "{msg}");
 }
+
+#[test]
+fn the_caption_says_what_was_changed_since_the_scene_was_loaded() {
+    let p = presets::get("sgd-beats-gd").expect("shipped");
+    assert_eq!(
+        p.caption_for(&p.config),
+        format!("{} — {}", p.title, p.caption)
+    );
+    let dragged = Config {
+        alpha: 0.002_013_4,
+        gamma: Some(0.05),
+        gamma_rule: None,
+        n: 60,
+        ..p.config.clone()
+    };
+    assert_eq!(
+        p.caption_for(&dragged),
+        format!(
+            "{} — modified: n 40 → 60, α 0.1 → 0.00201, γ {} → 0.05",
+            p.title,
+            p.config
+                .gamma_rule
+                .as_deref()
+                .expect("the scene uses a rule")
+        )
+    );
+    // The method is run side by side with the others: choosing another is no change of scene.
+    let other_method = Config {
+        method: "gd".into(),
+        ..p.config.clone()
+    };
+    assert!(presets::changes(&p.config, &other_method).is_empty());
+}

@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use dln_explorer::model::analysis::{gf_limit, p21_limit, predicted_limit, relative_gap};
-use dln_explorer::model::bias::{basis_pursuit, bregman, grad_psi, implicit_bias, min_l2, psi};
+use dln_explorer::model::bias::{bregman, grad_psi, implicit_bias, psi};
 use dln_explorer::model::linalg::{dist2, norm2, spd_solve, weighted_gram, x_mul};
 use dln_explorer::model::net::DiagNet;
+use dln_explorer::model::references::{basis_pursuit, min_l2};
 use dln_explorer::model::stability::{kappa, resolve_gamma};
 use dln_explorer::model::{
     Method, MethodKind, Outcome, Problem, ProblemSpec, References, StepSize, Stop, Trainer,
@@ -37,22 +38,21 @@ fn stable_gamma(p: &Problem, c: f64, alpha: f64) -> f64 {
 fn gradients_match_finite_differences() {
     let p = problem(3);
     let d = p.d();
-    let net = DiagNet {
-        u: (0..d).map(|j| 0.3 + 0.01 * j as f64).collect(),
-        v: (0..d).map(|j| (j as f64 * 0.7).sin() * 0.2).collect(),
-    };
+    let u: Vec<f64> = (0..d).map(|j| 0.3 + 0.01 * j as f64).collect();
+    let v: Vec<f64> = (0..d).map(|j| (j as f64 * 0.7).sin() * 0.2).collect();
+    let net = DiagNet::from_layers(&u, &v);
     let (gu, gv) = net.gradients(&p);
     let h = 1e-6;
     for j in [0, 7, 42, 99] {
         for (layer, grad) in [(0, &gu), (1, &gv)] {
             let shifted = |delta: f64| {
-                let mut w = net.clone();
+                let (mut u, mut v) = (u.clone(), v.clone());
                 if layer == 0 {
-                    w.u[j] += delta
+                    u[j] += delta
                 } else {
-                    w.v[j] += delta
+                    v[j] += delta
                 }
-                w.loss(&p)
+                DiagNet::from_layers(&u, &v).loss(&p)
             };
             let fd = (shifted(h) - shifted(-h)) / (2.0 * h);
             assert!(
@@ -88,21 +88,27 @@ fn hyperbolic_entropy_gradient_and_bregman_match_closed_forms() {
     assert!(bregman(&beta, &[0.0; 3], &rho) > 0.0);
 }
 
-/// Steps a trainer k times accumulating `Σ q(D_j)`, `q(x) = −ln|1 − x²|`, and compares the
-/// state's `α_k = sqrt|u² − v²|` with `α exp(−½ Σ q)`.
-fn check_alpha_identity(method: Method, gamma: f64) {
-    let p = problem(1);
-    let alpha = 0.1;
-    let mut t = Trainer::new(p.clone(), method, alpha, gamma).expect("trainer");
-    let mut q_sum = vec![0.0; p.d()];
-    let mut dual = vec![0.0; p.d()];
-    for _ in 0..3000 {
+/// Steps `t` k times and returns each coordinate's `Σ q(D_j)`, `q(x) = −ln|1 − x²|`.
+fn step_summing_gains(t: &mut Trainer, k: usize) -> Vec<f64> {
+    let d = t.problem().d();
+    let (mut q_sum, mut dual) = (vec![0.0; d], vec![0.0; d]);
+    for _ in 0..k {
         assert!(t.step_once());
         t.last_dual_step(&mut dual);
         for (q, x) in q_sum.iter_mut().zip(&dual) {
             *q += -(1.0 - x * x).abs().ln();
         }
     }
+    q_sum
+}
+
+/// Steps a trainer k times accumulating `Σ q(D_j)`, `q(x) = −ln|1 − x²|`, and compares the
+/// state's `α_k = sqrt|u² − v²|` with `α exp(−½ Σ q)`.
+fn check_alpha_identity(method: Method, gamma: f64) {
+    let p = problem(1);
+    let alpha = 0.1;
+    let mut t = Trainer::new(p.clone(), method, alpha, gamma).expect("trainer");
+    let q_sum = step_summing_gains(&mut t, 3000);
     let exact = t.net().alpha_eff();
     let mut shrunk = false;
     for (a, q) in exact.iter().zip(&q_sum) {
@@ -114,6 +120,38 @@ fn check_alpha_identity(method: Method, gamma: f64) {
         shrunk |= predicted < alpha * 0.999;
     }
     assert!(shrunk, "{method:?}: α should have shrunk somewhere");
+}
+
+/// In the rich regime SGD drives `ρ_j = α_j²/2` of support coordinates far below `ε·|β_j|`,
+/// where `u² − v²` read from `(u, v)` is pure round-off; the `(s, d)` state keeps α_t exact
+/// there, and the run still ends at the predicted limit.
+#[test]
+fn alpha_stays_exact_where_rho_is_below_round_off_of_beta() {
+    let spec = ProblemSpec {
+        s: 20,
+        seed: 39,
+        ..spec(40, 100, 39)
+    };
+    let p = Arc::new(Problem::generate(&spec));
+    let alpha = 0.02;
+    let mut t = Trainer::new(p.clone(), Method::Sgd { batch: 1 }, alpha, 0.04).expect("trainer");
+    let q_sum = step_summing_gains(&mut t, 100_000);
+    let (exact, beta) = (t.net().alpha_eff(), t.beta());
+    let tiny = (0..p.d())
+        .filter(|&j| p.beta_star[j] != 0.0 && exact[j] * exact[j] / 2.0 < 1e-16 * beta[j].abs())
+        .count();
+    assert!(tiny > 0, "no support coordinate has ρ/|β| < 1e-16");
+    for (j, (a, q)) in exact.iter().zip(&q_sum).enumerate() {
+        let predicted = alpha * (-0.5 * q).exp();
+        assert!(
+            *a > 0.0 && (a - predicted).abs() <= 1e-9 * predicted,
+            "coordinate {j}: α from the state {a:e}, product formula {predicted:e}"
+        );
+    }
+    assert_eq!(t.run(3_000_000, 1e-24), Stop::Converged);
+    let predicted = predicted_limit(&t, None).expect("prediction");
+    let gap = relative_gap(&t.beta(), &predicted.beta);
+    assert!(gap <= 1e-8, "gap to argmin D_ψρT(·, β̃_T) is {gap:e}");
 }
 
 #[test]
@@ -148,11 +186,11 @@ fn step_and_read(t: &mut Trainer) -> (Vec<f64>, Vec<f64>) {
     assert!(t.step_once());
     let mut dual = vec![0.0; p.d()];
     t.last_dual_step(&mut dual);
-    let after = t.net();
+    let ((u0, v0), (u1, v1)) = (before.layers(), t.net().layers());
     for (j, dj) in dual.iter().enumerate() {
-        let (u, v) = (before.u[j], before.v[j]);
-        assert!((after.u[j] - (u + dj * v)).abs() <= 1e-15 * (1.0 + u.abs()));
-        assert!((after.v[j] - (v + dj * u)).abs() <= 1e-15 * (1.0 + v.abs()));
+        let (u, v) = (u0[j], v0[j]);
+        assert!((u1[j] - (u + dj * v)).abs() <= 1e-15 * (1.0 + u.abs()));
+        assert!((v1[j] - (v + dj * u)).abs() <= 1e-15 * (1.0 + v.abs()));
     }
     (r, dual_coefficients(&p, &dual))
 }

@@ -3,8 +3,9 @@
 use eframe::egui;
 
 use crate::experiment::{MethodSet, RunInfo};
+use crate::figure::num;
 use crate::model::config::MAX_ENTRIES;
-use crate::model::{Config, MethodKind, Settings, StepSize};
+use crate::model::{Config, MethodKind, Settings, SimError, StepSize};
 use crate::presets;
 
 /// Label of the γ slider (tests find it by this label).
@@ -45,8 +46,8 @@ pub struct Controls {
     pub speed: u64,
     /// Step as fast as possible.
     pub flat_out: bool,
-    /// Title and caption of the last preset chosen.
-    pub preset: Option<(String, String)>,
+    /// The scene last loaded (a preset or a file), to title exports and say what changed.
+    pub preset: Option<presets::Preset>,
     /// Anti-aliased (feathered) lines; off is ~2× cheaper on software renderers.
     pub smooth: bool,
 }
@@ -81,13 +82,31 @@ impl Controls {
         };
     }
 
+    /// Takes the scene `p` (validated) and remembers it as the origin of the caption.
+    pub fn load_preset(&mut self, p: presets::Preset) -> Result<(), SimError> {
+        let settings = p.config.validate()?;
+        self.load(&settings);
+        self.preset = Some(p);
+        Ok(())
+    }
+
+    /// The scene's title, for figures (`dln-explorer` without one).
+    pub fn title(&self) -> &str {
+        self.preset
+            .as_ref()
+            .map_or("dln-explorer", |p| p.title.as_str())
+    }
+
+    /// The scene's title and caption, or what was changed since it was loaded.
+    pub fn caption(&self) -> Option<String> {
+        (self.preset.as_ref()).map(|p| p.caption_for(&self.config()))
+    }
+
     /// The preset menu; returns true when a scene was loaded.
     fn presets_ui(&mut self, ui: &mut egui::Ui) -> bool {
         let mut chosen = None;
-        let current = self
-            .preset
-            .as_ref()
-            .map_or("choose a scene…".to_string(), |(t, _)| t.clone());
+        let current =
+            (self.preset.as_ref()).map_or("choose a scene…".to_string(), |p| p.title.clone());
         egui::ComboBox::from_label("preset")
             .selected_text(current)
             .width(200.0)
@@ -99,18 +118,15 @@ impl Controls {
                 }
             });
         let mut loaded = false;
+        let mut error = None;
         if let Some(p) = chosen {
-            match p.config.validate() {
-                Ok(settings) => {
-                    self.preset = Some((p.title, p.caption));
-                    self.load(&settings);
-                    loaded = true;
-                }
-                Err(e) => self.preset = Some((p.title, format!("⚠ {e}"))),
+            match self.load_preset(p) {
+                Ok(()) => loaded = true,
+                Err(e) => error = Some(format!("⚠ {e}")),
             }
         }
-        if let Some((_, caption)) = &self.preset {
-            ui.add(egui::Label::new(egui::RichText::new(caption).small()).wrap());
+        if let Some(text) = error.or_else(|| self.caption()) {
+            ui.add(egui::Label::new(egui::RichText::new(text).small()).wrap());
         }
         loaded
     }
@@ -206,7 +222,7 @@ impl Controls {
         match info.and_then(|i| i.gamma_limit) {
             Some(limit) => {
                 let ratio = gamma / limit;
-                let text = format!("limit 2/max κᵢ = {limit:.3e};  γ = {ratio:.2}× limit");
+                let text = format!("limit 2/max κᵢ = {};  γ = {ratio:.2}× limit", num(limit));
                 if ratio >= 1.0 {
                     ui.colored_label(ui.visuals().warn_fg_color, text);
                 } else {
@@ -248,7 +264,8 @@ impl Controls {
         });
         if let Some(h) = s.h {
             ui.small(format!(
-                "SGF and GF step with h = {h:.3e} (from the scene); γ sets SGF's noise"
+                "SGF and GF step with h = {} (from the scene); γ sets SGF's noise",
+                num(h)
             ));
         }
         ui.separator();

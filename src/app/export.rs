@@ -1,7 +1,12 @@
 //! The app's exports: the figures of the live plots (the same [`crate::figure::scene`] panels
-//! the screen draws) as SVG, PNG at 1×–3× and CSV with every parameter.
+//! the screen draws) as SVG, PNG at 1×–3× and CSV with every parameter, the sweep figure and the
+//! window. The figures are built on the UI thread (cheap); rendering, rasterising and writing
+//! happen in [`Export::write`], which the app runs as a background job.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use eframe::egui;
 
 use crate::experiment::Record;
 use crate::figure::figures::PlotKind;
@@ -25,44 +30,115 @@ pub fn figure(plots: &[PlotKind], view: View<'_>) -> Figure {
     scene::figure(plots, view.live, view.options, view.title)
 }
 
-/// Writes `bytes` to `dir/name`, returning the path.
-pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(path)
+/// What one file holds before it is written.
+enum Content {
+    /// A figure as SVG.
+    Svg(Figure),
+    /// A figure rasterised at a scale.
+    Png(Figure, u8),
+    /// Text as it is.
+    Text(String),
+    /// A screenshot of the window.
+    Window(Arc<egui::ColorImage>),
 }
 
-/// An SVG of one plot: `dln-<plot>.svg` in `dir`.
-pub fn write_svg(dir: &Path, kind: PlotKind, view: View<'_>) -> Result<PathBuf, String> {
-    let fig = figure(&[kind], view);
-    let name = format!("dln-{}.svg", kind.name());
-    write(dir, &name, svg::render(&fig).as_bytes())
+/// Files to write into one folder.
+pub struct Export {
+    dir: PathBuf,
+    files: Vec<(String, Content)>,
 }
 
-/// An SVG of every live plot.
-pub fn write_svgs(dir: &Path, view: View<'_>) -> Result<Vec<PathBuf>, String> {
-    LIVE_PLOTS
-        .iter()
-        .map(|k| write_svg(dir, *k, view))
-        .collect()
+impl Export {
+    /// An SVG of each plot, `dln-<plot>.svg`.
+    pub fn svgs(dir: &Path, kinds: &[PlotKind], view: View<'_>) -> Export {
+        let files = kinds
+            .iter()
+            .map(|k| {
+                let name = format!("dln-{}.svg", k.name());
+                (name, Content::Svg(figure(&[*k], view)))
+            })
+            .collect();
+        Export::new(dir, files)
+    }
+
+    /// A PNG of one plot at `scale`, `dln-<plot>@<scale>x.png` (rasterised from its SVG).
+    pub fn png(dir: &Path, kind: PlotKind, scale: u8, view: View<'_>) -> Export {
+        let name = format!("dln-{}@{scale}x.png", kind.name());
+        Export::new(
+            dir,
+            vec![(name, Content::Png(figure(&[kind], view), scale))],
+        )
+    }
+
+    /// Every series of the live plots as CSV, after a header recording every parameter.
+    pub fn csv(dir: &Path, config: &Config, gamma: f64, view: View<'_>) -> Export {
+        let text = csv::figure_csv(config, gamma, &figure(&LIVE_PLOTS, view));
+        Export::new(dir, vec![("dln-series.csv".into(), Content::Text(text))])
+    }
+
+    /// The sweep figure as `dln-sweep.svg`.
+    pub fn sweep(dir: &Path, fig: &Figure) -> Export {
+        let files = vec![("dln-sweep.svg".into(), Content::Svg(fig.clone()))];
+        Export::new(dir, files)
+    }
+
+    /// A screenshot of the window as `dln-window.png`.
+    pub fn window(dir: &Path, image: Arc<egui::ColorImage>) -> Export {
+        Export::new(dir, vec![("dln-window.png".into(), Content::Window(image))])
+    }
+
+    fn new(dir: &Path, files: Vec<(String, Content)>) -> Export {
+        Export {
+            dir: dir.to_path_buf(),
+            files,
+        }
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Renders and writes every file, calling `tick` after each; returns the paths written.
+    pub fn write(self, tick: impl Fn()) -> Result<Vec<PathBuf>, String> {
+        std::fs::create_dir_all(&self.dir)
+            .map_err(|e| format!("cannot create {}: {e}", self.dir.display()))?;
+        let mut paths = Vec::with_capacity(self.files.len());
+        for (name, content) in self.files {
+            let path = self.dir.join(name);
+            match content {
+                Content::Svg(fig) => write(&path, svg::render(&fig).as_bytes())?,
+                Content::Png(fig, scale) => write(
+                    &path,
+                    &png::svg_to_png(&svg::render(&fig), f32::from(scale))?,
+                )?,
+                Content::Text(text) => write(&path, text.as_bytes())?,
+                Content::Window(image) => save_png(&image, &path)?,
+            }
+            paths.push(path);
+            tick();
+        }
+        Ok(paths)
+    }
 }
 
-/// A PNG of one plot at `scale` (rasterised from the SVG, so it is sharp at any scale).
-pub fn write_png(dir: &Path, kind: PlotKind, scale: u8, view: View<'_>) -> Result<PathBuf, String> {
-    let fig = figure(&[kind], view);
-    let bytes = png::svg_to_png(&svg::render(&fig), f32::from(scale))?;
-    write(dir, &format!("dln-{}@{scale}x.png", kind.name()), &bytes)
+/// Writes `bytes` to `path`.
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Every series of the four plots as CSV, after a header recording every parameter.
-pub fn write_csv(
-    dir: &Path,
-    config: &Config,
-    gamma: f64,
-    view: View<'_>,
-) -> Result<PathBuf, String> {
-    let fig = figure(&LIVE_PLOTS, view);
-    let text = csv::figure_csv(config, gamma, &fig);
-    write(dir, "dln-series.csv", text.as_bytes())
+/// Writes an egui image as PNG.
+pub fn save_png(img: &egui::ColorImage, path: &Path) -> Result<(), String> {
+    let [w, h] = img.size;
+    let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let buffer = image::RgbaImage::from_raw(w as u32, h as u32, bytes)
+        .ok_or_else(|| "screenshot has an inconsistent size".to_string())?;
+    buffer
+        .save(path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

@@ -1,13 +1,21 @@
 //! The egui front end: renders snapshots of the paired runs and sends commands; owns no maths.
 
+pub mod capture;
 pub mod commands;
 pub mod controls;
+pub mod dispatch;
 pub mod export;
 pub mod help;
-pub mod menus;
+pub mod job;
+pub mod launch;
+pub mod menu_bar;
+pub mod numbers;
+pub mod persist;
 pub mod plot_view;
 pub mod plots;
+pub mod run_bar;
 pub mod sweep_panel;
+pub mod windows;
 pub mod worker;
 
 use std::path::PathBuf;
@@ -16,10 +24,15 @@ use std::sync::{Arc, Mutex};
 use eframe::egui;
 
 use crate::experiment::{Command, Driver, Pace, Record};
-use crate::model::{Settings, Stop};
+use crate::model::Settings;
+pub use capture::Capture;
+use capture::CaptureState;
 use controls::Controls;
-use menus::Menus;
+use dispatch::Request;
+use job::Job;
+use menu_bar::Menus;
 use plots::Plots;
+use run_bar::RunBar;
 use sweep_panel::SweepPanel;
 use worker::{Backend, Worker};
 
@@ -35,24 +48,8 @@ pub const RESET: &str = "Reset (R)";
 /// What the UI holds of the current runs: the one history per run, built from frames.
 pub type Live = Record;
 
-/// Headless capture: after the runs finish, save a screenshot or measure frame times, then close.
-#[derive(Clone, Debug, Default)]
-pub struct Capture {
-    /// Where to save a PNG of the window.
-    pub screenshot: Option<PathBuf>,
-    /// How many frames to time.
-    pub frame_stats: Option<usize>,
-}
-
-/// Capture progress.
-#[derive(Default)]
-struct CaptureState {
-    settle: u32,
-    requested: bool,
-    saved: Arc<Mutex<Option<Result<(), String>>>>,
-    frame_ms: Vec<f32>,
-    body_ms: Vec<f32>,
-}
+/// Where a headless capture leaves the process outcome (the text to print, or the error).
+pub type Outcome = Arc<Mutex<Option<Result<String, String>>>>;
 
 /// The application.
 pub struct App {
@@ -64,8 +61,12 @@ pub struct App {
     capture: Option<(Capture, CaptureState)>,
     menus: Menus,
     sweep: SweepPanel,
+    /// File writes in flight.
+    writes: Vec<Job<Result<Vec<PathBuf>, String>>>,
+    /// A screenshot of the window asked for by Export, once it arrives.
+    window_shot: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
     /// Set when a headless capture finished; the value is the process outcome.
-    pub outcome: Arc<Mutex<Option<Result<String, String>>>>,
+    pub outcome: Outcome,
 }
 
 impl App {
@@ -94,6 +95,8 @@ impl App {
             capture: None,
             menus: Menus::default(),
             sweep: SweepPanel::default(),
+            writes: Vec::new(),
+            window_shot: Arc::new(Mutex::new(None)),
             outcome: Arc::new(Mutex::new(None)),
         };
         app.live.playing = true;
@@ -166,236 +169,60 @@ impl App {
         }
     }
 
-    /// The whole window's contents (the test harness drives exactly this).
+    /// `state · step k · t · γ · per method loss and error`, as the run bar shows it.
+    pub fn status_line(&self) -> String {
+        run_bar::status_line(&self.live)
+    }
+
+    /// The whole window's contents (the test harness drives exactly this): lays out the panels
+    /// and hands what they ask for to the dispatcher.
     pub fn ui_body(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         install_fonts(&ctx);
         self.pump(&ctx);
+        self.poll_writes(&ctx);
         self.shortcuts(&ctx);
         let smooth = self.controls.smooth;
         if ctx.tessellation_options(|o| o.feathering) != smooth {
             ctx.tessellation_options_mut(|o| o.feathering = smooth);
         }
-        egui::Panel::top("menu-bar").show(ui, |ui| self.menu_bar(ui));
-        egui::Panel::top("run-bar").show(ui, |ui| self.run_bar(ui));
-        self.windows(&ctx);
-        if self.menus.presentation {
-            egui::CentralPanel::default().show(ui, |ui| self.plots.ui(ui, &self.live));
-            self.export_requested();
-            return;
-        }
-        egui::Panel::left("controls")
-            .resizable(false)
-            .exact_size(290.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    let info = self.live.info.clone();
-                    let changes = self.controls.ui(ui, info.as_deref());
-                    if changes.speed {
-                        self.send(Command::Speed(self.controls.steps_per_frame()));
-                    }
-                    if changes.restart {
-                        self.restart();
-                    }
-                    ui.separator();
-                    self.numbers(ui);
+        let mut requests = egui::Panel::top("menu-bar")
+            .show(ui, |ui| self.menus.ui(ui))
+            .inner;
+        let bar = RunBar {
+            live: &self.live,
+            presentation: self.menus.presentation,
+            caption: self.controls.caption(),
+        };
+        let clicked = egui::Panel::top("run-bar").show(ui, |ui| bar.ui(ui)).inner;
+        requests.extend(clicked.into_iter().map(Request::Command));
+        requests.extend(self.windows(&ctx));
+        if !self.menus.presentation {
+            egui::Panel::left("controls")
+                .resizable(false)
+                .exact_size(290.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        let info = self.live.info.clone();
+                        let changes = self.controls.ui(ui, info.as_deref());
+                        if changes.speed {
+                            self.send(Command::Speed(self.controls.steps_per_frame()));
+                        }
+                        if changes.restart {
+                            self.restart();
+                        }
+                        ui.separator();
+                        numbers::ui(ui, &self.live);
+                    });
                 });
-            });
-        egui::CentralPanel::default().show(ui, |ui| {
-            self.plots.ui(ui, &self.live);
-        });
-        self.export_requested();
-    }
-
-    fn run_bar(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            let label = if self.live.playing { PAUSE } else { PLAY };
-            if ui.button(label).on_hover_text("Space").clicked() {
-                self.toggle_play();
-            }
-            if ui
-                .button(STEP)
-                .on_hover_text("→: one step of each method")
-                .clicked()
-            {
-                self.single_step();
-            }
-            if ui
-                .button(RESET)
-                .on_hover_text("R: restart on the same data")
-                .clicked()
-            {
-                self.restart();
-            }
-            ui.separator();
-            if self.menus.presentation {
-                ui.label(
-                    egui::RichText::new("● PRESENTATION (F5 to leave)")
-                        .strong()
-                        .color(egui::Color32::from_rgb(200, 30, 30)),
-                );
-                ui.separator();
-            }
-            ui.label(self.status_line());
-        });
-        if self.menus.presentation
-            && let Some((title, caption)) = &self.controls.preset
-        {
-            ui.label(egui::RichText::new(format!("{title} — {caption}")).strong());
         }
-        let diverged: Vec<String> = self
-            .live
-            .status
-            .iter()
-            .filter_map(|s| {
-                s.diverged_at
-                    .map(|k| format!("{} diverged at step {k}", s.kind.label()))
-            })
-            .collect();
-        if !diverged.is_empty() {
-            ui.colored_label(
-                ui.visuals().error_fg_color,
-                format!(
-                    "⚠ {} — γ is above the stability limit; lower γ",
-                    diverged.join(", ")
-                ),
-            );
+        let export = egui::CentralPanel::default()
+            .show(ui, |ui| self.plots.ui(ui, &self.live))
+            .inner;
+        requests.extend(export.map(|(kind, format)| Request::ExportPlot(kind, format)));
+        for r in requests {
+            self.handle(&ctx, r);
         }
-        if let Some(e) = &self.live.error {
-            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {e}"));
-        }
-    }
-
-    /// `step k · t · per method loss and error`.
-    pub fn status_line(&self) -> String {
-        let mut parts = vec![format!(
-            "{} · step {}",
-            if self.live.finished() {
-                "finished"
-            } else if self.live.playing {
-                "running"
-            } else {
-                "paused"
-            },
-            self.live.min_step()
-        )];
-        if let Some(info) = &self.live.info {
-            // The earliest time any method has reached (SGF and GF advance by h, not γ).
-            let t = (self.live.status.iter())
-                .filter_map(|s| self.live.latest(s.kind))
-                .map(|p| p.sample.time)
-                .fold(f64::INFINITY, f64::min);
-            let t = if t.is_finite() { t } else { 0.0 };
-            parts.push(format!("t = {t:.3e}   γ = {:.3e}", info.gamma));
-        }
-        for s in &self.live.status {
-            let Some(p) = self.live.latest(s.kind) else {
-                continue;
-            };
-            let state = match (s.diverged_at, s.stop) {
-                (Some(k), _) => format!(" diverged at step {k}"),
-                (None, Some(Stop::Converged)) => " converged".into(),
-                _ => String::new(),
-            };
-            parts.push(format!(
-                "{}: L = {:.2e}, err = {:.2e}{state}",
-                s.kind.label(),
-                p.sample.loss,
-                p.sample.recovery_error
-            ));
-        }
-        parts.join("   ")
-    }
-
-    /// The numbers that make the theorem visible.
-    fn numbers(&self, ui: &mut egui::Ui) {
-        ui.heading("Numbers");
-        egui::Grid::new("numbers")
-            .striped(true)
-            .num_columns(5)
-            .show(ui, |ui| {
-                for h in ["", "α_T/α", "P21", "→ limit", "‖β−β*‖²"] {
-                    ui.strong(h);
-                }
-                ui.end_row();
-                for s in &self.live.status {
-                    ui.colored_label(plots::color(s.kind), s.kind.label());
-                    if let Some(p) = self.live.latest(s.kind) {
-                        ui.label(crate::figure::num(p.sample.alpha_ratio));
-                        ui.label(crate::figure::num(p.sample.alpha_ratio_p21));
-                        let gap = self
-                            .live
-                            .predictions
-                            .iter()
-                            .find(|(k, _)| *k == s.kind)
-                            .map_or("–".into(), |(_, g)| format!("{:.1e}", g.gap));
-                        ui.label(gap);
-                        ui.label(format!("{:.2e}", p.sample.recovery_error));
-                    }
-                    ui.end_row();
-                }
-            });
-        ui.small("→ limit: relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T), where the run ends if α_T stops shrinking");
-        if let Some([l1, l2, gf]) = self.live.info.as_ref().and_then(|i| i.reference_errors) {
-            ui.label(format!(
-                "‖β−β*‖² of ℓ1: {l1:.1e}   ℓ2: {l2:.1e}   GF: {gf:.1e}"
-            ));
-        }
-    }
-
-    /// Headless capture: `cpu` is eframe's CPU time of the last frame, `body` this `ui_body`'s.
-    fn capture_step(&mut self, ctx: &egui::Context, cpu: Option<f32>, body: f32) {
-        let finished = self.live.finished() || self.live.error.is_some();
-        let Some((capture, state)) = &mut self.capture else {
-            return;
-        };
-        ctx.request_repaint();
-        if !finished {
-            return;
-        }
-        state.settle += 1;
-        if state.settle < 5 {
-            return;
-        }
-        if let Some(n) = capture.frame_stats {
-            if let Some(ms) = cpu {
-                state.frame_ms.push(ms * 1000.0);
-                state.body_ms.push(body);
-            }
-            if state.frame_ms.len() >= n {
-                let smooth = self.controls.smooth;
-                let json = frame_stats_json(&state.frame_ms, &state.body_ms, smooth);
-                self.finish(ctx, Ok(json));
-            }
-            return;
-        }
-        let Some(path) = capture.screenshot.clone() else {
-            self.finish(ctx, Ok(String::new()));
-            return;
-        };
-        if !state.requested {
-            state.requested = true;
-            let saved = state.saved.clone();
-            ctx.request_screenshot(move |img: Arc<egui::ColorImage>| {
-                let result = save_png(&img, &path);
-                if let Ok(mut slot) = saved.lock() {
-                    *slot = Some(result);
-                }
-            });
-            return;
-        }
-        let done = state.saved.lock().ok().and_then(|mut s| s.take());
-        if let Some(result) = done {
-            self.finish(ctx, result.map(|()| String::new()));
-        }
-    }
-
-    fn finish(&mut self, ctx: &egui::Context, result: Result<String, String>) {
-        if let Ok(mut slot) = self.outcome.lock() {
-            *slot = Some(result);
-        }
-        self.capture = None;
-        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
     }
 }
 
@@ -436,44 +263,4 @@ pub fn install_fonts(ctx: &egui::Context) {
             },
         ],
     ));
-}
-
-/// The `q`-quantile of frame times in ms (interpolated, as the sweep's; NaN when empty).
-fn quantile(ms: &[f32], q: f64) -> f64 {
-    let mut values: Vec<f64> = ms.iter().map(|&v| f64::from(v)).collect();
-    crate::experiment::sweep::quantile(&mut values, q)
-}
-
-/// `{frames, ui_ms_p50, ui_ms_p95, rss_mb}` from eframe's per-frame CPU time (UI pass plus
-/// tessellation and painting), plus the same quantiles of the app's own UI code alone.
-fn frame_stats_json(frame_ms: &[f32], body_ms: &[f32], smooth: bool) -> String {
-    serde_json::json!({
-        "smooth_lines": smooth,
-        "frames": frame_ms.len(),
-        "ui_ms_p50": quantile(frame_ms, 0.5),
-        "ui_ms_p95": quantile(frame_ms, 0.95),
-        "app_ms_p50": quantile(body_ms, 0.5),
-        "app_ms_p95": quantile(body_ms, 0.95),
-        "rss_mb": rss_mb(),
-    })
-    .to_string()
-}
-
-/// Resident memory in MB from /proc/self/status (None where unavailable).
-pub fn rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
-/// Writes an egui image as PNG.
-pub fn save_png(img: &egui::ColorImage, path: &std::path::Path) -> Result<(), String> {
-    let [w, h] = img.size;
-    let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| c.to_array()).collect();
-    let buffer = image::RgbaImage::from_raw(w as u32, h as u32, bytes)
-        .ok_or_else(|| "screenshot has an inconsistent size".to_string())?;
-    buffer
-        .save(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

@@ -120,7 +120,7 @@ impl Drawn {
             .show_y(hover)
             .x_axis_label(axis_label(&p.x.label, log_x))
             .y_axis_label(p.y.label.clone())
-            .label_formatter(move |hovered| {
+            .label_formatter(|hovered| {
                 let (name, pos) = match hovered {
                     egui_plot::HoverPosition::NearDataPoint {
                         plot_name,
@@ -129,6 +129,7 @@ impl Drawn {
                     } => (*plot_name, *position),
                     egui_plot::HoverPosition::Elsewhere { position } => ("", *position),
                 };
+                let name = self.hovered_name(name, [pos.x, pos.y]);
                 let x = if log_x { 10f64.powf(pos.x) } else { pos.x };
                 let y = if log_y { 10f64.powf(pos.y) } else { pos.y };
                 let x = if integer_x {
@@ -143,21 +144,29 @@ impl Drawn {
                 .link_axis(link, [true, false])
                 .link_cursor(link, [true, false]);
         }
-        plot = if log_x {
-            plot.x_grid_spacer(decade_spacer)
-                .x_axis_formatter(decade_label)
-        } else {
-            plot.x_grid_spacer(linear_spacer)
-                .x_axis_formatter(|m, _| linear_label(m))
-        };
-        plot = if log_y {
-            plot.y_grid_spacer(decade_spacer)
-                .y_axis_formatter(decade_label)
-        } else {
-            plot.y_grid_spacer(linear_spacer)
-                .y_axis_formatter(|m, _| linear_label(m))
-        };
+        let ((x_spacer, x_label), (y_spacer, y_label)) = (axis_style(log_x), axis_style(log_y));
+        plot = plot
+            .x_grid_spacer(x_spacer)
+            .x_axis_formatter(x_label)
+            .y_grid_spacer(y_spacer)
+            .y_axis_formatter(y_label);
         plot.show(ui, |plot| self.items(plot, thickness)).response
+    }
+
+    /// The name to show for a hovered item: a grouped item (one legend entry for several
+    /// series) names the series of its group with the point nearest `at` (plot coordinates).
+    fn hovered_name<'a>(&'a self, item: &'a str, at: [f64; 2]) -> &'a str {
+        let grouped = (self.panel.series.iter().zip(&self.lines))
+            .filter(|(s, _)| s.group.as_deref() == Some(item));
+        let distance = |line: &[PlotPoint]| {
+            (line.iter())
+                .map(|p| (p.x - at[0]).abs() + (p.y - at[1]).abs())
+                .fold(f64::INFINITY, f64::min)
+        };
+        grouped
+            .map(|(s, line)| (s.name.as_str(), distance(line)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or(item, |(name, _)| name)
     }
 
     fn items<'a>(&'a self, plot: &mut egui_plot::PlotUi<'a>, thickness: f32) {
@@ -175,19 +184,19 @@ impl Drawn {
             match s.style {
                 Style::Line | Style::LineDots => {
                     plot.line(
-                        Line::new(s.name.clone(), points)
+                        Line::new(s.legend_name(), points)
                             .color(c)
                             .width(1.6 * thickness),
                     );
                 }
                 Style::Dashed => plot.line(
-                    Line::new(s.name.clone(), points)
+                    Line::new(s.legend_name(), points)
                         .color(c)
                         .style(LineStyle::dashed_loose())
                         .width(1.2 * thickness),
                 ),
                 Style::Dots | Style::Rings => plot.add(
-                    Points::new(s.name.clone(), points)
+                    Points::new(s.legend_name(), points)
                         .shape(if s.style == Style::Dots {
                             MarkerShape::Diamond
                         } else {
@@ -326,8 +335,22 @@ fn linear_spacer(input: GridInput) -> Vec<GridMark> {
     marks
 }
 
+/// Grid marks of an axis.
+type Spacer = fn(GridInput) -> Vec<GridMark>;
+/// Tick labels of an axis.
+type Labeller = fn(GridMark, &std::ops::RangeInclusive<f64>) -> String;
+
+/// The grid marks and tick labels of a log or a linear axis.
+fn axis_style(log: bool) -> (Spacer, Labeller) {
+    if log {
+        (decade_spacer, decade_label)
+    } else {
+        (linear_spacer, linear_label)
+    }
+}
+
 /// A linear-axis label with as many decimals as the grid step needs (never "0.0000" for all).
-fn linear_label(mark: GridMark) -> String {
+fn linear_label(mark: GridMark, _range: &std::ops::RangeInclusive<f64>) -> String {
     let step = mark.step_size.abs();
     if !(step.is_finite() && step > 0.0) {
         return num(mark.value);

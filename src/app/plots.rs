@@ -39,8 +39,6 @@ pub struct Plots {
     pub options: ViewOptions,
     /// Line-width multiplier (thicker in presentation mode).
     pub thickness: f32,
-    /// An export asked for from a plot's right-click menu, for the app to carry out.
-    pub requested: Option<(PlotKind, ExportFormat)>,
     /// The pointer read-out and crosshair (off for headless screenshots).
     pub hover: bool,
     drawn: Vec<(PlotKind, Drawn)>,
@@ -52,7 +50,6 @@ impl Default for Plots {
         Plots {
             options: ViewOptions::default(),
             thickness: 1.0,
-            requested: None,
             hover: true,
             drawn: Vec::new(),
             cached: None,
@@ -80,8 +77,9 @@ impl Plots {
             .collect();
     }
 
-    /// Draws the option row and the four plots in a 2×2 grid.
-    pub fn ui(&mut self, ui: &mut egui::Ui, live: &Live) {
+    /// Draws the option row and the four plots in a 2×2 grid; returns an export asked for from
+    /// a plot's right-click menu.
+    pub fn ui(&mut self, ui: &mut egui::Ui, live: &Live) -> Option<(PlotKind, ExportFormat)> {
         let o = &mut self.options;
         ui.horizontal(|ui| {
             ui.label("x axis:");
@@ -123,16 +121,18 @@ impl Plots {
                 }
             });
         }
+        let mut requested = None;
         for (kind, response) in shown {
             response.context_menu(|ui| {
                 for (label, format) in EXPORT_CHOICES {
                     let text = format!("Export {} plot as {label}", kind.name());
                     if ui.button(text).clicked() {
-                        self.requested = Some((kind, format));
+                        requested = Some((kind, format));
                         ui.close();
                     }
                 }
             });
         }
+        requested
     }
 }

@@ -1,13 +1,11 @@
 //! The α-sweep panel: runs the α-sweep on a background thread and plots, against α,
 //! the recovery error per method (median and inter-quartile band) and the paired ratio to GD.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
-use std::time::{Duration, Instant};
-
 use eframe::egui;
 
+use super::job::Job;
 use super::plot_view::Drawn;
+use crate::experiment::grid::{MAX_ALPHAS, log_grid, parse_numbers};
 use crate::experiment::sweep::{CellSummary, SweepRow, SweepSpec, notes, run_sweep, summarise};
 use crate::figure::Figure;
 use crate::figure::figures::sweep;
@@ -19,18 +17,14 @@ pub const RUN: &str = "Run sweep";
 pub const CANCEL: &str = "Cancel sweep";
 /// The methods the panel offers.
 pub const METHODS: [MethodKind; 3] = [MethodKind::Gd, MethodKind::Sgd, MethodKind::Sgf];
-/// Most α values a grid may have.
-pub const MAX_ALPHAS: usize = 200;
 
 /// What a sweep thread sends back.
 type Outcome = Result<Vec<SweepRow>, SimError>;
 
 /// A sweep in flight.
-struct Job {
+struct Running {
     spec: SweepSpec,
-    cancel: Arc<AtomicBool>,
-    rx: mpsc::Receiver<Outcome>,
-    started: Instant,
+    job: Job<Outcome>,
 }
 
 /// A finished (or cancelled) sweep, its figure and the panels drawn of it.
@@ -59,9 +53,9 @@ pub struct SweepPanel {
     pub seeds: u64,
     /// Step budget of each run.
     pub steps: u64,
-    job: Option<Job>,
-    done: Arc<AtomicUsize>,
-    total: usize,
+    running: Option<Running>,
+    /// Progress of the last finished sweep.
+    last_progress: (usize, usize),
     results: Option<Results>,
     status: Option<(bool, String)>,
 }
@@ -77,64 +71,12 @@ impl Default for SweepPanel {
             methods: [true; 3],
             seeds: 5,
             steps: 100_000,
-            job: None,
-            done: Arc::new(AtomicUsize::new(0)),
-            total: 0,
+            running: None,
+            last_progress: (0, 0),
             results: None,
             status: None,
         }
     }
-}
-
-impl Drop for Job {
-    /// A dropped panel (or a replaced job) stops its sweep thread at the next run.
-    fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-}
-
-/// Rounds to three significant digits (grid values read cleanly).
-fn round3(v: f64) -> f64 {
-    format!("{v:.2e}").parse().unwrap_or(v)
-}
-
-/// α from `lo` to `hi` (both included), `per_decade` points per decade: the round 1-2-5, 1-3
-/// or 1 mantissas for 3, 2 or 1 points per decade, else evenly log-spaced (3 significant digits).
-fn log_grid(lo: f64, hi: f64, per_decade: u32) -> Result<Vec<f64>, SimError> {
-    let span = (hi / lo).log10();
-    let points = span * f64::from(per_decade) + 1.0;
-    if points > MAX_ALPHAS as f64 {
-        return Err(SimError::invalid(
-            "α grid",
-            points.ceil(),
-            format!("at most {MAX_ALPHAS} points"),
-        ));
-    }
-    let mantissas: &[f64] = match per_decade {
-        1 => &[1.0],
-        2 => &[1.0, 3.0],
-        3 => &[1.0, 2.0, 5.0],
-        _ => &[],
-    };
-    let mut grid = vec![lo, hi];
-    if mantissas.is_empty() {
-        let intervals = (span * f64::from(per_decade) - 1e-9).ceil().max(0.0) as usize;
-        for i in 1..intervals {
-            let t = i as f64 / intervals as f64;
-            grid.push(round3(lo * 10f64.powf(span * t)));
-        }
-    } else {
-        let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
-        for decade in first..=last {
-            for m in mantissas {
-                let v = round3(m * 10f64.powi(decade));
-                if v > lo * (1.0 + 1e-9) && v < hi * (1.0 - 1e-9) {
-                    grid.push(v);
-                }
-            }
-        }
-    }
-    Ok(grid)
 }
 
 impl SweepPanel {
@@ -155,12 +97,14 @@ impl SweepPanel {
 
     /// Whether a sweep is running.
     pub fn is_running(&self) -> bool {
-        self.job.is_some()
+        self.running.is_some()
     }
 
     /// Runs finished and runs in total of the current (or last) sweep.
     pub fn progress(&self) -> (usize, usize) {
-        (self.done.load(Ordering::Relaxed), self.total)
+        self.running
+            .as_ref()
+            .map_or(self.last_progress, |r| r.job.progress())
     }
 
     /// The status line: an error, or what the last sweep did (None before any).
@@ -171,18 +115,10 @@ impl SweepPanel {
     /// The α values the controls describe, ascending, or why they are invalid.
     pub fn alphas(&self) -> Result<Vec<f64>, SimError> {
         let mut alphas = if self.use_list {
-            let mut out = Vec::new();
-            for token in self
-                .alpha_list
-                .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-                .filter(|t| !t.is_empty())
-            {
-                let v: f64 = token.parse().map_err(|_| {
-                    SimError::invalid("alphas", token, "a comma-separated list of numbers > 0")
-                })?;
-                out.push(crate::model::config::check_alpha(v)?);
-            }
-            out
+            let values = parse_numbers("alphas", &self.alpha_list)?;
+            (values.into_iter())
+                .map(crate::model::config::check_alpha)
+                .collect::<Result<Vec<f64>, SimError>>()?
         } else {
             let lo = crate::model::config::check_alpha(self.alpha_min)?;
             let hi = crate::model::config::check_alpha(self.alpha_max)?;
@@ -236,7 +172,7 @@ impl SweepPanel {
 
     /// Starts a sweep on the scene `base` in the background (no-op while one runs).
     pub fn start(&mut self, ctx: &egui::Context, base: &Config) {
-        if self.job.is_some() {
+        if self.running.is_some() {
             return;
         }
         let spec = match self.sweep_spec(base) {
@@ -246,70 +182,47 @@ impl SweepPanel {
                 return;
             }
         };
-        let done = Arc::new(AtomicUsize::new(0));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (tx, rx) = mpsc::channel();
-        let thread_spec = spec.clone();
-        let (thread_done, thread_cancel, thread_ctx) = (done.clone(), cancel.clone(), ctx.clone());
-        let spawned = std::thread::Builder::new()
-            .name("alpha-sweep".into())
-            .spawn(move || {
-                let tick = || {
-                    thread_done.fetch_add(1, Ordering::Relaxed);
-                    thread_ctx.request_repaint();
-                };
-                let outcome = run_sweep(&thread_spec, &tick, &thread_cancel);
-                // The panel may be gone (then nobody wants the result).
-                let _ = tx.send(outcome);
-                thread_ctx.request_repaint();
-            });
-        if let Err(e) = spawned {
-            self.status = Some((true, format!("cannot start the sweep thread: {e}")));
-            return;
-        }
-        self.total = spec.runs();
-        self.done = done;
-        self.status = None;
-        self.job = Some(Job {
-            spec,
-            cancel,
-            rx,
-            started: Instant::now(),
+        let work = spec.clone();
+        let job = Job::spawn(ctx, "alpha-sweep", spec.runs(), move |progress| {
+            run_sweep(&work, &|| progress.tick(), progress.cancelled())
         });
+        match job {
+            Ok(job) => {
+                self.status = None;
+                self.running = Some(Running { spec, job });
+            }
+            Err(e) => self.status = Some((true, e)),
+        }
     }
 
     /// Asks the running sweep to stop after the runs in progress.
     pub fn cancel(&mut self) {
-        if let Some(job) = &self.job {
-            job.cancel.store(true, Ordering::Relaxed);
+        if let Some(r) = &self.running {
+            r.job.cancel();
         }
     }
 
     /// Takes in the sweep's result if it arrived.
     fn poll(&mut self, ctx: &egui::Context) {
-        let Some(job) = &self.job else { return };
-        let outcome = match job.rx.try_recv() {
-            Ok(outcome) => outcome,
-            Err(mpsc::TryRecvError::Empty) => {
-                // The thread repaints on progress; this is a safety net.
-                ctx.request_repaint_after(Duration::from_millis(200));
-                return;
-            }
-            Err(mpsc::TryRecvError::Disconnected) => {
-                self.job = None;
-                self.status = Some((true, "the sweep stopped unexpectedly".into()));
-                return;
-            }
+        let Some(outcome) = self.running.as_ref().and_then(|r| r.job.poll(ctx)) else {
+            return;
         };
-        let Some(job) = self.job.take() else { return };
+        let Some(Running { spec, job }) = self.running.take() else {
+            return;
+        };
+        self.last_progress = job.progress();
         let rows = match outcome {
-            Ok(rows) => rows,
-            Err(e) => {
+            Ok(Ok(rows)) => rows,
+            Ok(Err(e)) => {
                 self.status = Some((true, format!("sweep failed: {e}")));
                 return;
             }
+            Err(e) => {
+                self.status = Some((true, format!("the sweep {e}")));
+                return;
+            }
         };
-        let total = job.spec.runs();
+        let total = spec.runs();
         let mut line = if rows.len() < total {
             format!(
                 "cancelled after {} of {total} runs; partial results shown",
@@ -318,24 +231,24 @@ impl SweepPanel {
         } else {
             format!(
                 "finished {total} runs in {:.1} s",
-                job.started.elapsed().as_secs_f64()
+                job.elapsed().as_secs_f64()
             )
         };
-        for note in notes(&job.spec, &rows) {
+        for note in notes(&spec, &rows) {
             line.push_str("; ");
             line.push_str(&note);
         }
         let trouble = rows.iter().any(|r| r.stop == Stop::Diverged);
-        let cells = summarise(&job.spec, &rows);
+        let cells = summarise(&spec, &rows);
         if cells.is_empty() {
             self.status = Some((false, format!("{line}; no run finished")));
             return;
         }
         self.status = Some((trouble, line));
-        let figure = sweep("SGD beats GD", &job.spec, &rows);
+        let figure = sweep("SGD beats GD", &spec, &rows);
         let drawn = figure.panels.iter().cloned().map(Drawn::new).collect();
         self.results = Some(Results {
-            spec: job.spec.clone(),
+            spec,
             cells,
             figure,
             drawn,
@@ -352,7 +265,7 @@ impl SweepPanel {
         ui.separator();
         match &self.results {
             Some(results) => plots(ui, results),
-            None if self.job.is_some() => {
+            None if self.running.is_some() => {
                 ui.label("Sweeping… the plots appear when the runs finish.");
             }
             None => {

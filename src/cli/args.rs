@@ -40,7 +40,7 @@ pub struct SimArgs {
     /// Non-zeros s of the sparse ground truth β* [default: 5; 0..=d].
     #[arg(long, value_parser = count)]
     pub s: Option<usize>,
-    /// Label-noise standard deviation σ [default: 0; ≥ 0].
+    /// Label-noise standard deviation σ [default: 0; 0 to 1e3].
     #[arg(long, value_parser = real)]
     pub noise: Option<f64>,
     /// Seed of the data, initialisation and sampling streams [default: 0; any u64].
@@ -122,20 +122,4 @@ impl SimArgs {
         let settings = config.validate()?;
         Ok((config, settings))
     }
-}
-
-/// Parses a comma-separated list of numbers.
-pub fn parse_list(name: &'static str, text: &str) -> Result<Vec<f64>, CliError> {
-    text.split(',')
-        .filter(|t| !t.trim().is_empty())
-        .map(|t| {
-            t.trim().parse::<f64>().map_err(|_| {
-                CliError::Sim(crate::model::SimError::invalid(
-                    name,
-                    t.trim(),
-                    "a comma-separated list of numbers > 0",
-                ))
-            })
-        })
-        .collect()
 }

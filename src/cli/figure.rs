@@ -7,11 +7,11 @@ use clap::Args;
 use indicatif::ProgressBar;
 use std::sync::Arc;
 
-use super::sweep::{SweepArgs, rows_csv, spec};
+use super::sweep::{SweepArgs, spec};
 use super::{CliError, SimArgs, write_file};
 use crate::experiment::sweep::run_sweep;
 use crate::experiment::{MethodSet, Record, prepare, run_to_end};
-use crate::figure::csv::figure_csv;
+use crate::figure::csv::{figure_csv, rows_csv};
 use crate::figure::figures;
 pub use crate::figure::figures::PlotKind;
 use crate::figure::png::svg_to_png;

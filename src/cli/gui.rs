@@ -1,11 +1,16 @@
 //! `dln-explorer gui`: the live visualiser, with headless screenshot and frame-timing hooks.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::{CliError, SimArgs};
-use crate::app::{App, Capture};
+use crate::app::Capture;
+use crate::app::export::{Export, View};
+use crate::app::launch::Launch;
+use crate::figure::scene::{LIVE_PLOTS, ViewOptions};
+use crate::model::Settings;
+use crate::presets::Preset;
 
 /// Flags of `gui`.
 #[derive(Args, Debug, Default)]
@@ -26,6 +31,10 @@ pub struct GuiArgs {
     /// Start in presentation mode (large type, thick lines, light theme; F5 toggles it).
     #[arg(long)]
     pub presentation: bool,
+    /// Without a window: run the step budget and write every live plot as SVG into this
+    /// folder, as Export → SVG of every plot does (dln-loss.svg, dln-coords.svg, …).
+    #[arg(long, value_name = "DIR")]
+    pub export_svg: Option<PathBuf>,
 }
 
 /// Opens the window (and closes it after a capture).
@@ -45,8 +54,10 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
     let (_, settings) = sim.settings()?;
     let preset = preset_name
         .map(|name| crate::presets::get(&name))
-        .transpose()?
-        .map(|p| (p.title, p.caption));
+        .transpose()?;
+    if let Some(dir) = &args.export_svg {
+        return export_svgs(dir, settings, preset.as_ref());
+    }
     let capture = (args.screenshot.is_some() || args.frame_stats.is_some()).then(|| Capture {
         screenshot: args.screenshot.clone(),
         frame_stats: args.frame_stats.map(|n| n.max(1)),
@@ -66,24 +77,15 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
         "dln-explorer",
         options,
         Box::new(move |cc| {
-            let mut app = App::new(&cc.egui_ctx, &settings);
-            app.controls_mut().preset = preset;
-            if let Some(storage) = cc.storage
-                && capture.is_none()
-            {
-                app.restore(&cc.egui_ctx, storage, !scene_given);
-            }
-            if presentation {
-                app.set_presentation(&cc.egui_ctx, true);
-            }
             let software = cc.gl.as_deref().is_some_and(is_software_renderer);
-            app.controls_mut().smooth = !(smooth_off || (software && !screenshot));
-            if let Some(c) = capture {
-                // Captures are reproducible: no zoom or theme carried over from earlier sessions.
-                app.set_presentation(&cc.egui_ctx, presentation);
-                app = app.with_capture(c);
-            }
-            app.outcome = slot;
+            let app = Launch::new(&settings)
+                .preset(preset)
+                .presentation(presentation)
+                .smooth(!(smooth_off || (software && !screenshot)))
+                .capture(capture)
+                .restore_scene(!scene_given)
+                .outcome(slot)
+                .build(&cc.egui_ctx, cc.storage);
             Ok(Box::new(app))
         }),
     )
@@ -100,6 +102,23 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
         )),
         _ => Ok(()),
     }
+}
+
+/// `gui --export-svg DIR`: the runs to the end, then the Export menu's SVGs at the default view.
+fn export_svgs(dir: &Path, settings: Settings, preset: Option<&Preset>) -> Result<(), CliError> {
+    let record = super::figure::run_scene(settings)?;
+    let view = View {
+        live: &record,
+        options: ViewOptions::default(),
+        title: preset.map_or("dln-explorer", |p| p.title.as_str()),
+    };
+    let paths = Export::svgs(dir, &LIVE_PLOTS, view)
+        .write(|| ())
+        .map_err(|msg| CliError::Io(dir.to_path_buf(), msg))?;
+    for p in paths {
+        eprintln!("wrote {}", p.display());
+    }
+    Ok(())
 }
 
 /// Whether GL draws on the CPU (Mesa llvmpipe/softpipe), where anti-aliased lines are costly.

@@ -8,8 +8,8 @@ use serde_json::json;
 
 use super::{CliError, SimArgs, fmt_num, write_file};
 use crate::experiment::{MethodSet, Prepared, prepare, run_to_end};
-pub use crate::figure::csv::csv_header;
-use crate::model::{Config, Outcome, Settings, SimError, Stop, Trainer};
+use crate::figure::csv::trajectory_csv;
+use crate::model::{Outcome, Settings, SimError, Stop, Trainer};
 
 /// Flags of `run`.
 #[derive(Args, Debug)]
@@ -78,28 +78,6 @@ pub fn main(args: &RunArgs) -> Result<(), CliError> {
         print_table(&report);
     }
     Ok(())
-}
-
-/// The trajectory as CSV with the parameter header.
-pub fn trajectory_csv(config: &Config, trainer: &Trainer) -> String {
-    let mut out = csv_header(config, trainer.gamma());
-    out.push_str("step,time,loss,loss_integral,alpha_ratio,alpha_ratio_min,alpha_ratio_max,alpha_ratio_p21,recovery_error\n");
-    for (_, p) in trainer.samples().iter() {
-        let s = &p.sample;
-        out.push_str(&format!(
-            "{},{:e},{:e},{:e},{:e},{:e},{:e},{:e},{:e}\n",
-            s.step,
-            s.time,
-            s.loss,
-            s.loss_integral,
-            s.alpha_ratio,
-            s.alpha_ratio_min,
-            s.alpha_ratio_max,
-            s.alpha_ratio_p21,
-            s.recovery_error
-        ));
-    }
-    out
 }
 
 /// The JSON object of the command-line contract (docs/file-formats.md).

@@ -7,10 +7,10 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use super::args::parse_list;
-use super::run::csv_header;
 use super::{CliError, SimArgs, fmt_num, write_file};
-use crate::experiment::sweep::{CellSummary, SweepRow, SweepSpec, run_sweep, summarise};
+use crate::experiment::grid::parse_numbers;
+use crate::experiment::sweep::{CellSummary, SweepSpec, run_sweep, summarise};
+use crate::figure::csv::rows_csv;
 use crate::model::{MethodKind, SimError};
 
 /// Flags of `sweep`.
@@ -61,7 +61,7 @@ pub fn spec(args: &SweepArgs) -> Result<(crate::model::Config, SweepSpec), CliEr
     let (config, base) = args.sim.settings()?;
     let spec = SweepSpec {
         base,
-        alphas: parse_list("alphas", args.alphas.as_deref().unwrap_or(DEFAULT_ALPHAS))?,
+        alphas: parse_numbers("alphas", args.alphas.as_deref().unwrap_or(DEFAULT_ALPHAS))?,
         methods: parse_methods(&args.methods)?,
         seeds: args.seeds,
     };
@@ -97,31 +97,6 @@ pub fn main(args: &SweepArgs) -> Result<(), CliError> {
         print_table(&spec, &cells);
     }
     Ok(())
-}
-
-/// One CSV row per run (columns in docs/file-formats.md), after the parameter header.
-pub fn rows_csv(config: &crate::model::Config, rows: &[SweepRow]) -> String {
-    let mut out = csv_header(config, rows.first().map_or(f64::NAN, |r| r.gamma));
-    out.push_str("alpha,method,seed,gamma,steps_run,final_loss,recovery_error,alpha_ratio,predicted_gap,predicted_gap_p21,diverged\n");
-    let opt = |x: Option<f64>| x.map(|v| format!("{v:e}")).unwrap_or_default();
-    for r in rows {
-        let o = &r.outcome;
-        out.push_str(&format!(
-            "{},{},{},{:e},{},{:e},{:e},{:e},{},{},{}\n",
-            r.alpha,
-            r.method,
-            r.seed,
-            r.gamma,
-            o.steps_run,
-            o.final_loss,
-            o.recovery_error,
-            o.alpha_ratio,
-            opt(o.predicted_gap),
-            opt(o.predicted_gap_p21),
-            o.diverged_at_step.is_some()
-        ));
-    }
-    out
 }
 
 fn summary_json(spec: &SweepSpec, cells: &[CellSummary]) -> serde_json::Value {

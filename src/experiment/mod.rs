@@ -3,6 +3,7 @@
 
 pub mod driver;
 pub mod frame;
+pub mod grid;
 pub mod prepare;
 pub mod runs;
 pub mod scene;

@@ -1,10 +1,12 @@
-//! CSV of every plotted series, after the `# key = value` parameter header of `run --csv`.
+//! The CSV writers, each after the `# key = value` parameter header: every plotted series of a
+//! figure, a run's trajectory (`run --csv`) and a sweep's rows (`sweep --csv`).
 
 use std::fmt::Write;
 
-use super::svg::{Figure, Series};
-use crate::model::Config;
+use super::panel::{Figure, Series};
+use crate::experiment::sweep::SweepRow;
 use crate::model::format::exact;
+use crate::model::{Config, Trainer};
 
 /// Column names of the series rows.
 pub const COLUMNS: &str = "panel,series,x,y,lower,upper";
@@ -92,4 +94,51 @@ pub fn parse_header(text: &str) -> Result<(Config, f64), String> {
         .try_into()
         .map_err(|e: toml::de::Error| format!("invalid CSV header: {}", e.message()))?;
     Ok((config, gamma))
+}
+
+/// The trajectory as CSV with the parameter header.
+pub fn trajectory_csv(config: &Config, trainer: &Trainer) -> String {
+    let mut out = csv_header(config, trainer.gamma());
+    out.push_str("step,time,loss,loss_integral,alpha_ratio,alpha_ratio_min,alpha_ratio_max,alpha_ratio_p21,recovery_error\n");
+    for (_, p) in trainer.samples().iter() {
+        let s = &p.sample;
+        out.push_str(&format!(
+            "{},{:e},{:e},{:e},{:e},{:e},{:e},{:e},{:e}\n",
+            s.step,
+            s.time,
+            s.loss,
+            s.loss_integral,
+            s.alpha_ratio,
+            s.alpha_ratio_min,
+            s.alpha_ratio_max,
+            s.alpha_ratio_p21,
+            s.recovery_error
+        ));
+    }
+    out
+}
+
+/// One CSV row per run (columns in docs/file-formats.md), after the parameter header.
+pub fn rows_csv(config: &Config, rows: &[SweepRow]) -> String {
+    let mut out = csv_header(config, rows.first().map_or(f64::NAN, |r| r.gamma));
+    out.push_str("alpha,method,seed,gamma,steps_run,final_loss,recovery_error,alpha_ratio,predicted_gap,predicted_gap_p21,diverged\n");
+    let opt = |x: Option<f64>| x.map(|v| format!("{v:e}")).unwrap_or_default();
+    for r in rows {
+        let o = &r.outcome;
+        out.push_str(&format!(
+            "{},{},{},{:e},{},{:e},{:e},{:e},{},{},{}\n",
+            r.alpha,
+            r.method,
+            r.seed,
+            r.gamma,
+            o.steps_run,
+            o.final_loss,
+            o.recovery_error,
+            o.alpha_ratio,
+            opt(o.predicted_gap),
+            opt(o.predicted_gap_p21),
+            o.diverged_at_step.is_some()
+        ));
+    }
+    out
 }

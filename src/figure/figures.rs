@@ -89,7 +89,7 @@ pub fn sweep(title: &str, spec: &SweepSpec, rows: &[SweepRow]) -> Figure {
         b.problem.n,
         b.problem.d,
         b.problem.s,
-        crate::figure::num(b.problem.noise),
+        crate::model::format::short(b.problem.noise),
         b.step_size,
         b.batch,
         spec.seeds

@@ -4,10 +4,12 @@
 pub mod csv;
 pub mod figures;
 pub mod palette;
+pub mod panel;
 pub mod png;
 pub mod scene;
 pub mod svg;
+pub mod ticks;
 
-pub use svg::{Axis, Figure, Panel, Reference, Scale, Series, Style};
+pub use panel::{Axis, Figure, Panel, Reference, Scale, Series, Style};
 
 pub use crate::model::format::num;

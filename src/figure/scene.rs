@@ -6,7 +6,8 @@ use crate::model::{MethodKind, Point, StepSize};
 
 use super::figures::{PlotKind, reference};
 use super::palette::{self, GROUND_TRUTH, L1_REFERENCE, L2_REFERENCE, OFF_SUPPORT, PREDICTED};
-use super::{Axis, Figure, Panel, Series, Style, num};
+use super::{Axis, Figure, Panel, Series, Style};
+use crate::model::format::short;
 
 /// The four live plots, in screen order (2×2, row by row).
 pub const LIVE_PLOTS: [PlotKind; 4] = [
@@ -193,6 +194,11 @@ fn alpha_series(record: &Record, view: ViewOptions) -> Vec<Series> {
     series
 }
 
+/// Legend entry of the followed coordinates in the support of β*.
+pub const SUPPORT_GROUP: &str = "β_j, j in the support";
+/// Legend entry of the followed coordinates off the support.
+pub const OFF_SUPPORT_GROUP: &str = "β_j, j off the support";
+
 /// The followed coordinates over time, β* and the predicted limit marked at the last step.
 fn coord_series(
     record: &Record,
@@ -212,7 +218,12 @@ fn coord_series(
             .map(|p| [view.x(p), p.coords.get(i).copied().unwrap_or(f64::NAN)])
             .collect();
         let name = format!("β_{j}{}", if support { " (support)" } else { "" });
-        series.push(Series::new(name, color, Style::Line, points));
+        let group = if support {
+            SUPPORT_GROUP
+        } else {
+            OFF_SUPPORT_GROUP
+        };
+        series.push(Series::new(name, color, Style::Line, points).grouped(group));
     }
     let x_end = history.last().map_or(f64::NAN, |p| view.x(p));
     let truth = info.beta_star.iter().map(|&b| [x_end, b]).collect();
@@ -277,10 +288,10 @@ pub fn subtitle(info: &RunInfo) -> String {
         p.n,
         p.d,
         p.s,
-        num(p.noise),
+        short(p.noise),
         p.seed,
-        num(s.alpha),
-        num(info.gamma),
+        short(s.alpha),
+        short(info.gamma),
         s.batch
     )
 }

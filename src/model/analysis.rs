@@ -1,10 +1,11 @@
 //! Where a run ends according to the theory, and how far it is from there.
 
-use super::bias::{BiasSolution, basis_pursuit, implicit_bias, min_l2};
+use super::bias::{BiasSolution, implicit_bias};
 use super::error::SimError;
 use super::linalg::dist2;
 use super::linalg::norm2;
 use super::problem::Problem;
+use super::references::{basis_pursuit, min_l2};
 use super::trainer::Trainer;
 
 /// The reference interpolators of a problem.

@@ -19,3 +19,13 @@ pub fn exact(v: f64) -> String {
         format!("{v:e}")
     }
 }
+
+/// `v` rounded to three significant digits (grid values and read-outs read cleanly).
+pub fn round3(v: f64) -> f64 {
+    format!("{v:.2e}").parse().unwrap_or(v)
+}
+
+/// A number to three significant digits in its shortest form (`0.00201`, `1e-5`, `40`).
+pub fn short(v: f64) -> String {
+    exact(round3(v))
+}

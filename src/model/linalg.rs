@@ -27,6 +27,14 @@ pub fn weighted_gram(x: &Array2<f64>, w: &[f64]) -> Mat<f64> {
     &scaled * scaled.transpose()
 }
 
+/// The largest eigenvalue of a symmetric matrix.
+pub fn lambda_max(m: &Mat<f64>) -> Result<f64, SimError> {
+    let values = m
+        .self_adjoint_eigenvalues(Side::Lower)
+        .map_err(|e| SimError::Numerical(format!("eigenvalue solver failed: {e:?}")))?;
+    Ok(values.last().copied().unwrap_or(0.0))
+}
+
 /// Solves `H z = b` for symmetric positive-definite `H` (Cholesky).
 pub fn spd_solve(h: &Mat<f64>, b: &[f64]) -> Result<Vec<f64>, SimError> {
     let llt = h.llt(Side::Lower).map_err(|_| {

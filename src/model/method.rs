@@ -135,7 +135,7 @@ impl Stepper {
         match self.method {
             Method::Sgd { batch: 1 } => {
                 let i = self.rng.random_range(0..n);
-                let r = kernels::sgd1_step(p.row(i), y[i], self.gamma, &mut net.u, &mut net.v);
+                let r = kernels::sgd1_step(p.row(i), y[i], self.gamma, &mut net.s, &mut net.d);
                 let coef = -self.gamma * r;
                 if TRACK {
                     coef_sum[i] += coef;
@@ -152,7 +152,7 @@ impl Stepper {
                     self.perm.swap(k, j);
                 }
                 let rows = &self.perm[..batch];
-                kernels::hadamard(&net.u, &net.v, &mut self.beta);
+                kernels::beta_from_state(&net.s, &net.d, &mut self.beta);
                 let r = &mut self.r[..batch];
                 let sq = kernels::residuals_rows(x, y, &self.beta, rows, r);
                 let scale = -self.gamma / batch as f64;
@@ -170,7 +170,7 @@ impl Stepper {
                 }
             }
             Method::Gd | Method::Sgf { .. } => {
-                kernels::hadamard(&net.u, &net.v, &mut self.beta);
+                kernels::beta_from_state(&net.s, &net.d, &mut self.beta);
                 let sq = kernels::residuals_all(p.x_slice(), y, &self.beta, &mut self.r);
                 let drift = -self.dt / n as f64;
                 if let Method::Sgf { batch, .. } = self.method {
@@ -197,7 +197,7 @@ impl Stepper {
     }
 
     fn apply(&mut self, net: &mut DiagNet) {
-        kernels::multiplicative_update(&mut net.u, &mut net.v, &self.dual);
+        kernels::multiplicative_update(&mut net.s, &mut net.d, &self.dual);
         self.last = Last::Dense;
     }
 
@@ -211,11 +211,10 @@ impl Stepper {
         acc: &mut [f64],
         coef: &mut [f64],
     ) -> f64 {
-        for j in 0..net.u.len() {
+        for j in 0..net.dim() {
             let delta = shift * self.stage[j];
-            let (c, s) = (delta.cosh(), delta.sinh());
-            let (u, v) = (net.u[j], net.v[j]);
-            self.beta[j] = (u * c + v * s) * (v * c + u * s);
+            let (s, d) = (net.s[j] * delta.exp(), net.d[j] * (-delta).exp());
+            self.beta[j] = 0.25 * ((s + d) * (s - d));
         }
         let sq = kernels::residuals_all(p.x_slice(), p.y_slice(), &self.beta, &mut self.r);
         let scale = -1.0 / p.n() as f64;
@@ -231,7 +230,8 @@ impl Stepper {
     }
 
     /// One RK4 step of `Γ' = −(1/n)Xᵀr(β(Γ))`, applied as the exact hyperbolic rotation
-    /// `u ← u cosh D + v sinh D, v ← v cosh D + u sinh D`, which conserves `u² − v²`.
+    /// `u ← u cosh D + v sinh D, v ← v cosh D + u sinh D` (`s ← s e^D`, `d ← d e^{−D}`), which
+    /// conserves `u² − v² = s·d`.
     fn gf_step<const TRACK: bool>(
         &mut self,
         p: &Problem,
@@ -253,12 +253,10 @@ impl Stepper {
         }
         self.dual = acc;
         self.coef = coef;
-        for j in 0..net.u.len() {
+        for j in 0..net.dim() {
             let dj = self.dual[j];
-            let (c, s) = (dj.cosh(), dj.sinh());
-            let (u, v) = (net.u[j], net.v[j]);
-            net.u[j] = u * c + v * s;
-            net.v[j] = v * c + u * s;
+            net.s[j] *= dj.exp();
+            net.d[j] *= (-dj).exp();
         }
         self.last = Last::Dense;
         StepInfo {

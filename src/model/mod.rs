@@ -12,6 +12,7 @@ pub mod method;
 pub mod net;
 pub mod problem;
 pub mod recorder;
+pub mod references;
 pub mod stability;
 pub mod trainer;
 

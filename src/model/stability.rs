@@ -47,3 +47,18 @@ pub fn resolve_gamma(
         }),
     }
 }
+
+/// The linear-stability step-size limit at the state with preconditioner `w = u² + v²`:
+/// GD (and GF) `2n / λ_max(X diag(w) Xᵀ)` — its edge of stability `γ S = 2` — and for the
+/// stochastic methods `2 / max_i κ_i` with `κ_i = Σ_j w_j x_ij²` (the single-sample limit).
+pub fn linear_limit(kind: super::MethodKind, x: &Array2<f64>, w: &[f64]) -> Result<f64, SimError> {
+    if kind.is_stochastic() {
+        let max_kappa = (x.rows().into_iter())
+            .map(|row| row.iter().zip(w).map(|(x, w)| w * x * x).sum::<f64>())
+            .fold(0.0, f64::max);
+        Ok(2.0 / max_kappa)
+    } else {
+        let top = super::linalg::lambda_max(&super::linalg::weighted_gram(x, w))?;
+        Ok(2.0 * x.nrows() as f64 / top)
+    }
+}

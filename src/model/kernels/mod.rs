@@ -59,23 +59,24 @@ fn lane_sum(l: [f64; LANES]) -> f64 {
     (l[0] + l[1]) + (l[2] + l[3])
 }
 
+/// `⟨x, β⟩` with `β = (s + d)(s − d)/4` formed per element (no `s² − d²` cancellation).
 #[inline(always)]
-fn dot3_body(x: &[f64], u: &[f64], v: &[f64]) -> f64 {
+fn dot_beta_body(x: &[f64], s: &[f64], d: &[f64]) -> f64 {
     let n = x.len();
     let (xc, xr) = x.as_chunks::<8>();
-    let (uc, ur) = u[..n].as_chunks::<8>();
-    let (vc, vr) = v[..n].as_chunks::<8>();
+    let (sc, sr) = s[..n].as_chunks::<8>();
+    let (dc, dr) = d[..n].as_chunks::<8>();
     let mut acc = [0.0; 8];
-    for ((a, b), c) in xc.iter().zip(uc).zip(vc) {
+    for ((a, b), c) in xc.iter().zip(sc).zip(dc) {
         for k in 0..8 {
-            acc[k] = a[k].mul_add(b[k] * c[k], acc[k]);
+            acc[k] = a[k].mul_add((b[k] + c[k]) * (b[k] - c[k]), acc[k]);
         }
     }
-    let mut s = reduce8(acc);
-    for ((a, b), c) in xr.iter().zip(ur).zip(vr) {
-        s += a * (b * c);
+    let mut sum = reduce8(acc);
+    for ((a, b), c) in xr.iter().zip(sr).zip(dr) {
+        sum += a * ((b + c) * (b - c));
     }
-    s
+    0.25 * sum
 }
 
 /// `⟨a, b⟩`.
@@ -84,28 +85,27 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     dot_body(a, b)
 }
 
-/// One SGD step with b = 1 on row `x_i`: `r = ⟨x_i, u⊙v⟩ − y_i`, `D = −γ r x_i`, then the
-/// multiplicative update. Returns `r`.
+/// One SGD step with b = 1 on row `x_i`: `r = ⟨x_i, β⟩ − y_i`, `D = −γ r x_i`, then the
+/// multiplicative update of the state `(s, d)`. Returns `r`.
 #[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
-pub fn sgd1_step(xi: &[f64], yi: f64, gamma: f64, u: &mut [f64], v: &mut [f64]) -> f64 {
-    let r = dot3_body(xi, u, v) - yi;
+pub fn sgd1_step(xi: &[f64], yi: f64, gamma: f64, s: &mut [f64], d: &mut [f64]) -> f64 {
+    let r = dot_beta_body(xi, s, d) - yi;
     let c = -gamma * r;
-    let d = xi.len();
-    let (u, v) = (&mut u[..d], &mut v[..d]);
-    for j in 0..d {
+    let len = xi.len();
+    let (s, d) = (&mut s[..len], &mut d[..len]);
+    for j in 0..len {
         let dj = c * xi[j];
-        let (uj, vj) = (u[j], v[j]);
-        u[j] = dj.mul_add(vj, uj);
-        v[j] = dj.mul_add(uj, vj);
+        s[j] = dj.mul_add(s[j], s[j]);
+        d[j] = (-dj).mul_add(d[j], d[j]);
     }
     r
 }
 
-/// `β = u ⊙ v`.
+/// `β = u ⊙ v = (s + d)(s − d)/4`.
 #[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
-pub fn hadamard(u: &[f64], v: &[f64], beta: &mut [f64]) {
-    for ((b, x), y) in beta.iter_mut().zip(u).zip(v) {
-        *b = x * y;
+pub fn beta_from_state(s: &[f64], d: &[f64], beta: &mut [f64]) {
+    for ((b, x), y) in beta.iter_mut().zip(s).zip(d) {
+        *b = 0.25 * ((x + y) * (x - y));
     }
 }
 
@@ -221,15 +221,16 @@ fn axpy(a: f64, x: &[f64], out: &mut [f64]) {
     axpy_body(a, x, out)
 }
 
-/// The multiplicative update `u ← u + D⊙v, v ← v + D⊙u` (simultaneous).
+/// The multiplicative update `u ← u + D⊙v, v ← v + D⊙u`, in the state `s = u + v`,
+/// `d = u − v`: exactly `s ← s(1 + D)`, `d ← d(1 − D)`.
 #[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
-pub fn multiplicative_update(u: &mut [f64], v: &mut [f64], dual: &[f64]) {
-    let d = dual.len();
-    let (u, v) = (&mut u[..d], &mut v[..d]);
-    for j in 0..d {
-        let (uj, vj, dj) = (u[j], v[j], dual[j]);
-        u[j] = dj.mul_add(vj, uj);
-        v[j] = dj.mul_add(uj, vj);
+pub fn multiplicative_update(s: &mut [f64], d: &mut [f64], dual: &[f64]) {
+    let len = dual.len();
+    let (s, d) = (&mut s[..len], &mut d[..len]);
+    for j in 0..len {
+        let dj = dual[j];
+        s[j] = dj.mul_add(s[j], s[j]);
+        d[j] = (-dj).mul_add(d[j], d[j]);
     }
 }
 

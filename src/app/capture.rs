@@ -1,0 +1,115 @@
+//! Headless capture: after the runs finish, save a screenshot of the window or time frames,
+//! print the result and close (`gui --screenshot`, `gui --frame-stats`).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use eframe::egui;
+
+use super::App;
+use super::export::save_png;
+
+/// Headless capture: after the runs finish, save a screenshot or measure frame times, then close.
+#[derive(Clone, Debug, Default)]
+pub struct Capture {
+    /// Where to save a PNG of the window.
+    pub screenshot: Option<PathBuf>,
+    /// How many frames to time.
+    pub frame_stats: Option<usize>,
+}
+
+/// Capture progress.
+#[derive(Default)]
+pub(super) struct CaptureState {
+    settle: u32,
+    requested: bool,
+    saved: Arc<Mutex<Option<Result<(), String>>>>,
+    frame_ms: Vec<f32>,
+    body_ms: Vec<f32>,
+}
+
+impl App {
+    /// Headless capture: `cpu` is eframe's CPU time of the last frame, `body` this `ui_body`'s.
+    pub(super) fn capture_step(&mut self, ctx: &egui::Context, cpu: Option<f32>, body: f32) {
+        let finished = self.live.finished() || self.live.error.is_some();
+        let Some((capture, state)) = &mut self.capture else {
+            return;
+        };
+        ctx.request_repaint();
+        if !finished {
+            return;
+        }
+        state.settle += 1;
+        if state.settle < 5 {
+            return;
+        }
+        if let Some(n) = capture.frame_stats {
+            if let Some(ms) = cpu {
+                state.frame_ms.push(ms * 1000.0);
+                state.body_ms.push(body);
+            }
+            if state.frame_ms.len() >= n {
+                let smooth = self.controls.smooth;
+                let json = frame_stats_json(&state.frame_ms, &state.body_ms, smooth);
+                self.finish(ctx, Ok(json));
+            }
+            return;
+        }
+        let Some(path) = capture.screenshot.clone() else {
+            self.finish(ctx, Ok(String::new()));
+            return;
+        };
+        if !state.requested {
+            state.requested = true;
+            let saved = state.saved.clone();
+            ctx.request_screenshot(move |img: Arc<egui::ColorImage>| {
+                let result = save_png(&img, &path);
+                if let Ok(mut slot) = saved.lock() {
+                    *slot = Some(result);
+                }
+            });
+            return;
+        }
+        let done = state.saved.lock().ok().and_then(|mut s| s.take());
+        if let Some(result) = done {
+            self.finish(ctx, result.map(|()| String::new()));
+        }
+    }
+
+    fn finish(&mut self, ctx: &egui::Context, result: Result<String, String>) {
+        if let Ok(mut slot) = self.outcome.lock() {
+            *slot = Some(result);
+        }
+        self.capture = None;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+}
+
+/// The `q`-quantile of frame times in ms (interpolated, as the sweep's; NaN when empty).
+fn quantile(ms: &[f32], q: f64) -> f64 {
+    let mut values: Vec<f64> = ms.iter().map(|&v| f64::from(v)).collect();
+    crate::experiment::sweep::quantile(&mut values, q)
+}
+
+/// `{frames, ui_ms_p50, ui_ms_p95, rss_mb}` from eframe's per-frame CPU time (UI pass plus
+/// tessellation and painting), plus the same quantiles of the app's own UI code alone.
+fn frame_stats_json(frame_ms: &[f32], body_ms: &[f32], smooth: bool) -> String {
+    serde_json::json!({
+        "smooth_lines": smooth,
+        "frames": frame_ms.len(),
+        "ui_ms_p50": quantile(frame_ms, 0.5),
+        "ui_ms_p95": quantile(frame_ms, 0.95),
+        "app_ms_p50": quantile(body_ms, 0.5),
+        "app_ms_p95": quantile(body_ms, 0.95),
+        "rss_mb": rss_mb(),
+    })
+    .to_string()
+}
+
+/// Resident memory in MB from /proc/self/status (None where unavailable).
+pub fn rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}

@@ -1,0 +1,240 @@
+//! The one dispatcher: every request of the menus, shortcuts, run bar, plots and windows is
+//! carried out here — commands, scene files, presentation mode and exports (as background jobs
+//! that report through the menu bar's notice).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use eframe::egui;
+
+use super::App;
+use super::commands::{self, Action};
+use super::export::{self, Export, View};
+use super::plots::ExportFormat;
+use crate::figure::figures::PlotKind;
+use crate::figure::scene::LIVE_PLOTS;
+use crate::presets::{self, Preset};
+
+/// Zoom factor of presentation mode.
+const PRESENTATION_ZOOM: f32 = 1.4;
+
+/// Something a panel asks the app to do.
+#[derive(Clone, Debug)]
+pub enum Request {
+    /// A command of the command list.
+    Command(Action),
+    /// Load a scene and restart.
+    LoadPreset(Box<Preset>),
+    /// The default scene, dark theme, 100 % zoom.
+    ResetDefaults,
+    /// Export one live plot.
+    ExportPlot(PlotKind, ExportFormat),
+    /// Export the α-sweep figure.
+    ExportSweep,
+}
+
+impl App {
+    /// The figure view of what is on screen.
+    pub(super) fn view(&self) -> View<'_> {
+        View {
+            live: &self.live,
+            options: self.plots.options,
+            title: self.controls.title(),
+        }
+    }
+
+    /// The panel the screen shows for a live plot (None before the runs' description arrived).
+    pub fn shown_panel(&self, kind: PlotKind) -> Option<&crate::figure::Panel> {
+        self.plots.panel(kind)
+    }
+
+    /// The panel an export of a live plot writes now.
+    pub fn exported_panel(&self, kind: PlotKind) -> Option<crate::figure::Panel> {
+        export::figure(&[kind], self.view())
+            .panels
+            .into_iter()
+            .next()
+    }
+
+    /// Carries out a request.
+    pub fn handle(&mut self, ctx: &egui::Context, request: Request) {
+        let dir = PathBuf::from(&self.menus.export_dir);
+        match request {
+            Request::Command(a) => self.act(ctx, a),
+            Request::LoadPreset(p) => self.load_preset(*p),
+            Request::ResetDefaults => {
+                self.set_presentation(ctx, false);
+                if let Ok(p) = presets::get(presets::DEFAULT) {
+                    self.load_preset(p);
+                }
+            }
+            Request::ExportPlot(kind, ExportFormat::Svg) => {
+                self.export(ctx, Export::svgs(&dir, &[kind], self.view()))
+            }
+            Request::ExportPlot(kind, ExportFormat::Png(scale)) => {
+                self.export(ctx, Export::png(&dir, kind, scale, self.view()))
+            }
+            Request::ExportSweep => {
+                if let Some(fig) = self.sweep.figure() {
+                    let e = Export::sweep(&dir, fig);
+                    self.export(ctx, e);
+                }
+            }
+        }
+    }
+
+    /// Runs the shortcuts pressed this frame.
+    pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
+        for a in commands::pressed(ctx) {
+            self.act(ctx, a);
+        }
+    }
+
+    /// Does what a command says.
+    pub fn act(&mut self, ctx: &egui::Context, action: Action) {
+        let dir = PathBuf::from(&self.menus.export_dir);
+        match action {
+            Action::PlayPause => self.toggle_play(),
+            Action::Step => self.single_step(),
+            Action::Reset => self.restart(),
+            Action::NewSeed => {
+                let seed = &mut self.controls.settings.problem.seed;
+                *seed = seed.wrapping_add(1);
+                self.restart();
+            }
+            Action::Presentation => self.set_presentation(ctx, !self.menus.presentation),
+            Action::ZoomIn => egui::gui_zoom::zoom_in(ctx),
+            Action::ZoomOut => egui::gui_zoom::zoom_out(ctx),
+            Action::ZoomReset => ctx.set_zoom_factor(1.0),
+            Action::SweepPanel => self.menus.show_sweep = !self.menus.show_sweep,
+            Action::Help => self.menus.show_help = !self.menus.show_help,
+            Action::ExportWindowPng => {
+                let shot = self.window_shot.clone();
+                ctx.request_screenshot(move |img: Arc<egui::ColorImage>| {
+                    if let Ok(mut slot) = shot.lock() {
+                        *slot = Some(img);
+                    }
+                });
+                ctx.request_repaint();
+            }
+            Action::ExportSvg => self.export(ctx, Export::svgs(&dir, &LIVE_PLOTS, self.view())),
+            Action::ExportCsv => {
+                let gamma = self.live.info.as_ref().map_or(f64::NAN, |i| i.gamma);
+                let e = Export::csv(&dir, &self.controls.config(), gamma, self.view());
+                self.export(ctx, e);
+            }
+            Action::SaveScenario => self.save_scenario(),
+            Action::LoadScenario => {
+                match presets::load_file(&PathBuf::from(&self.menus.scenario_path)) {
+                    Ok(p) => self.load_preset(p),
+                    Err(e) => self.menus.say(format!("⚠ {e}")),
+                }
+            }
+            Action::CopySettings => {
+                ctx.copy_text(self.scenario().to_toml());
+                self.menus.say("settings copied as TOML".into());
+            }
+        }
+    }
+
+    /// Writes `e` on a background thread; the notice says when it is done.
+    fn export(&mut self, ctx: &egui::Context, e: Export) {
+        let files = e.len();
+        match super::job::Job::spawn(ctx, "export", files, move |p| e.write(|| p.tick())) {
+            Ok(job) => {
+                self.menus.say(format!("writing {files} file(s)…"));
+                self.writes.push(job);
+            }
+            Err(e) => self.menus.say(format!("⚠ {e}")),
+        }
+    }
+
+    /// Reports finished writes and starts writing a window screenshot that arrived.
+    pub(super) fn poll_writes(&mut self, ctx: &egui::Context) {
+        let shot = self.window_shot.lock().ok().and_then(|mut s| s.take());
+        if let Some(image) = shot {
+            let dir = PathBuf::from(&self.menus.export_dir);
+            self.export(ctx, Export::window(&dir, image));
+        }
+        let mut pending = Vec::with_capacity(self.writes.len());
+        for job in std::mem::take(&mut self.writes) {
+            match job.poll(ctx) {
+                None => pending.push(job),
+                Some(result) => self.menus.say(match result.and_then(|r| r) {
+                    Ok(paths) => {
+                        let names: Vec<String> =
+                            paths.iter().map(|p| p.display().to_string()).collect();
+                        format!("saved {}", names.join(", "))
+                    }
+                    Err(e) => format!("⚠ {e}"),
+                }),
+            }
+        }
+        self.writes = pending;
+    }
+
+    /// Whether files are still being written.
+    pub fn writing(&self) -> bool {
+        !self.writes.is_empty()
+    }
+
+    /// The current scene as a scene file.
+    fn scenario(&self) -> Preset {
+        let (title, caption) = self.controls.preset.as_ref().map_or_else(
+            || ("My scene".into(), "Saved from dln-explorer.".into()),
+            |p| (p.title.clone(), p.caption.clone()),
+        );
+        Preset {
+            name: "scene".into(),
+            title,
+            caption,
+            config: self.controls.config(),
+        }
+    }
+
+    fn save_scenario(&self) {
+        let path = PathBuf::from(&self.menus.scenario_path);
+        let text = self.scenario().to_toml();
+        self.menus.say(match std::fs::write(&path, text) {
+            Ok(()) => format!("saved {}", path.display()),
+            Err(e) => format!("⚠ cannot write {}: {e}", path.display()),
+        });
+    }
+
+    /// Loads a scene (a preset or a file) and restarts.
+    pub fn load_preset(&mut self, p: Preset) {
+        let name = p.name.clone();
+        match self.controls.load_preset(p) {
+            Ok(()) => self.restart(),
+            Err(e) => self.menus.say(format!("⚠ {name}: {e}")),
+        }
+    }
+
+    /// Presentation mode: light high-contrast theme, larger type, thicker lines, controls hidden.
+    pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
+        self.menus.presentation = on;
+        self.plots.thickness = if on { 2.2 } else { 1.0 };
+        if on {
+            let mut v = egui::Visuals::light();
+            v.override_text_color = Some(egui::Color32::BLACK);
+            v.panel_fill = egui::Color32::WHITE;
+            v.extreme_bg_color = egui::Color32::WHITE;
+            v.widgets.noninteractive.bg_stroke.color = egui::Color32::from_gray(60);
+            ctx.set_visuals(v);
+            ctx.set_zoom_factor(PRESENTATION_ZOOM);
+        } else {
+            ctx.set_visuals(egui::Visuals::dark());
+            ctx.set_zoom_factor(1.0);
+        }
+    }
+
+    /// Whether presentation mode is on.
+    pub fn presentation(&self) -> bool {
+        self.menus.presentation
+    }
+
+    /// The menu state (export folder, notices…).
+    pub fn menus_mut(&mut self) -> &mut super::menu_bar::Menus {
+        &mut self.menus
+    }
+}

@@ -1,0 +1,94 @@
+//! Assembling the app for a launch: scene, kept state, presentation mode, line smoothing and a
+//! headless capture, applied in one order by one builder.
+
+use eframe::egui;
+
+use super::{App, Capture, Outcome};
+use crate::model::Settings;
+use crate::presets::Preset;
+
+/// How the app starts.
+pub struct Launch {
+    settings: Settings,
+    preset: Option<Preset>,
+    presentation: bool,
+    smooth: bool,
+    capture: Option<Capture>,
+    restore_scene: bool,
+    outcome: Option<Outcome>,
+}
+
+impl Launch {
+    /// A launch on the scene `settings`.
+    pub fn new(settings: &Settings) -> Launch {
+        Launch {
+            settings: settings.clone(),
+            preset: None,
+            presentation: false,
+            smooth: true,
+            capture: None,
+            restore_scene: true,
+            outcome: None,
+        }
+    }
+
+    /// The scene the settings came from (titles exports, origin of the caption).
+    pub fn preset(mut self, preset: Option<Preset>) -> Launch {
+        self.preset = preset;
+        self
+    }
+
+    /// Start in presentation mode.
+    pub fn presentation(mut self, on: bool) -> Launch {
+        self.presentation = on;
+        self
+    }
+
+    /// Anti-aliased lines.
+    pub fn smooth(mut self, on: bool) -> Launch {
+        self.smooth = on;
+        self
+    }
+
+    /// Capture a screenshot or frame timings, then close.
+    pub fn capture(mut self, capture: Option<Capture>) -> Launch {
+        self.capture = capture;
+        self
+    }
+
+    /// Whether the scene kept from the last session may replace the launch's (false when the
+    /// command line named a scene).
+    pub fn restore_scene(mut self, on: bool) -> Launch {
+        self.restore_scene = on;
+        self
+    }
+
+    /// Where a capture leaves the process outcome.
+    pub fn outcome(mut self, slot: Outcome) -> Launch {
+        self.outcome = Some(slot);
+        self
+    }
+
+    /// The app with its simulation thread; kept state is restored unless capturing (captures
+    /// are reproducible: no zoom or theme carried over).
+    pub fn build(self, ctx: &egui::Context, storage: Option<&dyn eframe::Storage>) -> App {
+        let mut app = App::new(ctx, &self.settings);
+        app.controls.preset = self.preset;
+        if let Some(storage) = storage
+            && self.capture.is_none()
+        {
+            app.restore(ctx, storage, self.restore_scene);
+        }
+        if self.presentation || self.capture.is_some() {
+            app.set_presentation(ctx, self.presentation);
+        }
+        app.controls.smooth = self.smooth;
+        if let Some(c) = self.capture {
+            app = app.with_capture(c);
+        }
+        if let Some(slot) = self.outcome {
+            app.outcome = slot;
+        }
+        app
+    }
+}

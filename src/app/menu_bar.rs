@@ -1,0 +1,157 @@
+//! The menu bar (Scene, Export, View, Run, Help) and the state its menus edit: the export
+//! folder, the PNG scale, the scene file and the last notice. It only reports what was chosen.
+
+use std::sync::{Arc, Mutex};
+
+use eframe::egui;
+
+use super::commands::{Action, menu_item};
+use super::dispatch::Request;
+use super::plots::ExportFormat;
+use crate::figure::scene::LIVE_PLOTS;
+use crate::presets;
+
+/// State of the menus and their windows.
+pub struct Menus {
+    /// Presentation mode on.
+    pub presentation: bool,
+    /// Help window open.
+    pub show_help: bool,
+    /// α-sweep window open.
+    pub show_sweep: bool,
+    /// Folder exports are written to.
+    pub export_dir: String,
+    /// Scale of single-plot PNG exports (1, 2 or 3).
+    pub png_scale: u8,
+    /// Scenario file for save / load.
+    pub scenario_path: String,
+    /// Result of the last export or file operation.
+    pub notice: Arc<Mutex<Option<String>>>,
+}
+
+impl Default for Menus {
+    fn default() -> Self {
+        Menus {
+            presentation: false,
+            show_help: false,
+            show_sweep: false,
+            export_dir: "dln-exports".into(),
+            png_scale: 2,
+            scenario_path: "scene.toml".into(),
+            notice: Arc::new(Mutex::new(None)),
+        }
+    }
+}
+
+/// Pushes `a` when its menu item is clicked, for each of `actions`.
+fn items(ui: &mut egui::Ui, actions: &[Action], out: &mut Vec<Request>) {
+    for &a in actions {
+        if menu_item(ui, a) {
+            out.push(Request::Command(a));
+        }
+    }
+}
+
+impl Menus {
+    /// Shows `text` in the menu bar until the next notice.
+    pub fn say(&self, text: String) {
+        if let Ok(mut n) = self.notice.lock() {
+            *n = Some(text);
+        }
+    }
+
+    /// The last notice, if any.
+    pub fn notice(&self) -> Option<String> {
+        self.notice.lock().ok().and_then(|n| n.clone())
+    }
+
+    /// Draws the menu bar; returns what was chosen.
+    pub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Request> {
+        let mut out = Vec::new();
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("Scene", |ui| {
+                for p in presets::list() {
+                    if ui.button(&p.title).on_hover_text(&p.caption).clicked() {
+                        out.push(Request::LoadPreset(Box::new(p)));
+                        ui.close();
+                    }
+                }
+                ui.separator();
+                ui.horizontal(|ui| {
+                    ui.label("file");
+                    ui.text_edit_singleline(&mut self.scenario_path)
+                        .on_hover_text("Scene file (TOML) for Save and Load");
+                });
+                let scene = [
+                    Action::SaveScenario,
+                    Action::LoadScenario,
+                    Action::CopySettings,
+                    Action::NewSeed,
+                ];
+                items(ui, &scene, &mut out);
+                ui.separator();
+                if ui
+                    .button("Reset to defaults")
+                    .on_hover_text("The default scene, dark theme, 100 % zoom")
+                    .clicked()
+                {
+                    out.push(Request::ResetDefaults);
+                }
+            });
+            ui.menu_button("Export", |ui| {
+                ui.horizontal(|ui| {
+                    ui.label("folder");
+                    ui.text_edit_singleline(&mut self.export_dir)
+                        .on_hover_text("Exports are written into this folder");
+                });
+                ui.horizontal(|ui| {
+                    ui.label("PNG scale");
+                    for s in 1..=3u8 {
+                        ui.selectable_value(&mut self.png_scale, s, format!("{s}×"));
+                    }
+                });
+                let exports = [
+                    Action::ExportWindowPng,
+                    Action::ExportSvg,
+                    Action::ExportCsv,
+                ];
+                items(ui, &exports, &mut out);
+                ui.separator();
+                for kind in LIVE_PLOTS {
+                    let label = format!("{} plot as PNG ({}×)", kind.name(), self.png_scale);
+                    if ui
+                        .button(label)
+                        .on_hover_text("One plot, rasterised from its SVG at the chosen scale")
+                        .clicked()
+                    {
+                        out.push(Request::ExportPlot(kind, ExportFormat::Png(self.png_scale)));
+                        ui.close();
+                    }
+                }
+            });
+            ui.menu_button("View", |ui| {
+                let view = [
+                    Action::Presentation,
+                    Action::ZoomIn,
+                    Action::ZoomOut,
+                    Action::ZoomReset,
+                    Action::SweepPanel,
+                ];
+                items(ui, &view, &mut out);
+            });
+            ui.menu_button("Run", |ui| {
+                items(
+                    ui,
+                    &[Action::PlayPause, Action::Step, Action::Reset],
+                    &mut out,
+                );
+            });
+            items(ui, &[Action::Help], &mut out);
+            if let Some(text) = self.notice() {
+                ui.separator();
+                ui.label(text);
+            }
+        });
+        out
+    }
+}

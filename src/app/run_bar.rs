@@ -1,0 +1,129 @@
+//! The run bar under the menus: play / step / reset, the presentation badge, the status line,
+//! the scene's caption in presentation mode, and warnings (divergence, errors).
+
+use eframe::egui;
+
+use super::commands::Action;
+use super::{PAUSE, PLAY, RESET, STEP};
+use crate::experiment::Record;
+use crate::figure::num;
+use crate::model::Stop;
+
+/// What the run bar shows.
+pub struct RunBar<'a> {
+    /// The runs.
+    pub live: &'a Record,
+    /// Presentation mode on.
+    pub presentation: bool,
+    /// The scene's title and caption, with what the controls changed since it was loaded.
+    pub caption: Option<String>,
+}
+
+impl RunBar<'_> {
+    /// Draws the bar; returns the commands clicked.
+    pub fn ui(&self, ui: &mut egui::Ui) -> Vec<Action> {
+        let mut actions = Vec::new();
+        ui.horizontal_wrapped(|ui| {
+            let label = if self.live.playing { PAUSE } else { PLAY };
+            if ui.button(label).on_hover_text("Space").clicked() {
+                actions.push(Action::PlayPause);
+            }
+            if ui
+                .button(STEP)
+                .on_hover_text("→: one step of each method")
+                .clicked()
+            {
+                actions.push(Action::Step);
+            }
+            if ui
+                .button(RESET)
+                .on_hover_text("R: restart on the same data")
+                .clicked()
+            {
+                actions.push(Action::Reset);
+            }
+            ui.separator();
+            if self.presentation {
+                ui.label(
+                    egui::RichText::new("● PRESENTATION (F5 to leave)")
+                        .strong()
+                        .color(egui::Color32::from_rgb(200, 30, 30)),
+                );
+                ui.separator();
+            }
+            // One label per item, so a narrow window wraps between items, not inside one.
+            for part in status_parts(self.live) {
+                ui.label(part);
+            }
+        });
+        if self.presentation
+            && let Some(caption) = &self.caption
+        {
+            ui.label(egui::RichText::new(caption).strong());
+        }
+        let diverged: Vec<String> = (self.live.status.iter())
+            .filter_map(|s| {
+                s.diverged_at
+                    .map(|k| format!("{} diverged at step {k}", s.kind.label()))
+            })
+            .collect();
+        if !diverged.is_empty() {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!(
+                    "⚠ {} — γ is above the stability limit; lower γ",
+                    diverged.join(", ")
+                ),
+            );
+        }
+        if let Some(e) = &self.live.error {
+            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {e}"));
+        }
+        actions
+    }
+}
+
+/// `state · step k · t · γ · per method loss and error`.
+pub fn status_line(live: &Record) -> String {
+    status_parts(live).join("   ")
+}
+
+/// The items of the status line.
+fn status_parts(live: &Record) -> Vec<String> {
+    let state = if live.finished() {
+        "finished"
+    } else if live.playing {
+        "running"
+    } else {
+        "paused"
+    };
+    let mut parts = vec![format!("{state} · step {}", live.min_step())];
+    if let Some(info) = &live.info {
+        // The earliest time any method has reached (SGF and GF advance by h, not γ).
+        let t = (live.status.iter())
+            .filter_map(|s| live.latest(s.kind))
+            .map(|p| p.sample.time)
+            .fold(f64::INFINITY, f64::min);
+        let t = if t.is_finite() { t } else { 0.0 };
+        parts.push(format!("t = {}", num(t)));
+        parts.push(format!("γ = {}", num(info.gamma)));
+    }
+    for s in &live.status {
+        let Some(p) = live.latest(s.kind) else {
+            continue;
+        };
+        let state = match (s.diverged_at, s.stop) {
+            (Some(k), _) => format!(" diverged at step {k}"),
+            (None, Some(Stop::Converged)) => " converged".into(),
+            (None, Some(Stop::NotConverged)) => " not converged (oscillating)".into(),
+            _ => String::new(),
+        };
+        parts.push(format!(
+            "{}: L = {}, err = {}{state}",
+            s.kind.label(),
+            num(p.sample.loss),
+            num(p.sample.recovery_error)
+        ));
+    }
+    parts
+}

@@ -1,0 +1,33 @@
+//! The floating windows: the help sheet and the α-sweep panel (kept open while it runs).
+
+use eframe::egui;
+
+use super::App;
+use super::dispatch::Request;
+
+impl App {
+    /// Draws the open windows; returns what they asked for.
+    pub(super) fn windows(&mut self, ctx: &egui::Context) -> Vec<Request> {
+        let mut out = Vec::new();
+        let mut open = self.menus.show_help;
+        egui::Window::new("Help")
+            .open(&mut open)
+            .default_size([760.0, 560.0])
+            .show(ctx, super::help::ui);
+        self.menus.show_help = open;
+        let mut open = self.menus.show_sweep || self.sweep.is_running();
+        let config = self.controls.config();
+        egui::Window::new("α sweep — SGD beats GD")
+            .open(&mut open)
+            .default_size([1000.0, 760.0])
+            .resizable(true)
+            .show(ctx, |ui| {
+                self.sweep.ui(ui, &config);
+                if self.sweep.figure().is_some() && ui.button("Export sweep as SVG").clicked() {
+                    out.push(Request::ExportSweep);
+                }
+            });
+        self.menus.show_sweep = open;
+        out
+    }
+}

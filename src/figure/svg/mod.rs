@@ -1,0 +1,385 @@
+//! A small hand-written SVG line-plot writer: stacked panels with axes, ticks (decades on log
+//! axes), axis labels, titles, a legend, optional bands and dashed reference levels.
+//!
+//! Each series is one element with `class="series"`, a unique `id` and `data-series` naming it;
+//! bands have `class="band"`, reference levels `class="reference"` (or `class="off-scale"`, an
+//! edge marker with the value, when outside the view).
+
+use std::fmt::Write;
+
+use super::palette::hex;
+use super::panel::{Axis, Figure, Panel, Reference, Scale, Style};
+use super::ticks::{range, ticks};
+use crate::figure::num;
+
+mod legend;
+
+/// Width of the whole figure in pixels.
+const WIDTH: f64 = 960.0;
+/// Left margin: y tick labels and the rotated y label.
+const LEFT: f64 = 96.0;
+/// Width of the legend column right of the plots.
+const LEGEND: f64 = 230.0;
+/// Vertical room of a panel title above its plot area.
+const PANEL_TITLE: f64 = 30.0;
+/// Vertical room below a plot area for x tick labels and the x label.
+const BELOW: f64 = 62.0;
+/// The font stack (the PNG rasteriser embeds DejaVu Sans).
+const FONT: &str = "DejaVu Sans, Arial, Helvetica, sans-serif";
+
+#[derive(Clone, Copy, Debug)]
+struct Map {
+    scale: Scale,
+    lo: f64,
+    hi: f64,
+    p0: f64,
+    p1: f64,
+}
+
+impl Map {
+    fn t(&self, v: f64) -> f64 {
+        match self.scale {
+            Scale::Linear => v,
+            Scale::Log => v.log10(),
+        }
+    }
+
+    fn valid(&self, v: f64) -> bool {
+        v.is_finite() && (self.scale == Scale::Linear || v > 0.0)
+    }
+
+    /// Pixel position of `v` (assumed valid).
+    fn px(&self, v: f64) -> f64 {
+        let (a, b) = (self.t(self.lo), self.t(self.hi));
+        self.p0 + (self.t(v) - a) / (b - a) * (self.p1 - self.p0)
+    }
+
+    fn contains(&self, v: f64) -> bool {
+        self.valid(v) && v >= self.lo && v <= self.hi
+    }
+}
+
+/// Escapes text for XML content and attribute values.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A lowercase ASCII slug of a name, for ids.
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// SVG path data through the valid points, restarting after invalid ones.
+fn path_data(points: &[[f64; 2]], x: &Map, y: &Map) -> String {
+    let mut d = String::new();
+    let mut pen_down = false;
+    for p in points {
+        if x.valid(p[0]) && y.valid(p[1]) {
+            let cmd = if pen_down { 'L' } else { 'M' };
+            let _ = write!(d, "{cmd}{:.2} {:.2} ", x.px(p[0]), y.px(p[1]));
+            pen_down = true;
+        } else {
+            pen_down = false;
+        }
+    }
+    d.trim_end().to_string()
+}
+
+/// The dash pattern of a style, if dashed.
+fn dash(style: Style) -> &'static str {
+    if style == Style::Dashed {
+        " stroke-dasharray=\"9 6\""
+    } else {
+        ""
+    }
+}
+
+/// Renders the figure as a standalone SVG document.
+pub fn render(fig: &Figure) -> String {
+    let subtitle: Vec<&str> = fig.subtitle.lines().filter(|l| !l.is_empty()).collect();
+    let top = 48.0 + 20.0 * subtitle.len() as f64 + if subtitle.is_empty() { 0.0 } else { 4.0 };
+    let height = top
+        + fig
+            .panels
+            .iter()
+            .map(|p| PANEL_TITLE + p.height + BELOW)
+            .sum::<f64>()
+        + 8.0;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="{FONT}">"#
+    );
+    let _ = writeln!(s, "<title>{}</title>", esc(&fig.title));
+    let _ = writeln!(
+        s,
+        r#"<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="white"/>"#
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="32" font-size="22" font-weight="bold" text-anchor="middle">{}</text>"#,
+        WIDTH / 2.0,
+        esc(&fig.title)
+    );
+    for (i, line) in subtitle.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            r##"<text x="{}" y="{}" font-size="14" fill="#444444" text-anchor="middle">{}</text>"##,
+            WIDTH / 2.0,
+            56.0 + 20.0 * i as f64,
+            esc(line)
+        );
+    }
+    let mut y0 = top;
+    for (k, panel) in fig.panels.iter().enumerate() {
+        render_panel(&mut s, k, panel, y0 + PANEL_TITLE);
+        y0 += PANEL_TITLE + panel.height + BELOW;
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// Draws one panel whose plotting area starts at `top`.
+fn render_panel(s: &mut String, k: usize, p: &Panel, top: f64) {
+    let (left, right) = (LEFT, WIDTH - LEGEND);
+    let bottom = top + p.height;
+    let xs = p.series.iter().flat_map(|r| {
+        r.points
+            .iter()
+            .map(|q| q[0])
+            .chain(r.band.iter().map(|q| q[0]))
+    });
+    let (xlo, xhi) = range(xs, p.x.scale);
+    let ys = p.series.iter().flat_map(|r| {
+        r.points
+            .iter()
+            .map(|q| q[1])
+            .chain(r.band.iter().flat_map(|q| [q[1], q[2]]))
+    });
+    let (dlo, dhi) = range(ys.clone(), p.y.scale);
+    // Reference levels join the range unless they are far off the data (e.g. an exact ℓ1 fit).
+    let near = |v: f64| match p.y.scale {
+        Scale::Log => v > 0.0 && v >= dlo / 1e3 && v <= dhi * 1e3,
+        Scale::Linear => v.is_finite() && (v - dlo).abs().min((v - dhi).abs()) <= 3.0 * (dhi - dlo),
+    };
+    let refs = p.references.iter().map(|r| r.value).filter(|v| near(*v));
+    let (ylo, yhi) = range(ys.chain(refs), p.y.scale);
+    let x = Map {
+        scale: p.x.scale,
+        lo: xlo,
+        hi: xhi,
+        p0: left,
+        p1: right,
+    };
+    let y = Map {
+        scale: p.y.scale,
+        lo: ylo,
+        hi: yhi,
+        p0: bottom,
+        p1: top,
+    };
+    let (w, h) = (right - left, p.height);
+
+    let _ = writeln!(s, r#"<g class="panel" id="panel-{k}">"#);
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="{}" font-size="17" font-weight="bold" text-anchor="middle">{}</text>"#,
+        (left + right) / 2.0,
+        top - 10.0,
+        esc(&p.title)
+    );
+    let _ = writeln!(
+        s,
+        r##"<clipPath id="clip-{k}"><rect x="{left}" y="{top}" width="{w}" height="{h}"/></clipPath>"##
+    );
+    // Grid and ticks.
+    axis_ticks(s, &p.x, &x, (top, bottom), true);
+    axis_ticks(s, &p.y, &y, (left, right), false);
+    // Axis labels.
+    let _ = writeln!(
+        s,
+        r#"<text class="axis-label" x="{}" y="{}" font-size="15" text-anchor="middle">{}</text>"#,
+        (left + right) / 2.0,
+        bottom + 50.0,
+        esc(&p.x.label)
+    );
+    let (lx, ly) = (22.0, top + h / 2.0);
+    let _ = writeln!(
+        s,
+        r#"<text class="axis-label" x="{lx}" y="{ly}" font-size="15" text-anchor="middle" transform="rotate(-90 {lx} {ly})">{}</text>"#,
+        esc(&p.y.label)
+    );
+    // Data.
+    let _ = writeln!(s, r#"<g clip-path="url(#clip-{k})">"#);
+    for (j, r) in p.series.iter().enumerate() {
+        let band: Vec<&[f64; 3]> = r
+            .band
+            .iter()
+            .filter(|q| x.valid(q[0]) && y.valid(q[1]) && y.valid(q[2]))
+            .collect();
+        if band.len() >= 2 {
+            let mut d = String::new();
+            for (i, q) in band.iter().enumerate() {
+                let _ = write!(
+                    d,
+                    "{}{:.2} {:.2} ",
+                    if i == 0 { 'M' } else { 'L' },
+                    x.px(q[0]),
+                    y.px(q[2])
+                );
+            }
+            for q in band.iter().rev() {
+                let _ = write!(d, "L{:.2} {:.2} ", x.px(q[0]), y.px(q[1]));
+            }
+            let _ = writeln!(
+                s,
+                r#"<path class="band" id="band-{k}-{j}-{}" data-series="{}" d="{}Z" fill="{}" fill-opacity="0.18" stroke="none"/>"#,
+                slug(&r.name),
+                esc(&r.name),
+                d,
+                hex(r.color)
+            );
+        }
+    }
+    for (j, r) in p.references.iter().enumerate() {
+        if y.contains(r.value) {
+            let py = y.px(r.value);
+            let _ = writeln!(
+                s,
+                r#"<line class="reference" data-series="{}" x1="{left}" y1="{py:.2}" x2="{right}" y2="{py:.2}" stroke="{}" stroke-width="2" stroke-dasharray="9 6"/>"#,
+                esc(&r.name),
+                hex(r.color)
+            );
+        } else if y.valid(r.value) {
+            off_scale_marker(s, r, j, y.px(r.value) > bottom, (left, top, bottom));
+        }
+    }
+    for (j, r) in p.series.iter().enumerate() {
+        let id = format!("series-{k}-{j}-{}", slug(&r.name));
+        let color = hex(r.color);
+        match r.style {
+            Style::Line | Style::Dashed | Style::LineDots => {
+                let _ = writeln!(
+                    s,
+                    r#"<path class="series" id="{id}" data-series="{}" d="{}" fill="none" stroke="{color}" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"{}/>"#,
+                    esc(&r.name),
+                    path_data(&r.points, &x, &y),
+                    dash(r.style)
+                );
+            }
+            Style::Dots | Style::Rings => {
+                let _ = writeln!(
+                    s,
+                    r#"<g class="series" id="{id}" data-series="{}">"#,
+                    esc(&r.name)
+                );
+            }
+        }
+        if r.style != Style::Line && r.style != Style::Dashed {
+            if r.style == Style::LineDots {
+                let _ = writeln!(s, r#"<g class="markers" data-series="{}">"#, esc(&r.name));
+            }
+            for q in r.points.iter().filter(|q| x.valid(q[0]) && y.valid(q[1])) {
+                let (cx, cy) = (x.px(q[0]), y.px(q[1]));
+                let _ = match r.style {
+                    Style::Rings => writeln!(
+                        s,
+                        r#"<circle cx="{cx:.2}" cy="{cy:.2}" r="6" fill="none" stroke="{color}" stroke-width="1.8"/>"#
+                    ),
+                    _ => writeln!(
+                        s,
+                        r#"<circle cx="{cx:.2}" cy="{cy:.2}" r="3.6" fill="{color}" fill-opacity="0.9"/>"#
+                    ),
+                };
+            }
+            s.push_str("</g>\n");
+        }
+    }
+    s.push_str("</g>\n");
+    // Frame.
+    let _ = writeln!(
+        s,
+        r##"<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#222222" stroke-width="1.4"/>"##
+    );
+    legend::render_legend(s, p, &y, right + 18.0, top + 6.0);
+    s.push_str("</g>\n");
+}
+
+/// Tick marks, grid lines and labels of one axis; `span` is the plot's extent across it.
+fn axis_ticks(s: &mut String, axis: &Axis, map: &Map, (a, b): (f64, f64), horizontal: bool) {
+    for (v, label) in ticks(map.lo, map.hi, axis.scale) {
+        let p = map.px(v);
+        let major = label.is_some();
+        let len = if major { 7.0 } else { 4.0 };
+        // (x1, y1, x2, y2) of a grid line across the plot and of the tick outside it.
+        let (grid, tick) = if horizontal {
+            ([p, a, p, b], [p, b, p, b + len])
+        } else {
+            ([a, p, b, p], [a - len, p, a, p])
+        };
+        if major {
+            line(s, grid, "#e4e4e4", 1.0);
+        }
+        line(s, tick, "#222222", 1.2);
+        if let Some(text) = label {
+            let (tx, ty, anchor) = if horizontal {
+                (p, b + 24.0, "middle")
+            } else {
+                (a - 10.0, p + 5.0, "end")
+            };
+            let _ = writeln!(
+                s,
+                r#"<text class="tick" x="{tx:.2}" y="{ty:.2}" font-size="14" text-anchor="{anchor}">{}</text>"#,
+                esc(&text)
+            );
+        }
+    }
+}
+
+/// A plain line segment `[x1, y1, x2, y2]`.
+fn line(s: &mut String, [x1, y1, x2, y2]: [f64; 4], stroke: &str, width: f64) {
+    let _ = writeln!(
+        s,
+        r#"<line x1="{x1:.2}" y1="{y1:.2}" x2="{x2:.2}" y2="{y2:.2}" stroke="{stroke}" stroke-width="{width}"/>"#
+    );
+}
+
+/// A reference level outside the view: a triangle at the plot's top or bottom edge pointing
+/// towards it, with its value, so it never reads as a level at the edge.
+fn off_scale_marker(
+    s: &mut String,
+    r: &Reference,
+    j: usize,
+    below: bool,
+    (left, top, bottom): (f64, f64, f64),
+) {
+    let x = left + 14.0 + 150.0 * j as f64;
+    let (edge, tip, text_y) = if below {
+        (bottom - 12.0, bottom - 2.0, bottom - 16.0)
+    } else {
+        (top + 12.0, top + 2.0, top + 26.0)
+    };
+    let _ = writeln!(
+        s,
+        r#"<g class="off-scale" data-series="{}"><path d="M{:.2} {edge:.2} L{:.2} {edge:.2} L{x:.2} {tip:.2} Z" fill="{color}"/><text x="{:.2}" y="{text_y:.2}" font-size="12" fill="{color}">{}: {} ({} the view)</text></g>"#,
+        esc(&r.name),
+        x - 6.0,
+        x + 6.0,
+        x + 10.0,
+        esc(&r.name),
+        num(r.value),
+        if below { "below" } else { "above" },
+        color = hex(r.color),
+    );
+}
