@@ -166,8 +166,9 @@ impl Preset {
     }
 }
 
-/// The settings that differ from `from` to `to`, as `"α 0.1 → 0.002"` (the method, which the
-/// app runs side by side, is not compared).
+/// The settings that differ from `from` to `to`, as `"α 0.1 → 0.002"`. Not compared: the method
+/// (the app runs them side by side) and the step budget and tolerance, which only say when the
+/// runs stop, not what they do.
 pub fn changes(from: &Config, to: &Config) -> Vec<String> {
     use crate::model::format::short;
     let step = |c: &Config| match (c.gamma, &c.gamma_rule) {
@@ -187,8 +188,6 @@ pub fn changes(from: &Config, to: &Config) -> Vec<String> {
         ("γ", step(from), step(to)),
         ("b", from.batch.to_string(), to.batch.to_string()),
         ("h", h(from), h(to)),
-        ("steps", from.steps.to_string(), to.steps.to_string()),
-        ("tol", short(from.tol), short(to.tol)),
     ];
     items
         .into_iter()

@@ -15,6 +15,7 @@ pub struct Launch {
     smooth: bool,
     capture: Option<Capture>,
     restore_scene: bool,
+    window_size: Option<[f32; 2]>,
     outcome: Option<Outcome>,
 }
 
@@ -28,6 +29,7 @@ impl Launch {
             smooth: true,
             capture: None,
             restore_scene: true,
+            window_size: None,
             outcome: None,
         }
     }
@@ -63,6 +65,12 @@ impl Launch {
         self
     }
 
+    /// A window size asked for, applied over the geometry kept from the last session.
+    pub fn window_size(mut self, size: Option<[f32; 2]>) -> Launch {
+        self.window_size = size;
+        self
+    }
+
     /// Where a capture leaves the process outcome.
     pub fn outcome(mut self, slot: Outcome) -> Launch {
         self.outcome = Some(slot);
@@ -85,6 +93,9 @@ impl Launch {
         app.controls.smooth = self.smooth;
         if let Some(c) = self.capture {
             app = app.with_capture(c);
+        }
+        if let Some([w, h]) = self.window_size {
+            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(egui::vec2(w, h)));
         }
         if let Some(slot) = self.outcome {
             app.outcome = slot;

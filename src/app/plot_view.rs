@@ -257,6 +257,20 @@ fn decade_spacer(input: GridInput) -> Vec<GridMark> {
         return Vec::new();
     }
     let span = hi - lo;
+    if span < NARROW {
+        // Less than a factor of two in view: round values (1-2-5 steps), placed on the log axis.
+        let step = round_step((10f64.powf(hi) - 10f64.powf(lo)) / 5.0);
+        let mut k = (10f64.powf(lo) / step).ceil();
+        let mut marks = Vec::new();
+        while k * step <= 10f64.powf(hi) {
+            marks.push(GridMark {
+                value: (k * step).log10(),
+                step_size: 1.0,
+            });
+            k += 1.0;
+        }
+        return marks;
+    }
     let step = [1.0, 2.0, 5.0, 10.0, 20.0]
         .into_iter()
         .find(|s| span / s <= 8.0)
@@ -297,6 +311,11 @@ fn decade_label(mark: GridMark, range: &std::ops::RangeInclusive<f64>) -> String
         return String::new();
     }
     let v = 10f64.powf(mark.value);
+    if range.end() - range.start() < NARROW {
+        let step = round_step((10f64.powf(*range.end()) - 10f64.powf(*range.start())) / 5.0);
+        let decimals = (-step.log10().floor()).max(0.0) as usize;
+        return format!("{v:.decimals$}");
+    }
     let plain = *range.start() >= -3.0 && *range.end() < 4.0;
     let k = mark.value.floor();
     let mantissa = (10f64.powf(mark.value - k)).round();
@@ -310,19 +329,26 @@ fn decade_label(mark: GridMark, range: &std::ops::RangeInclusive<f64>) -> String
     }
 }
 
+/// A log axis spanning less than this many decades (a factor of two) gets round linear values.
+const NARROW: f64 = 0.3;
+
+/// The smallest 1, 2, 5 × 10ᵏ step at least `raw`.
+fn round_step(raw: f64) -> f64 {
+    let decade = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * decade)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * decade)
+}
+
 /// About five round (1, 2, 5 × 10ᵏ) grid marks, so every axis keeps several labels at any size.
 fn linear_spacer(input: GridInput) -> Vec<GridMark> {
     let (lo, hi) = input.bounds;
     if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
         return Vec::new();
     }
-    let raw = (hi - lo) / 5.0;
-    let decade = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * decade)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * decade);
+    let step = round_step((hi - lo) / 5.0);
     let mut marks = Vec::new();
     let mut k = (lo / step).ceil();
     while k * step <= hi {
@@ -354,6 +380,10 @@ fn linear_label(mark: GridMark, _range: &std::ops::RangeInclusive<f64>) -> Strin
     let step = mark.step_size.abs();
     if !(step.is_finite() && step > 0.0) {
         return num(mark.value);
+    }
+    if mark.value.abs() < 1e-9 * step {
+        // The zero mark, whatever round-off put it a hair off zero (never "-0.0e0").
+        return "0".into();
     }
     if !(1e-4..1e6).contains(&step) {
         return format!("{:.1e}", mark.value);

@@ -31,6 +31,9 @@ pub struct GuiArgs {
     /// Start in presentation mode (large type, thick lines, light theme; F5 toggles it).
     #[arg(long)]
     pub presentation: bool,
+    /// Window size in logical pixels [default: 1600x900; each side 320 to 7680].
+    #[arg(long, value_name = "WxH", value_parser = parse_window)]
+    pub window: Option<[f32; 2]>,
     /// Without a window: run the step budget and write every live plot as SVG into this
     /// folder, as Export → SVG of every plot does (dln-loss.svg, dln-coords.svg, …).
     #[arg(long, value_name = "DIR")]
@@ -62,10 +65,15 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
         screenshot: args.screenshot.clone(),
         frame_stats: args.frame_stats.map(|n| n.max(1)),
     });
+    let capture_store =
+        std::env::temp_dir().join(format!("dln-explorer-capture-{}.ron", std::process::id()));
     let options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default()
-            .with_inner_size([1600.0, 900.0])
+            .with_inner_size(args.window.unwrap_or([1600.0, 900.0]))
             .with_title("dln-explorer — implicit bias of SGD on diagonal linear networks"),
+        // Captures are reproducible: they neither read nor write the kept state (eframe would
+        // otherwise restore the last session's window geometry over the size asked for).
+        persistence_path: capture.as_ref().map(|_| capture_store.clone()),
         ..Default::default()
     };
     let outcome = std::sync::Arc::new(std::sync::Mutex::new(None));
@@ -73,7 +81,8 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
     let smooth_off = args.no_smooth;
     let screenshot = args.screenshot.is_some();
     let presentation = args.presentation;
-    eframe::run_native(
+    let window = args.window;
+    let ran = eframe::run_native(
         "dln-explorer",
         options,
         Box::new(move |cc| {
@@ -84,12 +93,15 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
                 .smooth(!(smooth_off || (software && !screenshot)))
                 .capture(capture)
                 .restore_scene(!scene_given)
+                .window_size(window)
                 .outcome(slot)
                 .build(&cc.egui_ctx, cc.storage);
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| CliError::Io(PathBuf::from("display"), e.to_string()))?;
+    .map_err(|e| CliError::Io(PathBuf::from("display"), e.to_string()));
+    let _ = std::fs::remove_file(&capture_store);
+    ran?;
     let result = outcome.lock().ok().and_then(|mut o| o.take());
     match result {
         Some(Ok(text)) if !text.is_empty() => {
@@ -102,6 +114,20 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
         )),
         _ => Ok(()),
     }
+}
+
+/// A window size `WxH`, each side an integer in 320..=7680.
+fn parse_window(text: &str) -> Result<[f32; 2], String> {
+    let bad = || "must be WxH with each side in 320..=7680, e.g. 1920x1080".to_string();
+    let (w, h) = text.split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    let side = |s: &str| {
+        s.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|v| (320..=7680).contains(v))
+            .map(|v| v as f32)
+    };
+    Ok([side(w).ok_or_else(bad)?, side(h).ok_or_else(bad)?])
 }
 
 /// `gui --export-svg DIR`: the runs to the end, then the Export menu's SVGs at the default view.

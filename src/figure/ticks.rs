@@ -58,6 +58,8 @@ pub fn ticks(lo: f64, hi: f64, scale: Scale) -> Vec<Tick> {
                 })
                 .collect()
         }
+        // Less than a factor of two in view: round values, as on a linear axis.
+        Scale::Log if hi < 2.0 * lo => ticks(lo, hi, Scale::Linear),
         Scale::Log => {
             let (a, b) = (lo.log10().ceil() as i32, hi.log10().floor() as i32);
             let decades = (b - a + 1).max(0);
@@ -132,6 +134,13 @@ mod tests {
             ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5"]
         );
         assert_eq!(labels(0.35, 0.75, Scale::Log), ["0.4", "0.5", "0.6", "0.7"]);
+        // A narrow log range (α_t/α near 1) still gets several round labels.
+        assert_eq!(
+            labels(0.962, 1.001, Scale::Log),
+            [
+                "0.965", "0.970", "0.975", "0.980", "0.985", "0.990", "0.995", "1.000"
+            ]
+        );
         let wide = labels(1e-21, 10.0, Scale::Log);
         assert!(wide.len() <= 8, "{wide:?}");
         assert!(wide.contains(&"10⁻²⁰".to_string()), "{wide:?}");
