@@ -146,9 +146,140 @@ fn sweep_writes_rows_and_a_summary() {
     let rows: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(
         rows[0],
-        "alpha,method,seed,gamma,steps_run,final_loss,recovery_error,alpha_ratio,predicted_gap,predicted_gap_p21,diverged"
+        "alpha,method,seed,gamma,steps_run,final_loss,recovery_error,alpha_ratio,predicted_gap,predicted_gap_p21,diverged,gamma_max,gamma_fraction,stop"
     );
     assert_eq!(rows.len(), 1 + 2 * 2 * 2);
+}
+
+/// The CSV row of a sweep as named columns.
+fn csv_rows(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_gamma_grid_cell_equals_the_standalone_run_and_the_summary_is_per_alpha_gamma_method() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("rows.csv");
+    let scene = [
+        "--n", "20", "--d", "30", "--s", "3", "--steps", "100000", "--tol", "1e-14",
+    ];
+    let v = json(
+        &[
+            &[
+                "sweep",
+                "--alphas",
+                "0.1",
+                "--gammas",
+                "0.05,0.3",
+                "--methods",
+                "gd,sgd",
+            ],
+            &scene[..],
+            &["--seeds", "1", "--csv", csv.to_str().unwrap(), "--json"],
+        ]
+        .concat(),
+    );
+    let cells = v["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 4, "(α, γ, method) cells");
+    for c in cells {
+        assert!(c["gamma"] == 0.05 || c["gamma"] == 0.3, "{c}");
+    }
+    let ratios = v["ratios"].as_array().unwrap();
+    assert_eq!(ratios.len(), 2);
+    assert!(ratios[0]["median_ratio_to_gd"]["sgd"].as_f64().unwrap() > 0.0);
+    let rows = csv_rows(&csv);
+    assert_eq!(rows.len(), 4);
+    for row in &rows {
+        let gamma: f64 = row["gamma"].parse().unwrap();
+        let run = json(
+            &[
+                &[
+                    "run",
+                    "--method",
+                    &row["method"],
+                    "--gamma",
+                    &gamma.to_string(),
+                    "--json",
+                ],
+                &scene[..],
+            ]
+            .concat(),
+        );
+        assert_eq!(row["steps_run"], run["steps_run"].to_string(), "{row:?}");
+        assert_eq!(row["stop"], run["stop"].as_str().unwrap(), "{row:?}");
+        for key in ["final_loss", "recovery_error", "alpha_ratio"] {
+            let cell: f64 = row[key].parse().unwrap();
+            assert_eq!(cell, run[key].as_f64().unwrap(), "{key} of {row:?}");
+        }
+        let gap: f64 = row["predicted_gap"].parse().unwrap();
+        assert_eq!(Some(gap), run["predicted_gap"].as_f64(), "{row:?}");
+        assert_eq!(row["diverged"], run["diverged"].to_string());
+        assert_eq!(
+            (row["gamma_max"].as_str(), row["gamma_fraction"].as_str()),
+            ("", "")
+        );
+    }
+}
+
+#[test]
+fn gamma_max_brackets_the_threshold_and_gd_ends_at_its_edge_of_stability() {
+    let scene = [
+        "--n", "20", "--d", "30", "--s", "3", "--steps", "200000", "--tol", "1e-12",
+    ];
+    for method in ["gd", "sgd"] {
+        let v = json(&[&["gamma-max", "--method", method, "--json"], &scene[..]].concat());
+        let g = v["gamma_max"].as_f64().unwrap();
+        let [lo, hi] = [
+            v["bracket"][0].as_f64().unwrap(),
+            v["bracket"][1].as_f64().unwrap(),
+        ];
+        assert_eq!(lo, g);
+        assert!(hi > lo && hi <= 1.0101 * lo, "{method}: bracket {lo}..{hi}");
+        let stop_at = |gamma: f64| {
+            let run = json(
+                &[
+                    &[
+                        "run",
+                        "--method",
+                        method,
+                        "--gamma",
+                        &gamma.to_string(),
+                        "--json",
+                    ],
+                    &scene[..],
+                ]
+                .concat(),
+            );
+            run["stop"].as_str().unwrap().to_string()
+        };
+        assert_eq!(stop_at(0.98 * g), "converged", "{method} at 0.98 γ_max");
+        assert_ne!(stop_at(1.02 * g), "converged", "{method} at 1.02 γ_max");
+        let predicted = v["predicted"].as_f64().unwrap();
+        assert!(predicted > 0.0 && predicted.is_finite());
+        if method == "gd" {
+            // GD converges only where it is linearly stable, and just below γ_max it ends at the
+            // edge of stability: γ_max · S(w∞) = 2.
+            assert!(
+                (predicted - g).abs() <= 0.02 * g,
+                "GD: γ_max {g} vs 2/S(w∞) {predicted}"
+            );
+        }
+    }
+    fails_with(
+        &["gamma-max", "--method", "gf"],
+        &["method = gf", "gd, sgd or sgf"],
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use dln_explorer::cli::figure::{PlotKind, run_scene};
-use dln_explorer::experiment::sweep::CellSummary;
+use dln_explorer::experiment::summary::CellSummary;
 use dln_explorer::figure::csv::{figure_csv, parse_header};
 use dln_explorer::figure::figures::sweep_figure;
 use dln_explorer::figure::png::svg_to_png;
@@ -186,6 +186,9 @@ fn sweep_figure_has_medians_with_bands_references_and_the_ratio_panel() {
             let e = scale * 10f64.powi(k as i32 - 3);
             cells.push(CellSummary {
                 alpha,
+                gamma: None,
+                median_gamma_max: None,
+                diverged: 0,
                 method: m,
                 error_quartiles: [0.8 * e, e, 1.25 * e],
                 median_ratio_to_gd: Some(scale),

@@ -88,7 +88,7 @@ impl App {
 /// The `q`-quantile of frame times in ms (interpolated, as the sweep's; NaN when empty).
 fn quantile(ms: &[f32], q: f64) -> f64 {
     let mut values: Vec<f64> = ms.iter().map(|&v| f64::from(v)).collect();
-    crate::experiment::sweep::quantile(&mut values, q)
+    crate::experiment::summary::quantile(&mut values, q)
 }
 
 /// `{frames, ui_ms_p50, ui_ms_p95, rss_mb}` from eframe's per-frame CPU time (UI pass plus

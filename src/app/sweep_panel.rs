@@ -6,7 +6,8 @@ use eframe::egui;
 use super::job::Job;
 use super::plot_view::Drawn;
 use crate::experiment::grid::{MAX_ALPHAS, log_grid, parse_numbers};
-use crate::experiment::sweep::{CellSummary, SweepRow, SweepSpec, notes, run_sweep, summarise};
+use crate::experiment::summary::{CellSummary, notes, summarise};
+use crate::experiment::sweep::{SweepRow, SweepSpec, run_sweep};
 use crate::figure::Figure;
 use crate::figure::figures::sweep;
 use crate::model::{Config, MethodKind, SimError, Stop};
@@ -165,6 +166,8 @@ impl SweepPanel {
                 .filter_map(|(&m, on)| on.then_some(m))
                 .collect(),
             seeds: self.seeds,
+            gammas: Default::default(),
+            find_gamma_max: false,
         };
         spec.validate()?;
         Ok(spec)

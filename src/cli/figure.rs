@@ -23,6 +23,9 @@ use crate::presets;
 /// The methods a scene figure compares, on the same data, initialisation and γ.
 pub const SCENE_METHODS: [MethodKind; 3] = [MethodKind::Gd, MethodKind::Sgd, MethodKind::Sgf];
 
+/// The γ/γ_max grid of `--plot gamma-sweep`.
+pub const GAMMA_FRACTIONS: &str = "0.05,0.1,0.2,0.3,0.5,0.7,0.9";
+
 /// The α grid of `--plot sweep`: log-spaced from 0.01 to 2.
 pub const SWEEP_ALPHAS: &str = "0.01,0.015,0.02,0.03,0.05,0.07,0.1,0.15,0.2,0.3,0.5,0.7,1,1.5,2";
 
@@ -35,20 +38,23 @@ pub struct FigureArgs {
     /// Output file; the extension picks the format: .svg or .png.
     #[arg(long, value_name = "FILE.svg|png")]
     pub out: PathBuf,
-    /// Which plot: loss, coords, alpha, error, sweep or final-beta [default: loss].
+    /// Which plot: loss, coords, alpha, error, final-beta, sweep or gamma-sweep [default: loss].
     #[arg(long, default_value = "loss", hide_default_value = true, value_parser = |s: &str| s.parse::<PlotKind>().map_err(|e| e.to_string()))]
     pub plot: PlotKind,
     /// --plot sweep: the α values, comma-separated [default: 15 log-spaced from 0.01 to 2].
     #[arg(long, value_name = "LIST")]
     pub alphas: Option<String>,
-    /// --plot sweep: methods, comma-separated, from gd, sgd, sgf, gf [default: gd,sgd,sgf].
-    #[arg(
-        long,
-        value_name = "LIST",
-        default_value = "gd,sgd,sgf",
-        hide_default_value = true
-    )]
-    pub methods: String,
+    /// --plot sweep / gamma-sweep: methods, comma-separated, from gd, sgd, sgf, gf
+    /// [default: gd,sgd,sgf for sweep, gd,sgd for gamma-sweep].
+    #[arg(long, value_name = "LIST")]
+    pub methods: Option<String>,
+    /// --plot gamma-sweep: fixed step sizes, comma-separated (each method's γ_max is drawn).
+    #[arg(long, value_name = "LIST", conflicts_with = "gamma_fractions")]
+    pub gammas: Option<String>,
+    /// --plot gamma-sweep: fractions of each run's own γ_max, comma-separated, in (0, 10]
+    /// [default: 0.05,0.1,0.2,0.3,0.5,0.7,0.9].
+    #[arg(long, value_name = "LIST")]
+    pub gamma_fractions: Option<String>,
     /// --plot sweep: number of seeds: seed, seed+1, … [default: 5; ≥ 1].
     #[arg(long, default_value_t = 5, hide_default_value = true)]
     pub seeds: u64,
@@ -89,11 +95,29 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
         Some(name) => presets::get(name)?.title,
         None => "dln-explorer".to_string(),
     };
-    let fig = if args.plot == PlotKind::Sweep {
+    let fig = if matches!(args.plot, PlotKind::Sweep | PlotKind::GammaSweep) {
+        let gamma_sweep = args.plot == PlotKind::GammaSweep;
+        let alphas = match (&args.alphas, gamma_sweep) {
+            (Some(list), _) => list.clone(),
+            (None, true) => crate::model::format::exact(config.alpha),
+            (None, false) => SWEEP_ALPHAS.into(),
+        };
+        let default_methods = if gamma_sweep { "gd,sgd" } else { "gd,sgd,sgf" };
+        let fractions = (gamma_sweep && args.gammas.is_none()).then(|| {
+            args.gamma_fractions
+                .clone()
+                .unwrap_or_else(|| GAMMA_FRACTIONS.into())
+        });
         let sweep_args = SweepArgs {
-            alphas: Some(args.alphas.clone().unwrap_or_else(|| SWEEP_ALPHAS.into())),
-            methods: args.methods.clone(),
+            alphas: Some(alphas),
+            methods: args
+                .methods
+                .clone()
+                .unwrap_or_else(|| default_methods.into()),
             seeds: args.seeds,
+            gammas: args.gammas.clone().filter(|_| gamma_sweep),
+            gamma_fractions: fractions,
+            with_gamma_max: gamma_sweep,
             sim: args.sim.clone(),
             csv: None,
             json: false,
@@ -105,7 +129,11 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
         if let Some(path) = &args.csv {
             write_file(path, rows_csv(&config, &rows).as_bytes())?;
         }
-        figures::sweep(&title, &spec, &rows)
+        if gamma_sweep {
+            figures::gamma_sweep(&title, &spec, &rows)
+        } else {
+            figures::sweep(&title, &spec, &rows)
+        }
     } else {
         let record = run_scene(settings)?;
         let fig = scene::figure(&[args.plot], &record, ViewOptions::default(), &title);

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod bench;
 pub mod figure;
+pub mod gamma_max;
 pub mod gui;
 pub mod run;
 pub mod sweep;
@@ -57,9 +58,31 @@ pub enum Command {
     /// Render a scene's plot or the α-sweep headless to SVG or PNG.
     #[command(allow_negative_numbers = true)]
     Figure(figure::FigureArgs),
+    /// The largest converging step size γ_max of one method, by bisection, and its
+    /// linear-stability prediction.
+    #[command(allow_negative_numbers = true)]
+    GammaMax(gamma_max::GammaMaxArgs),
     /// Open the live visualiser (or capture a screenshot / frame timings headless).
     #[command(allow_negative_numbers = true)]
     Gui(gui::GuiArgs),
+}
+
+/// The scene's keys of a command's JSON object, with `rest` (the command's own keys) added.
+pub fn scene_json(s: &crate::model::Settings, rest: serde_json::Value) -> serde_json::Value {
+    let mut keys = serde_json::json!({
+        "method": s.method.name(),
+        "n": s.problem.n,
+        "d": s.problem.d,
+        "s": s.problem.s,
+        "noise": s.problem.noise,
+        "seed": s.problem.seed,
+        "alpha": s.alpha,
+        "batch": s.batch,
+    });
+    if let (Some(map), serde_json::Value::Object(extra)) = (keys.as_object_mut(), rest) {
+        map.extend(extra);
+    }
+    keys
 }
 
 /// Writes `text` to `path`, naming the path on failure.

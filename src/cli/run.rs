@@ -6,7 +6,7 @@ use std::sync::Arc;
 use clap::Args;
 use serde_json::json;
 
-use super::{CliError, SimArgs, fmt_num, write_file};
+use super::{CliError, SimArgs, fmt_num, scene_json, write_file};
 use crate::experiment::{MethodSet, Prepared, prepare, run_to_end};
 use crate::figure::csv::trajectory_csv;
 use crate::model::{Outcome, Settings, SimError, Stop, Trainer};
@@ -85,35 +85,30 @@ pub fn to_json(r: &RunReport) -> serde_json::Value {
     let s = &r.settings;
     let o = &r.outcome;
     let refs = r.prepared.references.as_deref();
-    json!({
-        "method": s.method.name(),
-        "n": s.problem.n,
-        "d": s.problem.d,
-        "s": s.problem.s,
-        "noise": s.problem.noise,
-        "seed": s.problem.seed,
-        "alpha": s.alpha,
-        "gamma": r.trainer.gamma(),
-        "gamma_rule": s.step_size.to_string(),
-        "batch": s.batch,
-        "h": r.trainer.dt(),
-        "steps_run": o.steps_run,
-        "stop": r.stop.name(),
-        "final_loss": o.final_loss,
-        "recovery_error": o.recovery_error,
-        "test_error": o.test_error,
-        "loss_integral": o.loss_integral,
-        "alpha_ratio": o.alpha_ratio,
-        "alpha_ratio_p21": o.alpha_ratio_p21,
-        "predicted_gap": o.predicted_gap,
-        "predicted_gap_p21": o.predicted_gap_p21,
-        "diverged": o.diverged_at_step.is_some(),
-        "diverged_at_step": o.diverged_at_step,
-        "overparametrised": r.trainer.problem().is_overparametrised(),
-        "l1_recovery_error": refs.map(|x| x.l1_error),
-        "l2_recovery_error": refs.map(|x| x.l2_error),
-        "gf_recovery_error": r.prepared.gf_error(),
-    })
+    scene_json(
+        s,
+        json!({
+            "gamma": r.trainer.gamma(),
+            "gamma_rule": s.step_size.to_string(),
+            "h": r.trainer.dt(),
+            "steps_run": o.steps_run,
+            "stop": r.stop.name(),
+            "final_loss": o.final_loss,
+            "recovery_error": o.recovery_error,
+            "test_error": o.test_error,
+            "loss_integral": o.loss_integral,
+            "alpha_ratio": o.alpha_ratio,
+            "alpha_ratio_p21": o.alpha_ratio_p21,
+            "predicted_gap": o.predicted_gap,
+            "predicted_gap_p21": o.predicted_gap_p21,
+            "diverged": o.diverged_at_step.is_some(),
+            "diverged_at_step": o.diverged_at_step,
+            "overparametrised": r.trainer.problem().is_overparametrised(),
+            "l1_recovery_error": refs.map(|x| x.l1_error),
+            "l2_recovery_error": refs.map(|x| x.l2_error),
+            "gf_recovery_error": r.prepared.gf_error(),
+        }),
+    )
 }
 
 fn print_table(r: &RunReport) {

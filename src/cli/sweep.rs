@@ -1,4 +1,4 @@
-//! `dln-explorer sweep`: the α-sweep "SGD beats GD" from the command line.
+//! `dln-explorer sweep`: α × γ × methods × seeds on paired data from the command line.
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -9,7 +9,8 @@ use serde_json::json;
 
 use super::{CliError, SimArgs, fmt_num, write_file};
 use crate::experiment::grid::parse_numbers;
-use crate::experiment::sweep::{CellSummary, SweepSpec, run_sweep, summarise};
+use crate::experiment::summary::{CellSummary, summarise};
+use crate::experiment::sweep::{GammaAxis, SweepSpec, run_sweep};
 use crate::figure::csv::rows_csv;
 use crate::model::{MethodKind, SimError};
 
@@ -30,6 +31,16 @@ pub struct SweepArgs {
     /// Number of seeds: seed, seed+1, … [default: 5; ≥ 1].
     #[arg(long, default_value_t = 5, hide_default_value = true)]
     pub seeds: u64,
+    /// Fixed step sizes γ, comma-separated, shared by every method [default: the scene's γ].
+    #[arg(long, value_name = "LIST", conflicts_with = "gamma_fractions")]
+    pub gammas: Option<String>,
+    /// Step sizes as fractions of each (α, method, seed)'s own γ_max, comma-separated, each in
+    /// (0, 10] (γ_max is bisected first, as `gamma-max` does).
+    #[arg(long, value_name = "LIST")]
+    pub gamma_fractions: Option<String>,
+    /// Also bisect for each run's γ_max with --gammas or the scene's γ (fills `gamma_max`).
+    #[arg(long)]
+    pub with_gamma_max: bool,
     /// The base scene (the method flag is ignored; --steps is the budget of each run).
     #[command(flatten)]
     pub sim: SimArgs,
@@ -64,6 +75,12 @@ pub fn spec(args: &SweepArgs) -> Result<(crate::model::Config, SweepSpec), CliEr
         alphas: parse_numbers("alphas", args.alphas.as_deref().unwrap_or(DEFAULT_ALPHAS))?,
         methods: parse_methods(&args.methods)?,
         seeds: args.seeds,
+        gammas: match (&args.gammas, &args.gamma_fractions) {
+            (Some(list), _) => GammaAxis::Values(parse_numbers("gammas", list)?),
+            (None, Some(list)) => GammaAxis::Fractions(parse_numbers("gamma-fractions", list)?),
+            (None, None) => GammaAxis::Scene,
+        },
+        find_gamma_max: args.with_gamma_max,
     };
     spec.validate()?;
     Ok((config, spec))
@@ -100,27 +117,40 @@ pub fn main(args: &SweepArgs) -> Result<(), CliError> {
 }
 
 fn summary_json(spec: &SweepSpec, cells: &[CellSummary]) -> serde_json::Value {
-    let per_alpha: Vec<_> = spec
-        .alphas
-        .iter()
-        .map(|&alpha| {
-            let ratios: serde_json::Map<String, serde_json::Value> = cells
-                .iter()
-                .filter(|c| c.alpha == alpha && c.method != MethodKind::Gd)
-                .filter_map(|c| {
-                    c.median_ratio_to_gd
-                        .map(|r| (c.method.name().to_string(), json!(r)))
-                })
+    let fraction = matches!(spec.gammas, GammaAxis::Fractions(_));
+    let gamma_keys = |c: &CellSummary| {
+        if fraction {
+            (json!(null), json!(c.gamma))
+        } else {
+            (json!(c.gamma), json!(null))
+        }
+    };
+    let mut ratios = Vec::new();
+    for &alpha in &spec.alphas {
+        for gamma in spec.gammas.points() {
+            let at: Vec<&CellSummary> = (cells.iter())
+                .filter(|c| c.alpha == alpha && c.gamma == gamma)
                 .collect();
-            json!({ "alpha": alpha, "median_ratio_to_gd": ratios })
-        })
-        .collect();
+            let Some(first) = at.first() else { continue };
+            let medians: serde_json::Map<String, serde_json::Value> = (at.iter())
+                .filter(|c| c.method != MethodKind::Gd)
+                .filter_map(|c| (c.median_ratio_to_gd).map(|r| (c.method.name().into(), json!(r))))
+                .collect();
+            let (g, f) = gamma_keys(first);
+            ratios.push(json!({ "alpha": alpha, "gamma": g, "gamma_fraction": f, "median_ratio_to_gd": medians }));
+        }
+    }
     let per_cell: Vec<_> = cells
         .iter()
         .map(|c| {
+            let (g, f) = gamma_keys(c);
             json!({
                 "alpha": c.alpha,
+                "gamma": g,
+                "gamma_fraction": f,
                 "method": c.method.name(),
+                "median_gamma_max": c.median_gamma_max,
+                "median_ratio_to_gd": c.median_ratio_to_gd,
                 "median_recovery_error": c.error_quartiles[1],
                 "q25_recovery_error": c.error_quartiles[0],
                 "q75_recovery_error": c.error_quartiles[2],
@@ -130,11 +160,19 @@ fn summary_json(spec: &SweepSpec, cells: &[CellSummary]) -> serde_json::Value {
             })
         })
         .collect();
-    json!({ "seeds": spec.seeds, "cells": per_cell, "ratios": per_alpha })
+    json!({ "seeds": spec.seeds, "cells": per_cell, "ratios": ratios })
 }
 
 fn print_table(spec: &SweepSpec, cells: &[CellSummary]) {
+    let gamma_column = match spec.gammas {
+        GammaAxis::Scene => None,
+        GammaAxis::Values(_) => Some("gamma"),
+        GammaAxis::Fractions(_) => Some("γ/γ_max"),
+    };
     print!("{:>8}", "alpha");
+    if let Some(name) = gamma_column {
+        print!("  {name:>8}");
+    }
     for m in &spec.methods {
         print!("  {:>12}", format!("{} error", m.label()));
     }
@@ -143,27 +181,37 @@ fn print_table(spec: &SweepSpec, cells: &[CellSummary]) {
     }
     println!("  {:>10}  {:>10}", "ℓ1 error", "ℓ2 error");
     for &alpha in &spec.alphas {
-        let row: Vec<&CellSummary> = cells.iter().filter(|c| c.alpha == alpha).collect();
-        print!("{alpha:>8}");
-        for c in &row {
-            print!("  {:>12}", fmt_num(c.error_quartiles[1]));
+        for gamma in spec.gammas.points() {
+            let row: Vec<&CellSummary> = (cells.iter())
+                .filter(|c| c.alpha == alpha && c.gamma == gamma)
+                .collect();
+            if row.is_empty() {
+                continue;
+            }
+            print!("{alpha:>8}");
+            if let Some(g) = gamma {
+                print!("  {:>8}", crate::model::format::short(g));
+            }
+            for m in &spec.methods {
+                let c = row.iter().find(|c| c.method == *m);
+                print!(
+                    "  {:>12}",
+                    c.map_or("—".into(), |c| fmt_num(c.error_quartiles[1]))
+                );
+            }
+            for c in row.iter().filter(|c| c.method != MethodKind::Gd) {
+                let ratio = c.median_ratio_to_gd.map_or_else(|| "—".into(), fmt_num);
+                print!("  {ratio:>10}");
+            }
+            if let Some(c) = row.first() {
+                print!(
+                    "  {:>10}  {:>10}",
+                    fmt_num(c.reference_errors[0]),
+                    fmt_num(c.reference_errors[1])
+                );
+            }
+            println!();
         }
-        for c in row.iter().filter(|c| c.method != MethodKind::Gd) {
-            print!(
-                "  {:>10}",
-                c.median_ratio_to_gd
-                    .map(fmt_num)
-                    .unwrap_or_else(|| "—".into())
-            );
-        }
-        if let Some(c) = row.first() {
-            print!(
-                "  {:>10}  {:>10}",
-                fmt_num(c.reference_errors[0]),
-                fmt_num(c.reference_errors[1])
-            );
-        }
-        println!();
     }
     println!(
         "(medians over {} seeds; ratios are paired per seed)",

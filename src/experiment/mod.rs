@@ -3,10 +3,12 @@
 
 pub mod driver;
 pub mod frame;
+pub mod gamma_max;
 pub mod grid;
 pub mod prepare;
 pub mod runs;
 pub mod scene;
+pub mod summary;
 pub mod sweep;
 
 pub use driver::{Command, Driver, Pace, run_to_end};

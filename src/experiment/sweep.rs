@@ -1,4 +1,5 @@
-//! The α-sweep "SGD beats GD": α list × methods × seeds, paired data and γ, in parallel.
+//! Sweeps: α list × step sizes × methods × seeds on paired data, in parallel. The step sizes are
+//! the scene's own γ, a list of fixed values, or fractions of each run's own γ_max.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -6,15 +7,46 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::driver::run_to_end;
+use super::gamma_max::gamma_max;
 use super::prepare::{Prepared, prepare};
 use super::scene::MethodSet;
 use crate::model::analysis::Outcome;
-use crate::model::config::{MethodKind, Settings, check_alpha};
+use crate::model::config::{MethodKind, Settings, StepSize, check_alpha};
 use crate::model::error::SimError;
 use crate::model::trainer::Stop;
 
 /// Most seeds a sweep accepts.
 pub const MAX_SEEDS: u64 = 10_000;
+
+/// The step sizes a sweep runs at each (α, seed).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum GammaAxis {
+    /// The scene's own γ (its rule or fixed value), shared by every method.
+    #[default]
+    Scene,
+    /// These fixed values, shared by every method.
+    Values(Vec<f64>),
+    /// These fractions of each (α, method, seed)'s own γ_max.
+    Fractions(Vec<f64>),
+}
+
+impl GammaAxis {
+    /// The points of the axis: a value, a fraction, or `None` for the scene's γ.
+    pub fn points(&self) -> Vec<Option<f64>> {
+        match self {
+            GammaAxis::Scene => vec![None],
+            GammaAxis::Values(v) | GammaAxis::Fractions(v) => v.iter().copied().map(Some).collect(),
+        }
+    }
+
+    /// The name of the list as a flag.
+    fn name(&self) -> &'static str {
+        match self {
+            GammaAxis::Fractions(_) => "gamma-fractions",
+            _ => "gammas",
+        }
+    }
+}
 
 /// What to sweep: the base settings (problem sizes, step rule, batch, budget) and the grid.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +59,10 @@ pub struct SweepSpec {
     pub methods: Vec<MethodKind>,
     /// Number of seeds.
     pub seeds: u64,
+    /// The step sizes.
+    pub gammas: GammaAxis,
+    /// Also bisect for each (α, method, seed)'s γ_max when the axis does not need it.
+    pub find_gamma_max: bool,
 }
 
 impl SweepSpec {
@@ -63,6 +99,32 @@ impl SweepSpec {
                 format!("an integer in 1..={MAX_SEEDS}"),
             ));
         }
+        for (k, &g) in self.gammas.points().iter().flatten().enumerate() {
+            let points = self.gammas.points();
+            if !(g > 0.0 && g.is_finite())
+                || (matches!(self.gammas, GammaAxis::Fractions(_)) && g > 10.0)
+            {
+                let range = match self.gammas {
+                    GammaAxis::Fractions(_) => "a list of fractions in (0, 10]",
+                    _ => "a list of step sizes > 0",
+                };
+                return Err(SimError::invalid(self.gammas.name(), g, range));
+            }
+            if points[..k].contains(&Some(g)) {
+                return Err(SimError::invalid(
+                    self.gammas.name(),
+                    g,
+                    "a list of distinct values (this one repeats)",
+                ));
+            }
+        }
+        if self.gammas.points().is_empty() {
+            return Err(SimError::invalid(
+                self.gammas.name(),
+                "(empty)",
+                "a non-empty list of numbers > 0",
+            ));
+        }
         if self.base.problem.d <= self.base.problem.n {
             return Err(SimError::NotOverparametrised {
                 n: self.base.problem.n,
@@ -73,9 +135,36 @@ impl SweepSpec {
         Ok(())
     }
 
-    /// Number of runs.
+    /// Number of runs at the grid's points.
     pub fn runs(&self) -> usize {
-        self.alphas.len() * self.methods.len() * self.seeds as usize
+        self.bisections()
+            + self.alphas.len()
+                * self.gammas.points().len()
+                * self.methods.len()
+                * self.seeds as usize
+    }
+
+    /// Number of γ_max bisections (each counted as one unit of progress).
+    fn bisections(&self) -> usize {
+        if self.needs_gamma_max() {
+            self.alphas.len() * self.methods.len() * self.seeds as usize
+        } else {
+            0
+        }
+    }
+
+    /// The grid point of a row: its fixed γ or fraction (`None` on the scene's γ).
+    pub fn point_of(&self, row: &SweepRow) -> Option<f64> {
+        match self.gammas {
+            GammaAxis::Scene => None,
+            GammaAxis::Values(_) => Some(row.gamma),
+            GammaAxis::Fractions(_) => row.gamma_fraction,
+        }
+    }
+
+    /// Whether the sweep bisects for γ_max.
+    fn needs_gamma_max(&self) -> bool {
+        self.find_gamma_max || matches!(self.gammas, GammaAxis::Fractions(_))
     }
 }
 
@@ -88,8 +177,12 @@ pub struct SweepRow {
     pub method: MethodKind,
     /// Seed of the data.
     pub seed: u64,
-    /// Step size, shared by all methods at this (α, seed).
+    /// Step size.
     pub gamma: f64,
+    /// This (α, method, seed)'s γ_max, when the sweep bisected for it.
+    pub gamma_max: Option<f64>,
+    /// `γ / γ_max` on a fraction axis (the grid point).
+    pub gamma_fraction: Option<f64>,
     /// ℓ1 reference error of this seed's data.
     pub l1_error: f64,
     /// ℓ2 reference error of this seed's data.
@@ -120,22 +213,47 @@ pub fn run_sweep(
             prepare(settings, None)
         })
         .collect::<Result<_, SimError>>()?;
-    let mut jobs = Vec::with_capacity(spec.runs());
+    let mut at_alpha = Vec::with_capacity(spec.alphas.len() * data.len());
     for &alpha in &spec.alphas {
         for seeded in &data {
             let settings = Settings {
                 alpha,
                 ..seeded.settings.clone()
             };
-            let prepared = Arc::new(prepare(settings, Some(seeded))?);
-            for &method in &spec.methods {
-                jobs.push((method, prepared.clone()));
+            at_alpha.push(Arc::new(prepare(settings, Some(seeded))?));
+        }
+    }
+    let maxima = gamma_maxima(spec, &at_alpha, progress, cancel)?;
+    let mut jobs = Vec::with_capacity(spec.runs());
+    for (k, prepared) in at_alpha.iter().enumerate() {
+        for point in spec.gammas.points() {
+            for (m, &method) in spec.methods.iter().enumerate() {
+                let gamma_max = maxima.get(k * spec.methods.len() + m).copied().flatten();
+                let gamma = match (&spec.gammas, point) {
+                    (GammaAxis::Fractions(_), Some(f)) => gamma_max.map(|g| f * g),
+                    (_, Some(g)) => Some(g),
+                    (_, None) => Some(prepared.gamma),
+                };
+                let Some(gamma) = gamma else { continue };
+                let at = if point.is_none() {
+                    prepared.clone()
+                } else {
+                    let settings = Settings {
+                        step_size: StepSize::Fixed(gamma),
+                        ..prepared.settings.clone()
+                    };
+                    Arc::new(prepare(settings, Some(prepared))?)
+                };
+                let fraction = matches!(spec.gammas, GammaAxis::Fractions(_))
+                    .then_some(point)
+                    .flatten();
+                jobs.push((method, at, gamma_max, fraction));
             }
         }
     }
     let rows: Vec<Option<SweepRow>> = jobs
         .into_par_iter()
-        .map(|(kind, prepared)| {
+        .map(|(kind, prepared, gamma_max, gamma_fraction)| {
             if cancel.load(Ordering::Relaxed) {
                 return Ok(None);
             }
@@ -149,6 +267,8 @@ pub fn run_sweep(
                 method: kind,
                 seed: prepared.settings.problem.seed,
                 gamma: prepared.gamma,
+                gamma_max,
+                gamma_fraction,
                 l1_error: refs.map_or(f64::NAN, |r| r.l1_error),
                 l2_error: refs.map_or(f64::NAN, |r| r.l2_error),
                 outcome: Outcome::of(run.trainer()),
@@ -161,104 +281,38 @@ pub fn run_sweep(
     Ok(rows.into_iter().flatten().collect())
 }
 
-/// What a figure of the sweep should say about runs that did not end at an interpolator: those
-/// stopped by the step budget (needing more steps, or oscillating) and those that diverged.
-pub fn notes(spec: &SweepSpec, rows: &[SweepRow]) -> Vec<String> {
-    let count = |stop: Stop| rows.iter().filter(|r| r.stop == stop).count();
-    let (budget, oscillating) = (count(Stop::Budget), count(Stop::NotConverged));
-    let diverged = count(Stop::Diverged);
-    let total = rows.len();
-    let mut notes = Vec::new();
-    if budget > 0 {
-        notes.push(format!(
-            "{budget} of {total} runs hit the {}-step budget before the loss reached {}",
-            spec.base.steps,
-            crate::model::format::num(spec.base.tol)
-        ));
+/// γ_max of every (α, seed) × method, in that order, when the sweep needs it (`None` where the
+/// bisection found no bracket or was cancelled); empty otherwise.
+fn gamma_maxima(
+    spec: &SweepSpec,
+    at_alpha: &[Arc<Prepared>],
+    progress: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<Option<f64>>, SimError> {
+    if !spec.needs_gamma_max() {
+        return Ok(Vec::new());
     }
-    if oscillating > 0 {
-        notes.push(format!(
-            "{oscillating} of {total} runs did not converge (oscillating)"
-        ));
-    }
-    if diverged > 0 {
-        notes.push(format!("{diverged} of {total} runs diverged"));
-    }
-    notes
-}
-
-/// Median of a list (NaN if empty).
-pub fn median(values: &mut [f64]) -> f64 {
-    quantile(values, 0.5)
-}
-
-/// Linear-interpolated quantile `q ∈ [0, 1]` (NaN if empty).
-pub fn quantile(values: &mut [f64], q: f64) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    values.sort_by(|a, b| a.total_cmp(b));
-    let pos = q * (values.len() - 1) as f64;
-    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-    values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
-}
-
-/// Summary of one (α, method) cell over seeds.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CellSummary {
-    /// α.
-    pub alpha: f64,
-    /// Method.
-    pub method: MethodKind,
-    /// Quartiles (25%, 50%, 75%) of the recovery error over seeds.
-    pub error_quartiles: [f64; 3],
-    /// Median over seeds of the paired ratio error/error_GD (None if GD was not run).
-    pub median_ratio_to_gd: Option<f64>,
-    /// Median of `α_T/α`.
-    pub median_alpha_ratio: f64,
-    /// Median ℓ1 and ℓ2 reference errors.
-    pub reference_errors: [f64; 2],
-}
-
-/// Per (α, method) summaries, in α then method order.
-pub fn summarise(spec: &SweepSpec, rows: &[SweepRow]) -> Vec<CellSummary> {
-    let mut cells = Vec::new();
-    for &alpha in &spec.alphas {
-        for &method in &spec.methods {
-            let cell: Vec<&SweepRow> = rows
-                .iter()
-                .filter(|r| r.alpha == alpha && r.method == method)
-                .collect();
-            if cell.is_empty() {
-                continue;
-            }
-            let mut errors: Vec<f64> = cell.iter().map(|r| r.outcome.recovery_error).collect();
-            let mut ratios: Vec<f64> = cell
-                .iter()
-                .filter_map(|r| {
-                    rows.iter()
-                        .find(|g| {
-                            g.alpha == alpha && g.seed == r.seed && g.method == MethodKind::Gd
-                        })
-                        .map(|g| r.outcome.recovery_error / g.outcome.recovery_error)
-                })
-                .collect();
-            let mut alpha_ratios: Vec<f64> = cell.iter().map(|r| r.outcome.alpha_ratio).collect();
-            let mut l1: Vec<f64> = cell.iter().map(|r| r.l1_error).collect();
-            let mut l2: Vec<f64> = cell.iter().map(|r| r.l2_error).collect();
-            cells.push(CellSummary {
-                alpha,
-                method,
-                error_quartiles: [
-                    quantile(&mut errors, 0.25),
-                    quantile(&mut errors, 0.5),
-                    quantile(&mut errors, 0.75),
-                ],
-                median_ratio_to_gd: (!ratios.is_empty()).then(|| median(&mut ratios)),
-                median_alpha_ratio: median(&mut alpha_ratios),
-                reference_errors: [median(&mut l1), median(&mut l2)],
-            });
-        }
-    }
+    let cells: Vec<(&Arc<Prepared>, MethodKind)> = at_alpha
+        .iter()
+        .flat_map(|p| spec.methods.iter().map(move |&m| (p, m)))
+        .collect();
     cells
+        .into_par_iter()
+        .map(|(p, method)| {
+            if cancel.load(Ordering::Relaxed) || method == MethodKind::Gf {
+                return Ok(None);
+            }
+            let settings = Settings {
+                method,
+                ..p.settings.clone()
+            };
+            let found = gamma_max(&p.problem, &settings, method, p.gamma);
+            progress();
+            match found {
+                Ok(g) => Ok(Some(g.gamma_max)),
+                Err(SimError::Numerical(_)) => Ok(None),
+                Err(e) => Err(e),
+            }
+        })
+        .collect()
 }

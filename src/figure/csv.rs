@@ -121,12 +121,13 @@ pub fn trajectory_csv(config: &Config, trainer: &Trainer) -> String {
 /// One CSV row per run (columns in docs/file-formats.md), after the parameter header.
 pub fn rows_csv(config: &Config, rows: &[SweepRow]) -> String {
     let mut out = csv_header(config, rows.first().map_or(f64::NAN, |r| r.gamma));
-    out.push_str("alpha,method,seed,gamma,steps_run,final_loss,recovery_error,alpha_ratio,predicted_gap,predicted_gap_p21,diverged\n");
+    out.push_str("alpha,method,seed,gamma,steps_run,final_loss,recovery_error,alpha_ratio,predicted_gap,predicted_gap_p21,diverged,gamma_max,gamma_fraction,stop\n");
     let opt = |x: Option<f64>| x.map(|v| format!("{v:e}")).unwrap_or_default();
     for r in rows {
         let o = &r.outcome;
-        out.push_str(&format!(
-            "{},{},{},{:e},{},{:e},{:e},{:e},{},{},{}\n",
+        let _ = writeln!(
+            out,
+            "{},{},{},{:e},{},{:e},{:e},{:e},{},{},{},{},{},{}",
             r.alpha,
             r.method,
             r.seed,
@@ -137,8 +138,11 @@ pub fn rows_csv(config: &Config, rows: &[SweepRow]) -> String {
             o.alpha_ratio,
             opt(o.predicted_gap),
             opt(o.predicted_gap_p21),
-            o.diverged_at_step.is_some()
-        ));
+            o.diverged_at_step.is_some(),
+            opt(r.gamma_max),
+            r.gamma_fraction.map(|f| f.to_string()).unwrap_or_default(),
+            r.stop.name()
+        );
     }
     out
 }

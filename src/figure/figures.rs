@@ -5,7 +5,9 @@ use crate::figure::{Axis, Figure, Panel, Reference, Series, Style};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::experiment::sweep::{CellSummary, SweepRow, SweepSpec, notes, summarise};
+use crate::experiment::summary::{CellSummary, notes, summarise};
+use crate::experiment::sweep::{GammaAxis, SweepRow, SweepSpec};
+use crate::model::format::short;
 use crate::model::{MethodKind, SimError};
 
 /// Which figure to draw.
@@ -23,17 +25,20 @@ pub enum PlotKind {
     FinalBeta,
     /// The α-sweep: recovery error against α, and the paired ratio to GD.
     Sweep,
+    /// The γ-sweep: recovery error against γ (or γ/γ_max), with each method's γ_max.
+    GammaSweep,
 }
 
 impl PlotKind {
     /// Every plot, in the order of the help text.
-    pub const ALL: [PlotKind; 6] = [
+    pub const ALL: [PlotKind; 7] = [
         PlotKind::Loss,
         PlotKind::Coords,
         PlotKind::Alpha,
         PlotKind::Error,
         PlotKind::FinalBeta,
         PlotKind::Sweep,
+        PlotKind::GammaSweep,
     ];
 
     /// The name used with `--plot`.
@@ -45,6 +50,7 @@ impl PlotKind {
             PlotKind::Error => "error",
             PlotKind::FinalBeta => "final-beta",
             PlotKind::Sweep => "sweep",
+            PlotKind::GammaSweep => "gamma-sweep",
         }
     }
 }
@@ -65,7 +71,7 @@ impl FromStr for PlotKind {
                 SimError::invalid(
                     "plot",
                     s,
-                    "one of loss, coords, alpha, error, sweep, final-beta",
+                    "one of loss, coords, alpha, error, sweep, gamma-sweep, final-beta",
                 )
             })
     }
@@ -83,49 +89,131 @@ pub fn reference(name: &str, value: f64, color: [u8; 3]) -> Reference {
 /// The α-sweep figure of a finished (or cancelled) sweep: its parameters and notes under the
 /// title, then [`sweep_figure`] of its cells. The app and `figure --plot sweep` both call it.
 pub fn sweep(title: &str, spec: &SweepSpec, rows: &[SweepRow]) -> Figure {
-    let b = &spec.base;
-    let mut subtitle = format!(
-        "n = {}, d = {}, s = {}, σ = {} · γ by {} at each α · batch {} · median of {} seeds, band: quartiles",
-        b.problem.n,
-        b.problem.d,
-        b.problem.s,
-        crate::model::format::short(b.problem.noise),
-        b.step_size,
-        b.batch,
-        spec.seeds
-    );
-    let notes = notes(spec, rows);
-    if !notes.is_empty() {
-        subtitle.push('\n');
-        subtitle.push_str(&notes.join(" · "));
-    }
-    sweep_figure(title, &subtitle, &summarise(spec, rows))
+    let step = format!("γ by {} at each α", spec.base.step_size);
+    sweep_figure(title, &subtitle(spec, rows, &step), &summarise(spec, rows))
 }
 
 /// The α-sweep figure from per-cell summaries: median recovery error with an
 /// inter-quartile band per method and the ℓ1/ℓ2 levels, over the paired median ratio to GD.
 pub fn sweep_figure(title: &str, subtitle: &str, cells: &[CellSummary]) -> Figure {
+    Figure {
+        title: title.into(),
+        subtitle: subtitle.into(),
+        panels: error_panels(cells, |c| c.alpha, || Axis::log("initialisation scale α")),
+    }
+}
+
+/// The γ-sweep figure (E23): recovery error against γ — or against γ/γ_max on a fraction axis —
+/// per method, median and inter-quartile band, each method's median γ_max a vertical line, over
+/// the paired ratio to GD.
+pub fn gamma_sweep(title: &str, spec: &SweepSpec, rows: &[SweepRow]) -> Figure {
+    let subtitle = subtitle(spec, rows, &format!("α = {}", short(spec.base.alpha)));
+    let cells = summarise(spec, rows);
+    let fraction = matches!(spec.gammas, GammaAxis::Fractions(_));
+    let x_label = if fraction {
+        "γ / γ_max (each run's own γ_max)"
+    } else {
+        "step size γ"
+    };
+    let mut panels = error_panels(
+        &cells,
+        |c| c.gamma.unwrap_or(f64::NAN),
+        || Axis::log(x_label),
+    );
+    let limits: Vec<(String, [u8; 3], f64)> = if fraction {
+        vec![("γ_max".into(), palette::PREDICTED, 1.0)]
+    } else {
+        methods_of(&cells)
+            .into_iter()
+            .filter_map(|m| {
+                let mut g: Vec<f64> = (cells.iter())
+                    .filter(|c| c.method == m)
+                    .filter_map(|c| c.median_gamma_max)
+                    .collect();
+                (!g.is_empty()).then(|| {
+                    let g = crate::experiment::summary::median(&mut g);
+                    (
+                        format!("{} γ_max = {}", m.label(), short(g)),
+                        palette::color(m),
+                        g,
+                    )
+                })
+            })
+            .collect()
+    };
+    if let Some(errors) = panels.first_mut() {
+        let ys = (errors.series.iter())
+            .flat_map(|s| s.band.iter().flat_map(|b| [b[1], b[2]]))
+            .filter(|y| *y > 0.0 && y.is_finite());
+        let (lo, hi) = ys.fold((f64::INFINITY, 0.0f64), |(lo, hi), y| {
+            (lo.min(y), hi.max(y))
+        });
+        if lo <= hi {
+            for (name, color, g) in limits {
+                let line = Series::new(name, color, Style::Dashed, vec![[g, lo], [g, hi]]);
+                errors.series.push(line);
+            }
+        }
+    }
+    Figure {
+        title: title.into(),
+        subtitle,
+        panels,
+    }
+}
+
+/// The parameters of a sweep (with `axis` saying what varies), then one line per note.
+fn subtitle(spec: &SweepSpec, rows: &[SweepRow], axis: &str) -> String {
+    let b = &spec.base;
+    let mut text = format!(
+        "n = {}, d = {}, s = {}, σ = {} · {axis} · batch {} · median of {} seeds, band: quartiles",
+        b.problem.n,
+        b.problem.d,
+        b.problem.s,
+        short(b.problem.noise),
+        b.batch,
+        spec.seeds
+    );
+    for note in notes(spec, rows) {
+        text.push('\n');
+        text.push_str(&note);
+    }
+    text
+}
+
+/// The methods of a sweep's cells, in display order.
+fn methods_of(cells: &[CellSummary]) -> Vec<MethodKind> {
     let mut methods: Vec<MethodKind> = cells.iter().map(|c| c.method).collect();
     methods.sort();
     methods.dedup();
+    methods
+}
+
+/// The recovery-error panel (median, quartile band, ℓ1/ℓ2 levels) over the paired-ratio panel,
+/// with `x` of each cell on the axis `axis`.
+fn error_panels(
+    cells: &[CellSummary],
+    x: impl Fn(&CellSummary) -> f64,
+    axis: impl Fn() -> Axis,
+) -> Vec<Panel> {
     let of = |m: MethodKind| cells.iter().filter(move |c| c.method == m);
     let mut errors = Vec::new();
     let mut ratios = Vec::new();
-    for &m in &methods {
+    for m in methods_of(cells) {
         let color = palette::color(m);
         let mut s = Series::new(
             m.label(),
             color,
             Style::LineDots,
-            of(m).map(|c| [c.alpha, c.error_quartiles[1]]).collect(),
+            of(m).map(|c| [x(c), c.error_quartiles[1]]).collect(),
         );
         s.band = of(m)
-            .map(|c| [c.alpha, c.error_quartiles[0], c.error_quartiles[2]])
+            .map(|c| [x(c), c.error_quartiles[0], c.error_quartiles[2]])
             .collect();
         errors.push(s);
         if m != MethodKind::Gd {
             let points: Vec<[f64; 2]> = of(m)
-                .filter_map(|c| c.median_ratio_to_gd.map(|r| [c.alpha, r]))
+                .filter_map(|c| c.median_ratio_to_gd.map(|r| [x(c), r]))
                 .collect();
             if !points.is_empty() {
                 let name = format!("{} / GD", m.label());
@@ -135,12 +223,11 @@ pub fn sweep_figure(title: &str, subtitle: &str, cells: &[CellSummary]) -> Figur
     }
     let median_of = |k: usize| {
         let mut v: Vec<f64> = cells.iter().map(|c| c.reference_errors[k]).collect();
-        crate::experiment::sweep::median(&mut v)
+        crate::experiment::summary::median(&mut v)
     };
-    let alpha = || Axis::log("initialisation scale α");
     let mut panels = vec![Panel {
         title: "Recovery error at the end of training".into(),
-        x: alpha(),
+        x: axis(),
         y: Axis::log("‖β∞ − β*‖²"),
         series: errors,
         references: vec![
@@ -152,20 +239,16 @@ pub fn sweep_figure(title: &str, subtitle: &str, cells: &[CellSummary]) -> Figur
     if !ratios.is_empty() {
         panels.push(Panel {
             title: "Paired ratio to GD (median over seeds; below 1: better than GD)".into(),
-            x: alpha(),
+            x: axis(),
             y: Axis::log("error / GD's error"),
             series: ratios,
-            references: vec![Reference {
-                name: "equal to GD".into(),
-                value: 1.0,
-                color: palette::color(MethodKind::Gd),
-            }],
+            references: vec![reference(
+                "equal to GD",
+                1.0,
+                palette::color(MethodKind::Gd),
+            )],
             height: 200.0,
         });
     }
-    Figure {
-        title: title.into(),
-        subtitle: subtitle.into(),
-        panels,
-    }
+    panels
 }

@@ -153,7 +153,7 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
             final_beta_series(record, info),
             Vec::new(),
         ),
-        PlotKind::Sweep => return None,
+        PlotKind::Sweep | PlotKind::GammaSweep => return None,
     };
     Some(Panel {
         title,

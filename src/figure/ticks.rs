@@ -65,6 +65,7 @@ pub fn ticks(lo: f64, hi: f64, scale: Scale) -> Vec<Tick> {
             let decades = (b - a + 1).max(0);
             let every = ((decades as f64 / 7.0).ceil() as i32).max(1);
             let plain = a >= -3 && b <= 4;
+            let span = hi.log10() - lo.log10();
             let mut out: Vec<Tick> = Vec::new();
             for e in (lo.log10().floor() as i32)..=(hi.log10().ceil() as i32) {
                 for m in 1..=9 {
@@ -74,7 +75,7 @@ pub fn ticks(lo: f64, hi: f64, scale: Scale) -> Vec<Tick> {
                     }
                     let label = if m == 1 {
                         (e.rem_euclid(every) == 0).then(|| decade_label(e, plain))
-                    } else if decades <= 1 || (decades < 3 && (m == 2 || m == 5)) {
+                    } else if span < 1.0 || (span < 2.0 && (m == 2 || m == 5)) {
                         Some(if plain {
                             plain_number(v)
                         } else {
