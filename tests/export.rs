@@ -379,3 +379,60 @@ fn the_apps_svg_export_and_figure_write_the_same_file_for_the_same_scene_and_ste
         assert_eq!(app, figure, "{plot}: the app's export and figure differ");
     }
 }
+
+#[test]
+fn the_per_coordinate_alpha_plot_holds_every_coordinates_exact_alpha_at_the_end() {
+    use dln_explorer::experiment::{MethodSet, prepare, run_to_end};
+    use dln_explorer::figure::scene::panel;
+    let mut config = presets::get("sgd-beats-gd").expect("shipped").config;
+    config.steps = 3000;
+    let prepared = prepare(config.validate().expect("valid"), None).expect("prepared");
+    let support = prepared.problem.support.clone();
+    let methods = MethodSet::of(&[MethodKind::Gd, MethodKind::Sgd]);
+    let (runs, record) = run_to_end(std::sync::Arc::new(prepared), methods).expect("runs");
+    let per_coordinate = ViewOptions {
+        alpha_per_coordinate: true,
+        ..ViewOptions::default()
+    };
+    let shown = panel(PlotKind::Alpha, &record, per_coordinate).expect("panel");
+    let named = panel(PlotKind::AlphaCoords, &record, ViewOptions::default()).expect("panel");
+    assert_eq!(
+        shown, named,
+        "the α plot's per-coordinate view is the alpha-coords plot"
+    );
+    for run in runs.runs() {
+        let t = run.trainer();
+        let kind = t.method().kind();
+        let p = record.prediction(kind).expect("a prediction at the end");
+        assert_eq!(p.step, t.step(), "{kind}: the plot shows the final state");
+        let mut exact: Vec<f64> = t.net().alpha_eff().iter().map(|a| a / t.alpha()).collect();
+        let mut order: Vec<usize> = (0..exact.len()).collect();
+        order.sort_by(|&a, &b| exact[a].total_cmp(&exact[b]));
+        let p21: Vec<f64> = order
+            .iter()
+            .map(|&j| t.alpha_p21()[j] / t.alpha())
+            .collect();
+        exact.sort_by(f64::total_cmp);
+        let series = |name: &str| {
+            let s = shown.series.iter().find(|s| s.name == name);
+            s.unwrap_or_else(|| panic!("{name} missing")).points.clone()
+        };
+        let ys = |pts: Vec<[f64; 2]>| pts.iter().map(|q| q[1]).collect::<Vec<f64>>();
+        assert_eq!(
+            ys(series(kind.label())),
+            exact,
+            "{kind}: sorted exact α_j/α"
+        );
+        let rings = series(&format!("{}: support of β*", kind.label()));
+        assert_eq!(rings.len(), support.len());
+        for [rank, y] in rings {
+            assert!(support.contains(&order[rank as usize]) && y == exact[rank as usize]);
+        }
+        if kind.is_stochastic() {
+            assert_eq!(ys(series(&format!("{} (P21 formula)", kind.label()))), p21);
+            assert!(exact[0] < 0.99, "{kind}: α shrank somewhere");
+        } else {
+            assert!(!shown.series.iter().any(|s| s.name == "GD (P21 formula)"));
+        }
+    }
+}

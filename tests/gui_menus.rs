@@ -292,3 +292,38 @@ fn every_live_plot_draws_the_panel_its_export_writes_on_log_and_linear_x() {
         }
     }
 }
+
+#[test]
+fn the_alpha_plot_switches_to_every_coordinate_on_screen_and_in_its_export() {
+    use dln_explorer::figure::Scale;
+    use dln_explorer::figure::figures::PlotKind;
+    let mut h = harness();
+    h.run_steps(4);
+    let before = h
+        .state()
+        .shown_panel(PlotKind::Alpha)
+        .cloned()
+        .expect("α plot");
+    assert_eq!(before.x.scale, Scale::Log, "α over time");
+    h.get_by_label("α per coordinate").click();
+    h.run_steps(3);
+    let shown = h
+        .state()
+        .shown_panel(PlotKind::Alpha)
+        .cloned()
+        .expect("α plot");
+    assert!(
+        shown.title.starts_with("α_j/α of every coordinate"),
+        "{}",
+        shown.title
+    );
+    assert_eq!(shown.x.scale, Scale::Linear, "coordinates by rank");
+    let d = h.state().controls().settings.problem.d;
+    let sgd = shown
+        .series
+        .iter()
+        .find(|s| s.name == "SGD")
+        .expect("SGD series");
+    assert_eq!(sgd.points.len(), d, "every coordinate");
+    assert_eq!(Some(shown), h.state().exported_panel(PlotKind::Alpha));
+}

@@ -38,7 +38,8 @@ pub struct FigureArgs {
     /// Output file; the extension picks the format: .svg or .png.
     #[arg(long, value_name = "FILE.svg|png")]
     pub out: PathBuf,
-    /// Which plot: loss, coords, alpha, error, final-beta, sweep or gamma-sweep [default: loss].
+    /// Which plot: loss, coords, alpha, alpha-coords, error, final-beta, sweep or gamma-sweep
+    /// [default: loss].
     #[arg(long, default_value = "loss", hide_default_value = true, value_parser = |s: &str| s.parse::<PlotKind>().map_err(|e| e.to_string()))]
     pub plot: PlotKind,
     /// --plot sweep: the α values, comma-separated [default: 15 log-spaced from 0.01 to 2].

@@ -25,6 +25,8 @@ pub struct RunInfo {
     pub beta_star: Vec<f64>,
     /// Which followed coordinates are in the support of β*.
     pub in_support: Vec<bool>,
+    /// The support of β*, ascending.
+    pub support: Vec<usize>,
     /// `‖β_ℓ1 − β*‖²`, `‖β_ℓ2 − β*‖²`, `‖β_GF − β*‖²` when `d > n`.
     pub reference_errors: Option<[f64; 3]>,
 }
@@ -38,6 +40,10 @@ pub struct Prediction {
     pub coords: Vec<f64>,
     /// `‖β_t − β_pred‖/‖β_t‖`.
     pub gap: f64,
+    /// Every coordinate's exact `α_{t,j}/α` at that step.
+    pub alpha_exact: Vec<f64>,
+    /// P21's per-coordinate formula `exp(−2(γ/b)(XᵀX/n)_jj ∫₀ᵗ L)` at that step.
+    pub alpha_p21: Vec<f64>,
 }
 
 /// The state of one method's run.

@@ -119,6 +119,7 @@ impl PairedRuns {
                 .map(|j| problem.support.binary_search(j).is_ok())
                 .collect(),
             coords: p.coords.clone(),
+            support: problem.support.clone(),
             reference_errors: p.reference_errors(),
         }));
         Ok(())
@@ -200,6 +201,8 @@ impl PairedRuns {
                 step,
                 coords: info.coords.iter().map(|&j| solution.beta[j]).collect(),
                 gap: relative_gap(&run.trainer.beta(), &solution.beta),
+                alpha_exact: ratio_to(run.trainer.net().alpha_eff(), run.trainer.alpha()),
+                alpha_p21: ratio_to(run.trainer.alpha_p21(), run.trainer.alpha()),
             };
             run.warm = Some(solution.lambda);
             let kind = run.trainer.method().kind();
@@ -233,4 +236,10 @@ impl PairedRuns {
             error: self.error.take(),
         }
     }
+}
+
+/// `values / alpha`, element by element.
+fn ratio_to(mut values: Vec<f64>, alpha: f64) -> Vec<f64> {
+    values.iter_mut().for_each(|v| *v /= alpha);
+    values
 }

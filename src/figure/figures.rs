@@ -19,6 +19,8 @@ pub enum PlotKind {
     Coords,
     /// The effective initialisation α_t/α against time, exact and P21's formula.
     Alpha,
+    /// Every coordinate's α_j/α at the latest step, sorted, with P21's per-coordinate formula.
+    AlphaCoords,
     /// Recovery error against time with the ℓ1, ℓ2 and GF levels.
     Error,
     /// Each method's final β at the followed coordinates, side by side, with β*.
@@ -31,10 +33,11 @@ pub enum PlotKind {
 
 impl PlotKind {
     /// Every plot, in the order of the help text.
-    pub const ALL: [PlotKind; 7] = [
+    pub const ALL: [PlotKind; 8] = [
         PlotKind::Loss,
         PlotKind::Coords,
         PlotKind::Alpha,
+        PlotKind::AlphaCoords,
         PlotKind::Error,
         PlotKind::FinalBeta,
         PlotKind::Sweep,
@@ -47,6 +50,7 @@ impl PlotKind {
             PlotKind::Loss => "loss",
             PlotKind::Coords => "coords",
             PlotKind::Alpha => "alpha",
+            PlotKind::AlphaCoords => "alpha-coords",
             PlotKind::Error => "error",
             PlotKind::FinalBeta => "final-beta",
             PlotKind::Sweep => "sweep",
@@ -71,7 +75,7 @@ impl FromStr for PlotKind {
                 SimError::invalid(
                     "plot",
                     s,
-                    "one of loss, coords, alpha, error, sweep, gamma-sweep, final-beta",
+                    "one of loss, coords, alpha, error, sweep, gamma-sweep, final-beta, alpha-coords",
                 )
             })
     }

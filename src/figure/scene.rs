@@ -35,6 +35,8 @@ pub struct ViewOptions {
     pub log_x: bool,
     /// Whose β coordinates the coordinate plot shows.
     pub beta_method: MethodKind,
+    /// The α plot shows every coordinate at the latest step instead of the mean over time.
+    pub alpha_per_coordinate: bool,
 }
 
 impl Default for ViewOptions {
@@ -43,6 +45,7 @@ impl Default for ViewOptions {
             x_axis: XAxis::Steps,
             log_x: true,
             beta_method: MethodKind::Sgd,
+            alpha_per_coordinate: false,
         }
     }
 }
@@ -109,6 +112,22 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
             view.x_axis(),
             Axis::log("L(β_k) = ‖Xβ − y‖²/(4n)"),
             per_method(record, view, name, |p| p.sample.loss),
+            Vec::new(),
+        ),
+        PlotKind::Alpha if view.alpha_per_coordinate => {
+            return panel(PlotKind::AlphaCoords, record, view);
+        }
+        PlotKind::AlphaCoords => (
+            format!(
+                "α_j/α of every coordinate at step {} (sorted; P21's formula dashed; support of β* ringed)",
+                (record.predictions.iter())
+                    .map(|(_, p)| p.step)
+                    .min()
+                    .unwrap_or(0)
+            ),
+            Axis::linear("coordinates, sorted by their exact α_j/α"),
+            Axis::log("α_j/α"),
+            alpha_coord_series(record, info),
             Vec::new(),
         ),
         PlotKind::Alpha => (
@@ -190,6 +209,45 @@ fn alpha_series(record: &Record, view: ViewOptions) -> Vec<Series> {
             let name = format!("{} (P21 formula)", k.label());
             series.push(Series::new(name, c, Style::Dashed, points));
         }
+    }
+    series
+}
+
+/// Legend entry of the rings marking the support of β* in the per-coordinate α plot.
+pub const SUPPORT_RINGS: &str = "j in the support of β*";
+
+/// Per method with a prediction: every coordinate's exact α_j/α in ascending order, P21's
+/// formula for the same coordinates dashed (noisy methods), the support of β* ringed.
+fn alpha_coord_series(record: &Record, info: &RunInfo) -> Vec<Series> {
+    let mut series = Vec::new();
+    for (kind, _) in &record.histories {
+        let Some(p) = record.prediction(*kind) else {
+            continue;
+        };
+        let mut order: Vec<usize> = (0..p.alpha_exact.len()).collect();
+        order.sort_by(|&a, &b| p.alpha_exact[a].total_cmp(&p.alpha_exact[b]));
+        let c = palette::color(*kind);
+        let along = |values: &[f64]| -> Vec<[f64; 2]> {
+            (order.iter().enumerate())
+                .map(|(rank, &j)| [rank as f64, values[j]])
+                .collect()
+        };
+        series.push(Series::new(
+            run_name(record, *kind),
+            c,
+            Style::Line,
+            along(&p.alpha_exact),
+        ));
+        if kind.is_stochastic() {
+            let name = format!("{} (P21 formula)", kind.label());
+            series.push(Series::new(name, c, Style::Dashed, along(&p.alpha_p21)));
+        }
+        let rings = (order.iter().enumerate())
+            .filter(|(_, j)| info.support.binary_search(j).is_ok())
+            .map(|(rank, &j)| [rank as f64, p.alpha_exact[j]])
+            .collect();
+        let name = format!("{}: support of β*", kind.label());
+        series.push(Series::new(name, GROUND_TRUTH, Style::Rings, rings).grouped(SUPPORT_RINGS));
     }
     series
 }
