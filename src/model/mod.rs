@@ -13,6 +13,7 @@ pub mod net;
 pub mod problem;
 pub mod recorder;
 pub mod references;
+pub mod sharpness;
 pub mod stability;
 pub mod trainer;
 

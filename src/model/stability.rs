@@ -15,10 +15,14 @@ fn preconditioner(beta: &[f64], rho: &[f64]) -> Vec<f64> {
 
 /// `κ_i = Σ_j 2 sqrt(β_j² + ρ_j²) x_ij²` for every sample i.
 pub fn kappa(x: &Array2<f64>, beta: &[f64], rho: &[f64]) -> Vec<f64> {
-    let w = preconditioner(beta, rho);
+    kappa_of(x, &preconditioner(beta, rho))
+}
+
+/// `κ_i = Σ_j w_j x_ij²` for every sample i, with the preconditioner `w = u² + v²`.
+pub fn kappa_of(x: &Array2<f64>, w: &[f64]) -> Vec<f64> {
     x.rows()
         .into_iter()
-        .map(|row| row.iter().zip(&w).map(|(x, w)| w * x * x).sum())
+        .map(|row| row.iter().zip(w).map(|(x, w)| w * x * x).sum())
         .collect()
 }
 
@@ -53,10 +57,7 @@ pub fn resolve_gamma(
 /// stochastic methods `2 / max_i κ_i` with `κ_i = Σ_j w_j x_ij²` (the single-sample limit).
 pub fn linear_limit(kind: super::MethodKind, x: &Array2<f64>, w: &[f64]) -> Result<f64, SimError> {
     if kind.is_stochastic() {
-        let max_kappa = (x.rows().into_iter())
-            .map(|row| row.iter().zip(w).map(|(x, w)| w * x * x).sum::<f64>())
-            .fold(0.0, f64::max);
-        Ok(2.0 / max_kappa)
+        Ok(2.0 / kappa_of(x, w).into_iter().fold(0.0, f64::max))
     } else {
         let top = super::linalg::lambda_max(&super::linalg::weighted_gram(x, w))?;
         Ok(2.0 * x.nrows() as f64 / top)

@@ -1,0 +1,125 @@
+//! The sharpness `S(w) = 2 λ_max(∇²_w L(w))` of the loss in the network's parameters: Hessian–
+//! vector products in O(nd) and Lanczos with full reorthogonalisation for the largest algebraic
+//! eigenvalue, warm-started from the previous top eigenvector; and SGD's `max_i κ_i(w)`.
+
+use faer::{Mat, Side};
+
+use super::error::SimError;
+use super::kernels;
+use super::net::DiagNet;
+use super::problem::Problem;
+
+/// `H z` with `H = (1/2n)(JᵀJ + [[0, diag g], [diag g, 0]])`, `J = X [diag(v) diag(u)]`, `g = Xᵀr`:
+/// `z = (a, b)` and the result are stacked `(u-part, v-part)`, each of length d.
+pub fn hessian_vector(
+    (u, v): (&[f64], &[f64]),
+    g: &[f64],
+    p: &Problem,
+    z: &[f64],
+    out: &mut [f64],
+) {
+    let (n, d) = (p.n(), p.d());
+    let (a, b) = z.split_at(d);
+    let w: Vec<f64> = (0..d).map(|j| v[j] * a[j] + u[j] * b[j]).collect();
+    let mut jz = vec![0.0; n];
+    kernels::row_dots(p.x_slice(), &w, &mut jz);
+    let mut back = vec![0.0; d];
+    kernels::xt_mul(p.x_slice(), &jz, None, &mut back);
+    let scale = 1.0 / (2.0 * n as f64);
+    let (top, bottom) = out.split_at_mut(d);
+    for j in 0..d {
+        top[j] = scale * (v[j] * back[j] + g[j] * b[j]);
+        bottom[j] = scale * (u[j] * back[j] + g[j] * a[j]);
+    }
+}
+
+/// `g = Xᵀ(Xβ − y)` at the network's β.
+pub fn residual_gradient(net: &DiagNet, p: &Problem) -> Vec<f64> {
+    let mut r = vec![0.0; p.n()];
+    kernels::residuals_all(p.x_slice(), p.y_slice(), &net.beta(), &mut r);
+    let mut g = vec![0.0; p.d()];
+    kernels::xt_mul(p.x_slice(), &r, None, &mut g);
+    g
+}
+
+/// The largest algebraic eigenvalue of the symmetric operator `apply` on `R^dim` and its unit
+/// eigenvector, by `iters` Lanczos steps (at most `dim`) from `start`.
+pub fn top_eigen(
+    apply: impl Fn(&[f64], &mut [f64]),
+    dim: usize,
+    start: &[f64],
+    iters: usize,
+) -> Result<(f64, Vec<f64>), SimError> {
+    let norm = |x: &[f64]| kernels::dot(x, x).sqrt();
+    let mut q: Vec<f64> = start.to_vec();
+    let s = norm(&q);
+    if !(s > 0.0 && s.is_finite()) {
+        q = (0..dim).map(|i| 1.0 + (i as f64 * 0.618).fract()).collect();
+    }
+    let s = norm(&q);
+    q.iter_mut().for_each(|x| *x /= s);
+    let (mut basis, mut alphas, mut betas) = (vec![q], Vec::new(), Vec::new());
+    let mut w = vec![0.0; dim];
+    for _ in 0..iters.min(dim).max(1) {
+        let last = basis.last().map_or(&[][..], Vec::as_slice);
+        apply(last, &mut w);
+        alphas.push(kernels::dot(last, &w));
+        // Full reorthogonalisation (twice is enough) keeps the Ritz values clean.
+        for _ in 0..2 {
+            for b in &basis {
+                let c = kernels::dot(b, &w);
+                w.iter_mut().zip(b).for_each(|(x, y)| *x -= c * y);
+            }
+        }
+        let beta = norm(&w);
+        if !(beta > 1e-14 * alphas.iter().fold(1e-300f64, |m, a| m.max(a.abs())))
+            || basis.len() == dim
+        {
+            break;
+        }
+        betas.push(beta);
+        basis.push(w.iter().map(|x| x / beta).collect());
+    }
+    let k = alphas.len();
+    let t = Mat::<f64>::from_fn(k, k, |i, j| match i.abs_diff(j) {
+        0 => alphas[i],
+        1 => betas[i.min(j)],
+        _ => 0.0,
+    });
+    let eig = t
+        .self_adjoint_eigen(Side::Lower)
+        .map_err(|e| SimError::Numerical(format!("Lanczos eigen-solve failed: {e:?}")))?;
+    let top = k - 1;
+    let value = eig.S().column_vector()[top];
+    let y = eig.U().col(top);
+    let mut vector = vec![0.0; dim];
+    for (i, b) in basis.iter().take(k).enumerate() {
+        vector.iter_mut().zip(b).for_each(|(x, v)| *x += y[i] * v);
+    }
+    Ok((value, vector))
+}
+
+/// Lanczos steps of a fresh estimate; warm-started ones need fewer.
+pub const FRESH_ITERS: usize = 60;
+
+/// `S(w) = 2 λ_max(∇²_w L)` and the top eigenvector, from `warm` if given.
+pub fn sharpness(
+    net: &DiagNet,
+    p: &Problem,
+    warm: Option<&[f64]>,
+    iters: usize,
+) -> Result<(f64, Vec<f64>), SimError> {
+    let (u, v) = net.layers();
+    let g = residual_gradient(net, p);
+    let dim = 2 * p.d();
+    let start: Vec<f64> = warm.map_or_else(|| vec![0.0; dim], <[f64]>::to_vec);
+    let apply = |z: &[f64], out: &mut [f64]| hessian_vector((&u, &v), &g, p, z, out);
+    let (lambda, vector) = top_eigen(apply, dim, &start, iters)?;
+    Ok((2.0 * lambda, vector))
+}
+
+/// SGD's single-sample curvature `max_i κ_i(w)`, `κ_i = Σ_j (u_j² + v_j²) x_ij²`.
+pub fn max_kappa(net: &DiagNet, p: &Problem) -> f64 {
+    let kappa = super::stability::kappa_of(p.x(), &net.u2_plus_v2());
+    kappa.into_iter().fold(0.0, f64::max)
+}
