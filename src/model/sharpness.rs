@@ -72,9 +72,10 @@ pub fn top_eigen(
             }
         }
         let beta = norm(&w);
-        if !(beta > 1e-14 * alphas.iter().fold(1e-300f64, |m, a| m.max(a.abs())))
-            || basis.len() == dim
-        {
+        let scale = alphas.iter().fold(1e-300f64, |m, a| m.max(a.abs()));
+        // An invariant subspace (or NaN) ends the recurrence.
+        let exhausted = beta.is_nan() || beta <= 1e-14 * scale;
+        if exhausted || basis.len() == dim {
             break;
         }
         betas.push(beta);
