@@ -17,13 +17,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::model::Config;
+use crate::model::{Config, MethodKind};
 
 /// The scene opened when none is named.
 pub const DEFAULT: &str = "sgd-beats-gd";
 
 /// The shipped scenes: name and embedded TOML text, in menu order.
-const SHIPPED: [(&str, &str); 6] = [
+const SHIPPED: [(&str, &str); 7] = [
     (
         "sgd-beats-gd",
         include_str!("../assets/presets/sgd-beats-gd.toml"),
@@ -35,6 +35,10 @@ const SHIPPED: [(&str, &str); 6] = [
     (
         "large-steps-help-sgd",
         include_str!("../assets/presets/large-steps-help-sgd.toml"),
+    ),
+    (
+        "edge-of-stability",
+        include_str!("../assets/presets/edge-of-stability.toml"),
     ),
     (
         "batch-size-weakens",
@@ -61,6 +65,9 @@ pub struct Preset {
     pub caption: String,
     /// The settings.
     pub config: Config,
+    /// The methods the scene runs side by side (`None`: the app's choice, GD, SGD and SGF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub methods: Option<Vec<MethodKind>>,
 }
 
 /// The on-disk layout of a scene file.
@@ -71,6 +78,8 @@ struct SceneFile {
     title: String,
     #[serde(default)]
     caption: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    methods: Option<Vec<MethodKind>>,
     config: Config,
 }
 
@@ -141,6 +150,7 @@ pub fn parse(name: &str, text: &str) -> Result<Preset, String> {
         title: file.title,
         caption: file.caption,
         config: file.config,
+        methods: file.methods,
     })
 }
 
@@ -150,6 +160,7 @@ impl Preset {
         let file = SceneFile {
             title: self.title.clone(),
             caption: self.caption.clone(),
+            methods: self.methods.clone(),
             config: self.config.clone(),
         };
         toml::to_string(&file).unwrap_or_default()

@@ -37,7 +37,11 @@ fn every_shipped_preset_parses_with_title_caption_and_valid_settings() {
 #[test]
 fn every_preset_runs_1000_steps_and_only_the_divergence_scene_diverges() {
     for p in presets::list() {
-        for method in [MethodKind::Gd, MethodKind::Sgd, MethodKind::Sgf] {
+        // A scene that names its methods runs those (the edge-of-stability scene: GD alone, at a
+        // γ where SGD diverges).
+        let methods = (p.methods.clone())
+            .unwrap_or_else(|| vec![MethodKind::Gd, MethodKind::Sgd, MethodKind::Sgf]);
+        for method in methods {
             let report = execute(settings(&p.config, method, Some(1000))).expect("runs");
             let diverged = report.trainer.diverged_at();
             if p.name == "too-large-step-diverges" {

@@ -86,6 +86,9 @@ impl Controls {
     pub fn load_preset(&mut self, p: presets::Preset) -> Result<(), SimError> {
         let settings = p.config.validate()?;
         self.load(&settings);
+        if let Some(kinds) = &p.methods {
+            self.methods = MethodSet::of(kinds);
+        }
         self.preset = Some(p);
         Ok(())
     }

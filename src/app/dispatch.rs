@@ -189,6 +189,7 @@ impl App {
             title,
             caption,
             config: self.controls.config(),
+            methods: Some(self.controls.methods.iter().collect()),
         }
     }
 

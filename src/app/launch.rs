@@ -81,6 +81,10 @@ impl Launch {
     /// are reproducible: no zoom or theme carried over).
     pub fn build(self, ctx: &egui::Context, storage: Option<&dyn eframe::Storage>) -> App {
         let mut app = App::new(ctx, &self.settings);
+        if let Some(kinds) = self.preset.as_ref().and_then(|p| p.methods.as_deref()) {
+            app.controls.methods = crate::experiment::MethodSet::of(kinds);
+            app.restart();
+        }
         app.controls.preset = self.preset;
         if let Some(storage) = storage
             && self.capture.is_none()

@@ -89,6 +89,8 @@ impl Plots {
                 .on_hover_text("x = physical time t = kγ (kh for SGF and GF)");
             ui.checkbox(&mut o.log_x, "log x")
                 .on_hover_text("logarithmic x axis");
+            ui.checkbox(&mut o.sharpness, "sharpness")
+                .on_hover_text("the bottom-right plot shows GD's sharpness S_t and SGD's max κ_i against 2/γ instead of the recovery error");
             ui.checkbox(&mut o.alpha_per_coordinate, "α per coordinate")
                 .on_hover_text("the α plot shows every coordinate's exact α_j/α at the latest step, sorted, with P21's formula and the support of β*");
             ui.separator();

@@ -92,10 +92,12 @@ fn format_of(path: &Path) -> Result<Format, CliError> {
 pub fn main(args: &FigureArgs) -> Result<(), CliError> {
     let format = format_of(&args.out)?;
     let (config, settings) = args.sim.settings()?;
-    let title = match &args.sim.preset {
-        Some(name) => presets::get(name)?.title,
-        None => "dln-explorer".to_string(),
-    };
+    let preset = args.sim.preset.as_deref().map(presets::get).transpose()?;
+    let title = preset
+        .as_ref()
+        .map_or("dln-explorer".into(), |p| p.title.clone());
+    let methods =
+        (preset.as_ref().and_then(|p| p.methods.clone())).unwrap_or_else(|| SCENE_METHODS.to_vec());
     let fig = if matches!(args.plot, PlotKind::Sweep | PlotKind::GammaSweep) {
         let gamma_sweep = args.plot == PlotKind::GammaSweep;
         let alphas = match (&args.alphas, gamma_sweep) {
@@ -136,7 +138,7 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
             figures::sweep(&title, &spec, &rows)
         }
     } else {
-        let record = run_scene(settings)?;
+        let record = run_scene_of(settings, &methods)?;
         let fig = scene::figure(&[args.plot], &record, ViewOptions::default(), &title);
         if let Some(path) = &args.csv {
             let gamma = record.info.as_ref().map_or(f64::NAN, |i| i.gamma);
@@ -158,7 +160,12 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
 /// Runs GD, SGD and SGF on the scene's data with the same α and γ through the one driver,
 /// and returns what the app would hold once they finish.
 pub fn run_scene(settings: Settings) -> Result<Record, CliError> {
+    run_scene_of(settings, &SCENE_METHODS)
+}
+
+/// [`run_scene`] with the methods a scene names.
+pub fn run_scene_of(settings: Settings, methods: &[MethodKind]) -> Result<Record, CliError> {
     let prepared = Arc::new(prepare(settings, None)?);
-    let (_, record) = run_to_end(prepared, MethodSet::of(&SCENE_METHODS))?;
+    let (_, record) = run_to_end(prepared, MethodSet::of(methods))?;
     Ok(record)
 }

@@ -23,6 +23,8 @@ pub enum PlotKind {
     AlphaCoords,
     /// Recovery error against time with the ℓ1, ℓ2 and GF levels.
     Error,
+    /// The curvature against time — GD's sharpness, SGD's max κ_i — with the line 2/γ.
+    Sharpness,
     /// Each method's final β at the followed coordinates, side by side, with β*.
     FinalBeta,
     /// The α-sweep: recovery error against α, and the paired ratio to GD.
@@ -33,12 +35,13 @@ pub enum PlotKind {
 
 impl PlotKind {
     /// Every plot, in the order of the help text.
-    pub const ALL: [PlotKind; 8] = [
+    pub const ALL: [PlotKind; 9] = [
         PlotKind::Loss,
         PlotKind::Coords,
         PlotKind::Alpha,
         PlotKind::AlphaCoords,
         PlotKind::Error,
+        PlotKind::Sharpness,
         PlotKind::FinalBeta,
         PlotKind::Sweep,
         PlotKind::GammaSweep,
@@ -52,6 +55,7 @@ impl PlotKind {
             PlotKind::Alpha => "alpha",
             PlotKind::AlphaCoords => "alpha-coords",
             PlotKind::Error => "error",
+            PlotKind::Sharpness => "sharpness",
             PlotKind::FinalBeta => "final-beta",
             PlotKind::Sweep => "sweep",
             PlotKind::GammaSweep => "gamma-sweep",
@@ -75,7 +79,7 @@ impl FromStr for PlotKind {
                 SimError::invalid(
                     "plot",
                     s,
-                    "one of loss, coords, alpha, error, sweep, gamma-sweep, final-beta, alpha-coords",
+                    "one of loss, coords, alpha, error, sweep, gamma-sweep, final-beta, alpha-coords, sharpness",
                 )
             })
     }

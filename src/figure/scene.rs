@@ -37,6 +37,8 @@ pub struct ViewOptions {
     pub beta_method: MethodKind,
     /// The α plot shows every coordinate at the latest step instead of the mean over time.
     pub alpha_per_coordinate: bool,
+    /// The recovery-error plot shows the curvature against 2/γ instead.
+    pub sharpness: bool,
 }
 
 impl Default for ViewOptions {
@@ -46,6 +48,7 @@ impl Default for ViewOptions {
             log_x: true,
             beta_method: MethodKind::Sgd,
             alpha_per_coordinate: false,
+            sharpness: false,
         }
     }
 }
@@ -138,6 +141,18 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
             alpha_series(record, view),
             Vec::new(),
         ),
+        PlotKind::Error if view.sharpness => return panel(PlotKind::Sharpness, record, view),
+        PlotKind::Sharpness => (
+            "Curvature against 2/γ: GD's sharpness S_t = 2λ_max(∇²L), SGD's max_i κ_i".to_string(),
+            view.x_axis(),
+            Axis::log("S_t (GD, GF) · max_i κ_i (SGD, SGF)"),
+            per_method(record, view, name, |p| p.sample.curvature),
+            vec![reference(
+                "2/γ: the edge of stability",
+                2.0 / info.gamma,
+                PREDICTED,
+            )],
+        ),
         PlotKind::Error => {
             let refs = info.reference_errors.map(|[l1, l2, gf]| {
                 vec![
@@ -155,7 +170,14 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
             )
         }
         PlotKind::Coords => {
-            let kind = view.beta_method;
+            // The chosen method's β, or the first method's when that one does not run.
+            let kind = Some(view.beta_method)
+                .filter(|k| record.history(*k).is_some())
+                .or_else(|| record.histories.first().map(|(k, _)| *k))?;
+            let view = ViewOptions {
+                beta_method: kind,
+                ..view
+            };
             let history = record.history(kind)?;
             (
                 format!("Coordinates of β_k ({})", kind.label()),

@@ -124,3 +124,65 @@ pub fn max_kappa(net: &DiagNet, p: &Problem) -> f64 {
     let kappa = super::stability::kappa_of(p.x(), &net.u2_plus_v2());
     kappa.into_iter().fold(0.0, f64::max)
 }
+
+/// Warm-started Lanczos steps of an estimate after the first.
+const WARM_ITERS: usize = 8;
+/// About this fraction of a run's work goes into curvature estimates (plus one estimate each
+/// time the step count doubles).
+const BUDGET: f64 = 0.02;
+
+/// The curvature a run is watched by, refreshed along the run within a work budget: GD's and
+/// GF's sharpness `S_t`, the stochastic methods' `max_i κ_i`. Each must stay below `2/γ`.
+#[derive(Clone, Debug, Default)]
+pub struct CurvatureWatch {
+    /// The latest estimate (NaN before the first).
+    pub latest: Option<f64>,
+    warm: Option<Vec<f64>>,
+    credit: f64,
+    stepped: u64,
+    estimated_at: u64,
+}
+
+impl CurvatureWatch {
+    /// Refreshes the estimate at `step` if the work since the last one (`step_cost` per step,
+    /// in units of one `n×d` product) pays for it within the budget, or the step count doubled
+    /// since the last one; returns the latest (NaN before the first, at step 0).
+    pub fn observe(
+        &mut self,
+        step: u64,
+        step_cost: f64,
+        sharp: bool,
+        net: &DiagNet,
+        p: &Problem,
+    ) -> f64 {
+        self.credit += (step - self.stepped.min(step)) as f64 * step_cost;
+        self.stepped = step;
+        let iters = if self.warm.is_some() {
+            WARM_ITERS
+        } else {
+            FRESH_ITERS
+        };
+        // Each Lanczos step is one Hessian–vector product (two n×d products), plus the residual
+        // gradient; κ is one pass over X (not vectorised: counted as four).
+        let cost = if sharp { 2.0 * iters as f64 + 4.0 } else { 4.0 };
+        // Within the budget, and also log-spaced in steps so that short runs show their start.
+        let doubled = step >= 1 && step >= 2 * self.estimated_at;
+        if BUDGET * self.credit >= cost || doubled {
+            self.estimated_at = step;
+            self.credit = 0.0;
+            let value = if sharp {
+                match sharpness(net, p, self.warm.as_deref(), iters) {
+                    Ok((s, vector)) => {
+                        self.warm = Some(vector);
+                        s
+                    }
+                    Err(_) => f64::NAN,
+                }
+            } else {
+                max_kappa(net, p)
+            };
+            self.latest = Some(value);
+        }
+        self.latest.unwrap_or(f64::NAN)
+    }
+}

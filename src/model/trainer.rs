@@ -9,6 +9,7 @@ use super::method::{Method, Stepper};
 use super::net::DiagNet;
 use super::problem::{Problem, Stream, stream_rng};
 use super::recorder::Recorder;
+use super::sharpness::CurvatureWatch;
 
 /// Strided samples kept per run (log-spaced early samples come on top).
 pub const SAMPLE_CAPACITY: usize = 2048;
@@ -36,6 +37,9 @@ pub struct Sample {
     pub alpha_ratio_p21: f64,
     /// Recovery error `‖β_k − β*‖²`.
     pub recovery_error: f64,
+    /// The curvature watched against `2/γ`: GD's and GF's sharpness `S = 2λ_max(∇²L)`, the
+    /// stochastic methods' `max_i κ_i` (the latest estimate, refreshed within a work budget).
+    pub curvature: f64,
 }
 
 /// One recorded point of a run: its scalars and β at the followed coordinates.
@@ -99,6 +103,7 @@ pub struct Trainer {
     blowup: f64,
     follow: Vec<usize>,
     recorder: Recorder<Point>,
+    curvature: CurvatureWatch,
 }
 
 impl Trainer {
@@ -142,6 +147,7 @@ impl Trainer {
             blowup,
             follow: Vec::new(),
             recorder: Recorder::new(SAMPLE_CAPACITY),
+            curvature: CurvatureWatch::default(),
         };
         trainer.record();
         Ok(trainer)
@@ -238,6 +244,15 @@ impl Trainer {
 
     fn record(&mut self) {
         let beta = self.net.beta();
+        let n = self.problem.n() as f64;
+        // The work of one step in units of one n×d product.
+        let step_cost = match self.method {
+            Method::Sgd { batch } => 2.0 * batch as f64 / n,
+            Method::Gf { .. } => 8.0,
+            Method::Gd | Method::Sgf { .. } => 2.0,
+        };
+        let sharp = !self.method.kind().is_stochastic();
+        (self.curvature).observe(self.step, step_cost, sharp, &self.net, &self.problem);
         let sample = self.sample_of(&beta);
         if sample.loss.is_finite() && sample.recovery_error.is_finite() {
             let coords = self.follow.iter().map(|&j| beta[j]).collect();
@@ -272,6 +287,7 @@ impl Trainer {
             alpha_ratio_max: ratios.iter().copied().fold(0.0, f64::max),
             alpha_ratio_p21: (-self.p21_rate() * diag_mean).exp(),
             recovery_error: self.problem.recovery_error(beta),
+            curvature: self.curvature.latest.unwrap_or(f64::NAN),
         }
     }
 
