@@ -2,6 +2,7 @@
 
 use eframe::egui;
 
+use super::gamma_max::GammaMaxView;
 use crate::experiment::{MethodSet, RunInfo};
 use crate::figure::num;
 use crate::model::config::MAX_ENTRIES;
@@ -50,6 +51,8 @@ pub struct Controls {
     pub preset: Option<presets::Preset>,
     /// Anti-aliased (feathered) lines; off is ~2× cheaper on software renderers.
     pub smooth: bool,
+    /// γ_max of the running methods, as far as known.
+    pub gamma_max: GammaMaxView,
 }
 
 impl Controls {
@@ -62,6 +65,7 @@ impl Controls {
             flat_out: false,
             preset: None,
             smooth: true,
+            gamma_max: GammaMaxView::Unknown,
         }
     }
 
@@ -78,6 +82,7 @@ impl Controls {
             flat_out: self.flat_out,
             smooth: self.smooth,
             preset: self.preset.take(),
+            gamma_max: self.gamma_max.clone(),
             ..Controls::new(settings)
         };
     }
@@ -236,7 +241,11 @@ impl Controls {
                 ui.label("stability limit: needs d > n");
             }
         }
-        // Always one line here, so the rows below do not jump while γ is dragged.
+        // Always one line each here, so the rows below do not jump while γ is dragged.
+        let (line, values) = gamma_max_line(gamma, &self.gamma_max);
+        ui.small(line).on_hover_text(format!(
+            "γ as a fraction of the largest γ at which each method's run converges on these data, bisected in the background (dln-explorer gamma-max){values}"
+        ));
         ui.small(match s.step_size {
             StepSize::Stable(c) => format!("γ from the rule stable:{c} (half the limit at C = 1)"),
             StepSize::Fixed(_) => "γ fixed (the button below returns to the rule)".to_string(),
@@ -303,4 +312,35 @@ fn method_help(kind: MethodKind) -> &'static str {
         }
         MethodKind::Gf => "gradient flow (RK4, step h): α_t stays α",
     }
+}
+
+/// `γ/γ_max: GD 0.13 · SGD 0.68` (one line) and the γ_max values for the tooltip.
+fn gamma_max_line(gamma: f64, view: &GammaMaxView) -> (String, String) {
+    let line = match view {
+        GammaMaxView::Unknown => "γ/γ_max: —".into(),
+        GammaMaxView::Computing => "γ/γ_max: bisecting in the background…".into(),
+        GammaMaxView::TooLarge => "γ/γ_max: not bisected at this size".into(),
+        GammaMaxView::Known(found) if found.iter().all(|(_, g)| g.is_none()) => {
+            "γ/γ_max: no γ converges within the step budget".into()
+        }
+        GammaMaxView::Known(found) => {
+            let parts: Vec<String> = (found.iter())
+                .map(|(kind, g)| match g {
+                    Some(g) => format!("{} {:.2}", kind.label(), gamma / g),
+                    None => format!("{} —", kind.label()),
+                })
+                .collect();
+            format!("γ/γ_max: {}", parts.join(" · "))
+        }
+    };
+    let values = match view {
+        GammaMaxView::Known(found) => (found.iter())
+            .map(|(kind, g)| {
+                let g = g.map_or("no bracket found".into(), num);
+                format!("\n{}: γ_max = {g}", kind.label())
+            })
+            .collect(),
+        _ => String::new(),
+    };
+    (line, values)
 }

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod controls;
 pub mod dispatch;
 pub mod export;
+pub mod gamma_max;
 pub mod help;
 pub mod job;
 pub mod launch;
@@ -63,6 +64,8 @@ pub struct App {
     sweep: SweepPanel,
     /// File writes in flight.
     writes: Vec<Job<Result<Vec<PathBuf>, String>>>,
+    /// The bisection for the running methods' γ_max.
+    gamma_max: Option<gamma_max::Bisection>,
     /// A screenshot of the window asked for by Export, once it arrives.
     window_shot: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
     /// Set when a headless capture finished; the value is the process outcome.
@@ -96,6 +99,7 @@ impl App {
             menus: Menus::default(),
             sweep: SweepPanel::default(),
             writes: Vec::new(),
+            gamma_max: None,
             window_shot: Arc::new(Mutex::new(None)),
             outcome: Arc::new(Mutex::new(None)),
         };
@@ -181,6 +185,7 @@ impl App {
         install_fonts(&ctx);
         self.pump(&ctx);
         self.poll_writes(&ctx);
+        self.refresh_gamma_max(&ctx);
         self.shortcuts(&ctx);
         let smooth = self.controls.smooth;
         if ctx.tessellation_options(|o| o.feathering) != smooth {

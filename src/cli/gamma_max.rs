@@ -25,7 +25,8 @@ pub fn main(args: &GammaMaxArgs) -> Result<(), CliError> {
     let (_, settings) = args.sim.settings()?;
     let prepared = prepare(settings, None)?;
     let s = &prepared.settings;
-    let found = gamma_max(&prepared.problem, s, s.method, prepared.gamma)?;
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let found = gamma_max(&prepared.problem, s, s.method, prepared.gamma, &never)?;
     if args.json {
         println!("{}", to_json(s, prepared.gamma, &found));
     } else {

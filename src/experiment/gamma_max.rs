@@ -3,6 +3,7 @@
 //! to 1 %; next to it, the linear-stability limit at the end point of the converging run.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::model::format::{exact, short};
 use crate::model::stability::linear_limit;
@@ -43,12 +44,14 @@ fn attempt(
 }
 
 /// Bisects for γ_max of `kind` on `problem` with the scene's α, batch, budget and tolerance,
-/// starting from `start` (a γ expected to converge, such as the stable:1 rule's).
+/// starting from `start` (a γ expected to converge, such as the stable:1 rule's); `cancel`
+/// stops it between runs.
 pub fn gamma_max(
     problem: &Arc<Problem>,
     s: &Settings,
     kind: MethodKind,
     start: f64,
+    cancel: &AtomicBool,
 ) -> Result<GammaMax, SimError> {
     if kind == MethodKind::Gf {
         return Err(SimError::invalid(
@@ -59,6 +62,9 @@ pub fn gamma_max(
     }
     let mut runs = 0;
     let mut run = |gamma: f64| {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(SimError::Numerical("γ_max: cancelled".into()));
+        }
         runs += 1;
         attempt(problem, s, kind, gamma)
     };

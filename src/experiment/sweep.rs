@@ -306,7 +306,7 @@ fn gamma_maxima(
                 method,
                 ..p.settings.clone()
             };
-            let found = gamma_max(&p.problem, &settings, method, p.gamma);
+            let found = gamma_max(&p.problem, &settings, method, p.gamma, cancel);
             progress();
             match found {
                 Ok(g) => Ok(Some(g.gamma_max)),

@@ -1,0 +1,112 @@
+//! γ_max of the running methods, bisected on a background job whenever the scene changes, so
+//! the side panel can show the current γ as a fraction of each method's γ_max.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use eframe::egui;
+
+use super::App;
+use super::job::Job;
+use crate::experiment::gamma_max::gamma_max;
+use crate::experiment::{MethodSet, RunInfo};
+use crate::model::{MethodKind, Problem, Settings};
+
+/// Largest `n·d·steps` bisected automatically (`40 × 100 × 400 000` is 1.6e9): beyond it the
+/// bisection's dozen runs would keep a core busy for minutes.
+const MAX_WORK: f64 = 4e10;
+
+/// What the side panel shows of γ_max.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum GammaMaxView {
+    /// No scene yet.
+    #[default]
+    Unknown,
+    /// Bisecting in the background.
+    Computing,
+    /// Each running method's γ_max (`None` where no bracket was found).
+    Known(Vec<(MethodKind, Option<f64>)>),
+    /// Not computed at this size.
+    TooLarge,
+}
+
+/// Each running method's γ_max (`None` where no bracket was found).
+type Found = Vec<(MethodKind, Option<f64>)>;
+
+/// The scene a bisection belongs to, and its job.
+pub(super) struct Bisection {
+    key: (Settings, MethodSet, u64),
+    job: Option<Job<Found>>,
+}
+
+impl App {
+    /// Starts a bisection when the runs' scene changed; takes in a finished one.
+    pub(super) fn refresh_gamma_max(&mut self, ctx: &egui::Context) {
+        let Some(info) = self.live.info.clone() else {
+            return;
+        };
+        let key = (info.scene.clone(), info.methods, info.gamma.to_bits());
+        if self.gamma_max.as_ref().is_none_or(|b| b.key != key) {
+            let Some(work) = bisect(&info) else {
+                self.controls.gamma_max = GammaMaxView::TooLarge;
+                self.gamma_max = Some(Bisection { key, job: None });
+                return;
+            };
+            // The tests' inline backend bisects on the spot, so what it shows is reproducible.
+            let (view, job) = if matches!(self.backend, super::worker::Backend::Inline(_)) {
+                let never = std::sync::atomic::AtomicBool::new(false);
+                (GammaMaxView::Known(work(&never)), None)
+            } else {
+                let kinds = info.methods.iter().count();
+                let job = Job::spawn(ctx, "gamma-max", kinds, move |p| work(p.cancelled()));
+                (GammaMaxView::Computing, job.ok())
+            };
+            self.controls.gamma_max = view;
+            self.gamma_max = Some(Bisection { key, job });
+        }
+        let Some(bisection) = &mut self.gamma_max else {
+            return;
+        };
+        let Some(result) = bisection.job.as_ref().and_then(|j| j.poll(ctx)) else {
+            return;
+        };
+        bisection.job = None;
+        self.controls.gamma_max = match result {
+            Ok(found) => GammaMaxView::Known(found),
+            Err(_) => GammaMaxView::Unknown,
+        };
+    }
+}
+
+impl App {
+    /// Whether a bisection is still running (captures wait for it, so they are reproducible).
+    pub(super) fn gamma_max_pending(&self) -> bool {
+        self.gamma_max.as_ref().is_some_and(|b| b.job.is_some())
+    }
+}
+
+/// The work bisecting every running method but GF, or `None` when the scene is too large.
+fn bisect(info: &RunInfo) -> Option<impl FnOnce(&AtomicBool) -> Found + Send + 'static> {
+    let s = &info.scene;
+    let work = (s.problem.n * s.problem.d) as f64 * s.steps as f64;
+    if work > MAX_WORK {
+        return None;
+    }
+    let kinds: Vec<MethodKind> = (info.methods.iter())
+        .filter(|k| *k != MethodKind::Gf)
+        .collect();
+    let (settings, start) = (s.clone(), info.gamma);
+    Some(move |cancel: &AtomicBool| {
+        let problem = Arc::new(Problem::generate(&settings.problem));
+        (kinds.into_iter())
+            .map(|kind| {
+                let s = Settings {
+                    method: kind,
+                    ..settings.clone()
+                };
+                let found = gamma_max(&problem, &s, kind, start, cancel);
+                (kind, found.ok().map(|g| g.gamma_max))
+            })
+            .collect()
+    })
+}
