@@ -61,6 +61,7 @@ fn sample_figure() -> Figure {
                     },
                 ],
                 height: 300.0,
+                heatmap: None,
             },
             Panel {
                 title: "linear".into(),
@@ -74,6 +75,7 @@ fn sample_figure() -> Figure {
                 )],
                 references: Vec::new(),
                 height: 150.0,
+                heatmap: None,
             },
         ],
     }
@@ -189,6 +191,7 @@ fn sweep_figure_has_medians_with_bands_references_and_the_ratio_panel() {
                 gamma: None,
                 median_gamma_max: None,
                 diverged: 0,
+                not_converged: 0,
                 method: m,
                 error_quartiles: [0.8 * e, e, 1.25 * e],
                 median_ratio_to_gd: Some(scale),
@@ -435,4 +438,69 @@ fn the_per_coordinate_alpha_plot_holds_every_coordinates_exact_alpha_at_the_end(
             assert!(!shown.series.iter().any(|s| s.name == "GD (P21 formula)"));
         }
     }
+}
+
+#[test]
+fn the_phase_diagram_has_a_cell_per_alpha_and_gamma_and_marks_diverged_cells() {
+    use dln_explorer::experiment::summary::summarise;
+    use dln_explorer::experiment::sweep::{GammaAxis, SweepSpec, run_sweep};
+    use dln_explorer::figure::Cell;
+    use dln_explorer::figure::figures::phase;
+    let mut config = presets::get("large-steps-help-sgd")
+        .expect("shipped")
+        .config;
+    (config.steps, config.tol) = (20_000, 1e-10);
+    let spec = SweepSpec {
+        base: config.validate().expect("valid"),
+        alphas: vec![0.1, 0.5],
+        methods: vec![MethodKind::Gd, MethodKind::Sgd],
+        seeds: 2,
+        // 0.05 is stable for both; 0.6 is above SGD's γ_max (≈ 0.25) and below GD's (≈ 1).
+        gammas: GammaAxis::Values(vec![0.05, 0.6]),
+        find_gamma_max: false,
+    };
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let rows = run_sweep(&spec, &|| (), &never).expect("sweep");
+    let fig = phase("phase", &spec, &rows);
+    assert_eq!(fig.panels.len(), 3, "SGD/GD ratio, GD error, SGD error");
+    let cells = summarise(&spec, &rows);
+    for (k, panel) in fig.panels.iter().enumerate() {
+        let h = panel.heatmap.as_ref().expect("a heatmap");
+        assert_eq!(
+            (h.xs.clone(), h.ys.clone()),
+            (vec![0.1, 0.5], vec![0.05, 0.6])
+        );
+        for (r, &gamma) in h.ys.iter().enumerate() {
+            for (c, &alpha) in h.xs.iter().enumerate() {
+                let of = |m: MethodKind| {
+                    (cells.iter())
+                        .find(|s| s.method == m && s.alpha == alpha && s.gamma == Some(gamma))
+                        .expect("cell")
+                };
+                let sgd_diverged = 2 * of(MethodKind::Sgd).diverged > 2;
+                let want = match k {
+                    0 if sgd_diverged => Cell::Diverged,
+                    0 => Cell::Value(of(MethodKind::Sgd).median_ratio_to_gd.expect("ratio")),
+                    1 => Cell::Value(of(MethodKind::Gd).error_quartiles[1]),
+                    _ if sgd_diverged => Cell::Diverged,
+                    _ => Cell::Value(of(MethodKind::Sgd).error_quartiles[1]),
+                };
+                assert_eq!(h.cells[r][c], want, "panel {k}, α {alpha}, γ {gamma}");
+            }
+        }
+    }
+    // SGD diverges at γ = 0.6: never a colour of the scale.
+    assert!(
+        fig.panels[0].heatmap.as_ref().unwrap().cells[1]
+            .iter()
+            .all(|c| *c == Cell::Diverged)
+    );
+    let text = svg::render(&fig);
+    let doc = roxmltree::Document::parse(&text).expect("XML");
+    let rects = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("cell"))
+        .count();
+    assert_eq!(rects, 3 * 4);
+    assert!(text.contains(">diverged<"));
 }

@@ -210,3 +210,64 @@ fn default_grid_is_spec_log_grid() {
     panel.alpha_max = f64::NAN;
     assert!(panel.alphas().is_err());
 }
+
+#[test]
+fn a_gamma_axis_turns_the_sweep_into_a_phase_diagram_with_progress_and_cancel() {
+    let mut panel = SweepPanel::default();
+    panel.use_list = true;
+    panel.alpha_list = "0.1, 0.5".into();
+    panel.seeds = 2;
+    panel.steps = 20_000;
+    panel.methods = [true, true, false];
+    // γ = 3 is far above SGD's γ_max on these data, so SGD diverges there.
+    panel.gamma_list = "0.02, 3".into();
+    let mut h = harness(panel, small_scene());
+    h.step();
+    h.get_by_label("values").click();
+    h.step();
+    assert!(
+        h.query_by_label("list").is_some(),
+        "the γ list appears with the γ axis"
+    );
+    h.get_by_label(RUN).click();
+    h.step();
+    assert!(h.state().is_running(), "{:?}", h.state().status());
+    assert_eq!(
+        h.state().progress().1,
+        2 * 2 * 2 * 2,
+        "α × γ × methods × seeds"
+    );
+    let finished = pump_until(&mut h, Duration::from_secs(120), |p| !p.is_running());
+    assert!(
+        finished,
+        "the grid did not finish: {:?}",
+        h.state().progress()
+    );
+    h.step();
+    let spec = h.state().spec().expect("spec");
+    assert_eq!(
+        spec.gammas,
+        dln_explorer::experiment::sweep::GammaAxis::Values(vec![0.02, 3.0])
+    );
+    let fig = h.state().figure().expect("figure");
+    assert_eq!(fig.panels.len(), 3, "SGD/GD ratio, GD error, SGD error");
+    let h0 = fig.panels[0].heatmap.as_ref().expect("a heatmap");
+    assert_eq!((h0.xs.len(), h0.ys.len()), (2, 2));
+    assert!(
+        h0.cells[1]
+            .iter()
+            .all(|c| *c == dln_explorer::figure::Cell::Diverged),
+        "SGD at γ = 3 is shown as diverged: {:?}",
+        h0.cells
+    );
+    h.step();
+    // A second grid can be cancelled.
+    h.get_by_label("fractions of γ_max").click();
+    h.step();
+    h.get_by_label(RUN).click();
+    h.step();
+    assert!(h.state().is_running());
+    h.get_by_label(CANCEL).click();
+    let stopped = pump_until(&mut h, Duration::from_secs(60), |p| !p.is_running());
+    assert!(stopped, "cancel did not stop the grid");
+}

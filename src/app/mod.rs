@@ -15,6 +15,7 @@ pub mod persist;
 pub mod plot_view;
 pub mod plots;
 pub mod run_bar;
+pub mod sweep_controls;
 pub mod sweep_panel;
 pub mod windows;
 pub mod worker;

@@ -4,10 +4,11 @@
 use eframe::egui::{self, Color32};
 use egui_plot::{
     FilledArea, GridInput, GridMark, HLine, Legend, Line, LineStyle, MarkerShape, Plot, PlotPoint,
-    PlotPoints, Points,
+    PlotPoints, Points, Polygon,
 };
 
-use crate::figure::{Panel, Scale, Style, num};
+use crate::figure::palette::STATUS_CELL;
+use crate::figure::{Cell, Heatmap, Panel, Scale, Style, num};
 
 /// Lowest decade drawn for quantities that reach exactly zero.
 const FLOOR: f64 = -32.0;
@@ -40,6 +41,8 @@ pub struct Drawn {
     levels: Vec<Level>,
     y_range: Option<(f64, f64)>,
     x_range: Option<(f64, f64)>,
+    /// Heatmap cells as (corners in plot coordinates, fill, hover text).
+    cells: Vec<([[f64; 2]; 4], Color32, String)>,
 }
 
 impl Drawn {
@@ -88,6 +91,10 @@ impl Drawn {
                 (None, _) => Level::Below,
             })
             .collect();
+        let cells = panel
+            .heatmap
+            .as_ref()
+            .map_or_else(Vec::new, |h| heat_cells(h, xs, ys));
         Drawn {
             panel,
             lines,
@@ -95,6 +102,7 @@ impl Drawn {
             levels,
             y_range,
             x_range,
+            cells,
         }
     }
 
@@ -170,6 +178,13 @@ impl Drawn {
     }
 
     fn items<'a>(&'a self, plot: &mut egui_plot::PlotUi<'a>, thickness: f32) {
+        for (corners, fill, text) in &self.cells {
+            plot.add(
+                Polygon::new(text.clone(), PlotPoints::from(corners.to_vec()))
+                    .fill_color(*fill)
+                    .stroke(egui::Stroke::new(0.5, Color32::WHITE)),
+            );
+        }
         for ((s, line), band) in self.panel.series.iter().zip(&self.lines).zip(&self.bands) {
             let c = rgb(s.color);
             if !band.0.is_empty() {
@@ -390,4 +405,34 @@ fn linear_label(mark: GridMark, _range: &std::ops::RangeInclusive<f64>) -> Strin
     }
     let decimals = (-step.log10().floor()).max(0.0) as usize;
     format!("{:.decimals$}", mark.value)
+}
+
+/// The cells of a heatmap as filled quads in plot coordinates, named by their value or status.
+fn heat_cells(h: &Heatmap, xs: Scale, ys: Scale) -> Vec<([[f64; 2]; 4], Color32, String)> {
+    let (xe, ye) = (
+        Heatmap::edges(&h.xs, xs == Scale::Log),
+        Heatmap::edges(&h.ys, ys == Scale::Log),
+    );
+    let mut out = Vec::new();
+    for (r, row) in h.cells.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (fill, name) = match cell {
+                Cell::Value(v) => (rgb(h.colour(*v)), h.label.clone()),
+                Cell::Diverged => (rgb(STATUS_CELL), "diverged".into()),
+                Cell::NotConverged => (rgb(STATUS_CELL), "not converged".into()),
+                Cell::Empty => continue,
+            };
+            let corner = |x: f64, y: f64| Some([coord(x, xs)?, coord(y, ys)?]);
+            let quad = [
+                corner(xe[c], ye[r]),
+                corner(xe[c + 1], ye[r]),
+                corner(xe[c + 1], ye[r + 1]),
+                corner(xe[c], ye[r + 1]),
+            ];
+            if let [Some(a), Some(b), Some(cc), Some(d)] = quad {
+                out.push(([a, b, cc, d], fill, name));
+            }
+        }
+    }
+    out
 }

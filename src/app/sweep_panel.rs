@@ -7,9 +7,9 @@ use super::job::Job;
 use super::plot_view::Drawn;
 use crate::experiment::grid::{MAX_ALPHAS, log_grid, parse_numbers};
 use crate::experiment::summary::{CellSummary, notes, summarise};
-use crate::experiment::sweep::{SweepRow, SweepSpec, run_sweep};
+use crate::experiment::sweep::{GammaAxis, SweepRow, SweepSpec, run_sweep};
 use crate::figure::Figure;
-use crate::figure::figures::sweep;
+use crate::figure::figures::{phase, sweep};
 use crate::model::{Config, MethodKind, SimError, Stop};
 
 /// Label of the button that starts a sweep.
@@ -21,6 +21,17 @@ pub const METHODS: [MethodKind; 3] = [MethodKind::Gd, MethodKind::Sgd, MethodKin
 
 /// What a sweep thread sends back.
 type Outcome = Result<Vec<SweepRow>, SimError>;
+
+/// What the γ axis of a sweep is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GammaChoice {
+    /// The scene's own γ: an α-sweep.
+    Scene,
+    /// Fixed step sizes.
+    Values,
+    /// Fractions of each (α, method, seed)'s γ_max.
+    Fractions,
+}
 
 /// A sweep in flight.
 struct Running {
@@ -54,11 +65,15 @@ pub struct SweepPanel {
     pub seeds: u64,
     /// Step budget of each run.
     pub steps: u64,
+    /// The γ axis: the scene's γ, typed values, or typed fractions of each run's γ_max.
+    pub gamma_axis: GammaChoice,
+    /// The typed γ list (values or fractions).
+    pub gamma_list: String,
     running: Option<Running>,
     /// Progress of the last finished sweep.
     last_progress: (usize, usize),
     results: Option<Results>,
-    status: Option<(bool, String)>,
+    pub(super) status: Option<(bool, String)>,
 }
 
 impl Default for SweepPanel {
@@ -72,6 +87,8 @@ impl Default for SweepPanel {
             methods: [true; 3],
             seeds: 5,
             steps: 100_000,
+            gamma_axis: GammaChoice::Scene,
+            gamma_list: "0.1, 0.3, 0.5, 0.7, 0.9".into(),
             running: None,
             last_progress: (0, 0),
             results: None,
@@ -166,7 +183,15 @@ impl SweepPanel {
                 .filter_map(|(&m, on)| on.then_some(m))
                 .collect(),
             seeds: self.seeds,
-            gammas: Default::default(),
+            gammas: match self.gamma_axis {
+                GammaChoice::Scene => GammaAxis::Scene,
+                GammaChoice::Values => {
+                    GammaAxis::Values(parse_numbers("gammas", &self.gamma_list)?)
+                }
+                GammaChoice::Fractions => {
+                    GammaAxis::Fractions(parse_numbers("gamma-fractions", &self.gamma_list)?)
+                }
+            },
             find_gamma_max: false,
         };
         spec.validate()?;
@@ -248,7 +273,11 @@ impl SweepPanel {
             return;
         }
         self.status = Some((trouble, line));
-        let figure = sweep("SGD beats GD", &spec, &rows);
+        // An α × γ grid is a phase diagram; along α alone, the α-sweep.
+        let figure = match spec.gammas {
+            GammaAxis::Scene => sweep("SGD beats GD", &spec, &rows),
+            _ => phase("Phase diagram: α × γ", &spec, &rows),
+        };
         let drawn = figure.panels.iter().cloned().map(Drawn::new).collect();
         self.results = Some(Results {
             spec,
@@ -276,125 +305,25 @@ impl SweepPanel {
             }
         }
     }
-
-    fn controls(&mut self, ui: &mut egui::Ui, base: &Config) {
-        let running = self.is_running();
-        ui.add_enabled_ui(!running, |ui| {
-            ui.horizontal(|ui| {
-                ui.radio_value(&mut self.use_list, false, "log grid")
-                    .on_hover_text("α log-spaced from α min to α max, both included; 3 points per decade gives 1, 2, 5 × 10ᵏ");
-                ui.radio_value(&mut self.use_list, true, "α list")
-                    .on_hover_text("the α values typed as a comma-separated list");
-            });
-            ui.horizontal(|ui| {
-                if self.use_list {
-                    let l = ui.label("α values:");
-                    ui.add(egui::TextEdit::singleline(&mut self.alpha_list).desired_width(260.0))
-                        .labelled_by(l.id)
-                        .on_hover_text("initialisation scales α > 0, e.g. 0.01, 0.1, 1");
-                } else {
-                    let speed = |v: f64| (v * 0.01).max(1e-4);
-                    let (min_speed, max_speed) = (speed(self.alpha_min), speed(self.alpha_max));
-                    let l = ui.label("α min");
-                    ui.add(
-                        egui::DragValue::new(&mut self.alpha_min)
-                            .speed(min_speed)
-                            .range(1e-6..=1e3),
-                    )
-                    .labelled_by(l.id)
-                    .on_hover_text("smallest initialisation scale α (u₀ = α·𝟙, v₀ = 0)");
-                    let l = ui.label("α max");
-                    ui.add(
-                        egui::DragValue::new(&mut self.alpha_max)
-                            .speed(max_speed)
-                            .range(1e-6..=1e3),
-                    )
-                    .labelled_by(l.id)
-                    .on_hover_text("largest initialisation scale α");
-                    let l = ui.label("points / decade");
-                    ui.add(egui::DragValue::new(&mut self.per_decade).range(1..=50))
-                        .labelled_by(l.id)
-                        .on_hover_text("grid points per factor 10 of α");
-                }
-            });
-            match self.alphas() {
-                Ok(a) => {
-                    let list: Vec<String> = a.iter().map(|v| format!("{v}")).collect();
-                    ui.small(format!("α = {}", list.join(", ")));
-                }
-                Err(e) => {
-                    ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {e}"));
-                }
-            }
-            ui.horizontal(|ui| {
-                ui.label("methods:");
-                for (on, kind) in self.methods.iter_mut().zip(METHODS) {
-                    ui.checkbox(on, kind.label())
-                        .on_hover_text(format!("run {} at every α and seed", kind.label()));
-                }
-                ui.separator();
-                let l = ui.label("seeds");
-                ui.add(egui::DragValue::new(&mut self.seeds).range(1..=100))
-                    .labelled_by(l.id)
-                    .on_hover_text("data sets per α: seed, seed+1, …; medians are over seeds");
-                let l = ui.label("step budget");
-                ui.add(
-                    egui::DragValue::new(&mut self.steps)
-                        .range(1..=100_000_000)
-                        .speed(1000.0),
-                )
-                .labelled_by(l.id)
-                .on_hover_text("most steps per run; a run also stops once L ≤ the scene's tol");
-            });
-        });
-        ui.horizontal(|ui| {
-            if ui
-                .add_enabled(!running, egui::Button::new(RUN))
-                .on_hover_text(
-                    "every α × method × seed on the scene's n, d, s, step rule and batch",
-                )
-                .clicked()
-            {
-                self.start(ui.ctx(), base);
-            }
-            if ui
-                .add_enabled(running, egui::Button::new(CANCEL))
-                .on_hover_text("stop after the runs in progress; finished runs are kept")
-                .clicked()
-            {
-                self.cancel();
-            }
-            let (done, total) = self.progress();
-            if total > 0 {
-                let fraction = done as f32 / total as f32;
-                ui.add(
-                    egui::ProgressBar::new(fraction)
-                        .desired_width(220.0)
-                        .text(format!("{done}/{total} runs")),
-                );
-            }
-        });
-        if let Some((error, line)) = &self.status {
-            if *error {
-                ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {line}"));
-            } else {
-                ui.label(line);
-            }
-        }
-    }
 }
 
-/// The error plot over the ratio plot, as the sweep figure's panels.
+/// The sweep figure's panels stacked (the error plot over the ratio plot, or the heatmaps).
 fn plots(ui: &mut egui::Ui, r: &Results) {
-    // Room for the two titles and the export button under the plots.
+    // Room for the titles and the export button under the plots.
+    let k = r.drawn.len().max(1) as f32;
     let avail = ui.available_height()
-        - 2.0 * ui.text_style_height(&egui::TextStyle::Small)
+        - k * ui.text_style_height(&egui::TextStyle::Small)
         - 2.0 * ui.spacing().interact_size.y;
     let width = ui.available_width();
-    let heights = [(avail * 0.6).max(180.0), (avail * 0.4 - 12.0).max(120.0)];
-    for (k, (d, h)) in r.drawn.iter().zip(heights).enumerate() {
+    for (i, d) in r.drawn.iter().enumerate() {
+        let share = if r.drawn.len() == 2 {
+            [0.6, 0.4][i]
+        } else {
+            1.0 / k
+        };
+        let h = (avail * share - 12.0).max(120.0);
         ui.small(egui::RichText::new(&d.panel.title).strong());
-        d.show(ui, &format!("sweep-{k}"), egui::vec2(width, h), 1.0, true);
+        d.show(ui, &format!("sweep-{i}"), egui::vec2(width, h), 1.0, true);
     }
     if r.drawn.len() < 2 {
         ui.label("The paired ratio to GD needs GD among the methods.");

@@ -23,7 +23,10 @@ use crate::presets;
 /// The methods a scene figure compares, on the same data, initialisation and γ.
 pub const SCENE_METHODS: [MethodKind; 3] = [MethodKind::Gd, MethodKind::Sgd, MethodKind::Sgf];
 
-/// The γ/γ_max grid of `--plot gamma-sweep`.
+/// The α grid of `--plot phase`.
+pub const PHASE_ALPHAS: &str = "0.01,0.03,0.1,0.3,1";
+
+/// The γ/γ_max grid of `--plot gamma-sweep` and `--plot phase`.
 pub const GAMMA_FRACTIONS: &str = "0.05,0.1,0.2,0.3,0.5,0.7,0.9";
 
 /// The α grid of `--plot sweep`: log-spaced from 0.01 to 2.
@@ -38,8 +41,8 @@ pub struct FigureArgs {
     /// Output file; the extension picks the format: .svg or .png.
     #[arg(long, value_name = "FILE.svg|png")]
     pub out: PathBuf,
-    /// Which plot: loss, coords, alpha, alpha-coords, error, final-beta, sweep or gamma-sweep
-    /// [default: loss].
+    /// Which plot: loss, coords, alpha, alpha-coords, error, sharpness, final-beta, sweep,
+    /// gamma-sweep or phase [default: loss].
     #[arg(long, default_value = "loss", hide_default_value = true, value_parser = |s: &str| s.parse::<PlotKind>().map_err(|e| e.to_string()))]
     pub plot: PlotKind,
     /// --plot sweep: the α values, comma-separated [default: 15 log-spaced from 0.01 to 2].
@@ -98,12 +101,17 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
         .map_or("dln-explorer".into(), |p| p.title.clone());
     let methods =
         (preset.as_ref().and_then(|p| p.methods.clone())).unwrap_or_else(|| SCENE_METHODS.to_vec());
-    let fig = if matches!(args.plot, PlotKind::Sweep | PlotKind::GammaSweep) {
-        let gamma_sweep = args.plot == PlotKind::GammaSweep;
-        let alphas = match (&args.alphas, gamma_sweep) {
+    let fig = if matches!(
+        args.plot,
+        PlotKind::Sweep | PlotKind::GammaSweep | PlotKind::Phase
+    ) {
+        let phase = args.plot == PlotKind::Phase;
+        let gamma_sweep = args.plot == PlotKind::GammaSweep || phase;
+        let alphas = match (&args.alphas, args.plot) {
             (Some(list), _) => list.clone(),
-            (None, true) => crate::model::format::exact(config.alpha),
-            (None, false) => SWEEP_ALPHAS.into(),
+            (None, PlotKind::GammaSweep) => crate::model::format::exact(config.alpha),
+            (None, PlotKind::Phase) => PHASE_ALPHAS.into(),
+            (None, _) => SWEEP_ALPHAS.into(),
         };
         let default_methods = if gamma_sweep { "gd,sgd" } else { "gd,sgd,sgf" };
         let fractions = (gamma_sweep && args.gammas.is_none()).then(|| {
@@ -132,7 +140,9 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
         if let Some(path) = &args.csv {
             write_file(path, rows_csv(&config, &rows).as_bytes())?;
         }
-        if gamma_sweep {
+        if phase {
+            figures::phase(&title, &spec, &rows)
+        } else if gamma_sweep {
             figures::gamma_sweep(&title, &spec, &rows)
         } else {
             figures::sweep(&title, &spec, &rows)

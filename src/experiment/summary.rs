@@ -59,6 +59,8 @@ pub struct CellSummary {
     /// Runs of the cell that diverged (left out of the error quartiles and ratios; with more
     /// than half of the seeds diverged the cell has no error, NaN).
     pub diverged: usize,
+    /// Runs of the cell that oscillated without converging.
+    pub not_converged: usize,
     /// Method.
     pub method: MethodKind,
     /// Quartiles (25%, 50%, 75%) of the recovery error over seeds.
@@ -123,6 +125,7 @@ fn summarise_cell(
         gamma,
         median_gamma_max: (!maxima.is_empty()).then(|| median(&mut maxima)),
         diverged,
+        not_converged: cell.iter().filter(|r| r.stop == Stop::NotConverged).count(),
         method,
         error_quartiles: [
             quantile(&mut errors, 0.25),

@@ -1,7 +1,7 @@
 //! Figures built from simulation results, shared by the `figure` command and the GUI.
 
 use crate::figure::palette::{self, L1_REFERENCE, L2_REFERENCE};
-use crate::figure::{Axis, Figure, Panel, Reference, Series, Style};
+use crate::figure::{Axis, Cell, ColourScale, Figure, Heatmap, Panel, Reference, Series, Style};
 use std::fmt;
 use std::str::FromStr;
 
@@ -31,11 +31,13 @@ pub enum PlotKind {
     Sweep,
     /// The γ-sweep: recovery error against γ (or γ/γ_max), with each method's γ_max.
     GammaSweep,
+    /// The α × γ phase diagram: the paired error ratio to GD and each method's error as cells.
+    Phase,
 }
 
 impl PlotKind {
     /// Every plot, in the order of the help text.
-    pub const ALL: [PlotKind; 9] = [
+    pub const ALL: [PlotKind; 10] = [
         PlotKind::Loss,
         PlotKind::Coords,
         PlotKind::Alpha,
@@ -45,6 +47,7 @@ impl PlotKind {
         PlotKind::FinalBeta,
         PlotKind::Sweep,
         PlotKind::GammaSweep,
+        PlotKind::Phase,
     ];
 
     /// The name used with `--plot`.
@@ -59,6 +62,7 @@ impl PlotKind {
             PlotKind::FinalBeta => "final-beta",
             PlotKind::Sweep => "sweep",
             PlotKind::GammaSweep => "gamma-sweep",
+            PlotKind::Phase => "phase",
         }
     }
 }
@@ -79,7 +83,7 @@ impl FromStr for PlotKind {
                 SimError::invalid(
                     "plot",
                     s,
-                    "one of loss, coords, alpha, error, sweep, gamma-sweep, final-beta, alpha-coords, sharpness",
+                    "one of loss, coords, alpha, error, sweep, gamma-sweep, phase, final-beta, alpha-coords, sharpness",
                 )
             })
     }
@@ -170,6 +174,117 @@ pub fn gamma_sweep(title: &str, spec: &SweepSpec, rows: &[SweepRow]) -> Figure {
     }
 }
 
+/// The phase diagram of an α × γ sweep: per method other than GD the median paired ratio of
+/// its error to GD's on a diverging scale centred at 1, then each method's median error on a
+/// shared scale; cells where most seeds diverged or oscillated are marked as such.
+pub fn phase(title: &str, spec: &SweepSpec, rows: &[SweepRow]) -> Figure {
+    let cells = summarise(spec, rows);
+    let fraction = matches!(spec.gammas, GammaAxis::Fractions(_));
+    let mut xs = spec.alphas.clone();
+    xs.sort_by(f64::total_cmp);
+    let mut ys: Vec<f64> = spec.gammas.points().into_iter().flatten().collect();
+    ys.sort_by(f64::total_cmp);
+    let at = |m: MethodKind, a: f64, g: f64| {
+        (cells.iter()).find(|c| c.method == m && c.alpha == a && c.gamma == Some(g))
+    };
+    let status = |c: Option<&CellSummary>| match c {
+        None => Some(Cell::Empty),
+        Some(c) if 2 * c.diverged > spec.seeds as usize => Some(Cell::Diverged),
+        Some(c) if 2 * c.not_converged > spec.seeds as usize => Some(Cell::NotConverged),
+        Some(_) => None,
+    };
+    let grid = |value: &dyn Fn(f64, f64) -> Cell| -> Vec<Vec<Cell>> {
+        ys.iter()
+            .map(|&g| xs.iter().map(|&a| value(a, g)).collect())
+            .collect()
+    };
+    let cell_of = |v: Option<f64>| {
+        v.filter(|v| *v > 0.0 && v.is_finite())
+            .map_or(Cell::Empty, Cell::Value)
+    };
+    let axis = |h: Heatmap, title: String| Panel {
+        title,
+        x: Axis::log("initialisation scale α"),
+        y: Axis::log(if fraction {
+            "γ / γ_max"
+        } else {
+            "step size γ"
+        }),
+        series: Vec::new(),
+        references: Vec::new(),
+        height: 300.0,
+        heatmap: Some(h),
+    };
+    let methods = methods_of(&cells);
+    let mut panels = Vec::new();
+    for &m in methods.iter().filter(|m| **m != MethodKind::Gd) {
+        let ratio = |a, g| {
+            status(at(m, a, g))
+                .or_else(|| status(at(MethodKind::Gd, a, g)))
+                .unwrap_or_else(|| cell_of(at(m, a, g).and_then(|c| c.median_ratio_to_gd)))
+        };
+        let cells = grid(&ratio);
+        let spread = (cells.iter().flatten())
+            .filter_map(|c| {
+                if let Cell::Value(v) = c {
+                    Some(v.log10().abs())
+                } else {
+                    None
+                }
+            })
+            .fold(0.0f64, f64::max);
+        let heatmap = Heatmap {
+            xs: xs.clone(),
+            ys: ys.clone(),
+            cells,
+            scale: ColourScale::Diverging {
+                centre: 1.0,
+                decades: spread.clamp(0.5, 3.0),
+            },
+            label: format!("{} error / GD's", m.label()),
+        };
+        let title = format!(
+            "{} / GD: paired ratio of recovery errors (blue: {} better)",
+            m.label(),
+            m.label()
+        );
+        panels.push(axis(heatmap, title));
+    }
+    let errors: Vec<f64> = (cells.iter())
+        .map(|c| c.error_quartiles[1])
+        .filter(|v| *v > 0.0 && v.is_finite())
+        .collect();
+    let (lo, hi) = errors
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(l, h), v| (l.min(*v), h.max(*v)));
+    for &m in &methods {
+        let error = |a, g| {
+            status(at(m, a, g))
+                .unwrap_or_else(|| cell_of(at(m, a, g).map(|c| c.error_quartiles[1])))
+        };
+        let heatmap = Heatmap {
+            xs: xs.clone(),
+            ys: ys.clone(),
+            cells: grid(&error),
+            scale: ColourScale::Sequential {
+                lo,
+                hi: hi.max(lo * 10.0),
+            },
+            label: "‖β∞ − β*‖²".into(),
+        };
+        panels.push(axis(
+            heatmap,
+            format!("{}: median recovery error", m.label()),
+        ));
+    }
+    let axis_name = if fraction { "γ/γ_max" } else { "γ" };
+    Figure {
+        title: title.into(),
+        subtitle: subtitle(spec, rows, &format!("α × {axis_name}")),
+        panels,
+    }
+}
+
 /// The parameters of a sweep (with `axis` saying what varies), then one line per note.
 fn subtitle(spec: &SweepSpec, rows: &[SweepRow], axis: &str) -> String {
     let b = &spec.base;
@@ -243,6 +358,7 @@ fn error_panels(
             reference("ℓ2 interpolator", median_of(1), L2_REFERENCE),
         ],
         height: 400.0,
+        heatmap: None,
     }];
     if !ratios.is_empty() {
         panels.push(Panel {
@@ -256,6 +372,7 @@ fn error_panels(
                 palette::color(MethodKind::Gd),
             )],
             height: 200.0,
+            heatmap: None,
         });
     }
     panels

@@ -10,6 +10,6 @@ pub mod scene;
 pub mod svg;
 pub mod ticks;
 
-pub use panel::{Axis, Figure, Panel, Reference, Scale, Series, Style};
+pub use panel::{Axis, Cell, ColourScale, Figure, Heatmap, Panel, Reference, Scale, Series, Style};
 
 pub use crate::model::format::num;

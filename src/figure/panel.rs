@@ -126,6 +126,102 @@ pub struct Panel {
     pub references: Vec<Reference>,
     /// Height of the plotting area in pixels.
     pub height: f64,
+    /// A grid of coloured cells behind the series (the phase diagram), if any.
+    pub heatmap: Option<Heatmap>,
+}
+
+/// One cell of a heatmap.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell {
+    /// A value on the colour scale.
+    Value(f64),
+    /// Most runs of the cell diverged: shown as such, never as a colour of the scale.
+    Diverged,
+    /// Most runs of the cell oscillated without converging.
+    NotConverged,
+    /// No run.
+    Empty,
+}
+
+/// How heatmap values map to colours (both on log10 of the value).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ColourScale {
+    /// Blue below `centre`, white at it, red above, saturating `decades` away.
+    Diverging {
+        /// The neutral value (1 for a ratio).
+        centre: f64,
+        /// Decades from the centre to full colour.
+        decades: f64,
+    },
+    /// Light (small) to dark (large) from `lo` to `hi`.
+    Sequential {
+        /// The lightest value.
+        lo: f64,
+        /// The darkest value.
+        hi: f64,
+    },
+}
+
+/// A grid of cells on the panel's axes: column `c` centred at `xs[c]`, row `r` at `ys[r]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Heatmap {
+    /// Column centres, ascending.
+    pub xs: Vec<f64>,
+    /// Row centres, ascending.
+    pub ys: Vec<f64>,
+    /// The cells, `cells[r][c]`.
+    pub cells: Vec<Vec<Cell>>,
+    /// The colour scale.
+    pub scale: ColourScale,
+    /// What the colour measures.
+    pub label: String,
+}
+
+impl Heatmap {
+    /// The colour of a value.
+    pub fn colour(&self, v: f64) -> [u8; 3] {
+        match self.scale {
+            ColourScale::Diverging { centre, decades } => {
+                super::palette::diverging((v / centre).log10() / decades)
+            }
+            ColourScale::Sequential { lo, hi } => {
+                let t = (v / lo).log10() / (hi / lo).log10().max(1e-12);
+                super::palette::sequential(t)
+            }
+        }
+    }
+
+    /// Cell edges around the centres `c` (geometric midpoints on log axes, arithmetic else).
+    pub fn edges(c: &[f64], log: bool) -> Vec<f64> {
+        let mid = |a: f64, b: f64| if log { (a * b).sqrt() } else { 0.5 * (a + b) };
+        let mut e = Vec::with_capacity(c.len() + 1);
+        match c {
+            [] => {}
+            [only] => e.extend(if log {
+                [only / 1.5, only * 1.5]
+            } else {
+                [only - 0.5, only + 0.5]
+            }),
+            _ => {
+                let inner: Vec<f64> = c.windows(2).map(|w| mid(w[0], w[1])).collect();
+                let first = if log {
+                    c[0] * c[0] / inner[0]
+                } else {
+                    2.0 * c[0] - inner[0]
+                };
+                let n = c.len();
+                let last = if log {
+                    c[n - 1] * c[n - 1] / inner[n - 2]
+                } else {
+                    2.0 * c[n - 1] - inner[n - 2]
+                };
+                e.push(first);
+                e.extend(inner);
+                e.push(last);
+            }
+        }
+        e
+    }
 }
 
 /// A figure: a title, a subtitle and panels stacked vertically on a shared width.

@@ -194,7 +194,7 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
             final_beta_series(record, info),
             Vec::new(),
         ),
-        PlotKind::Sweep | PlotKind::GammaSweep => return None,
+        PlotKind::Sweep | PlotKind::GammaSweep | PlotKind::Phase => return None,
     };
     Some(Panel {
         title,
@@ -203,6 +203,7 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
         series,
         references,
         height: 380.0,
+        heatmap: None,
     })
 }
 

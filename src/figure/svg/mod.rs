@@ -12,6 +12,7 @@ use super::panel::{Axis, Figure, Panel, Reference, Scale, Style};
 use super::ticks::{range, ticks};
 use crate::figure::num;
 
+mod heatmap;
 mod legend;
 
 /// Width of the whole figure in pixels.
@@ -52,6 +53,10 @@ impl Map {
     fn px(&self, v: f64) -> f64 {
         let (a, b) = (self.t(self.lo), self.t(self.hi));
         self.p0 + (self.t(v) - a) / (b - a) * (self.p1 - self.p0)
+    }
+
+    fn scale_is_log(&self) -> bool {
+        self.scale == Scale::Log
     }
 
     fn contains(&self, v: f64) -> bool {
@@ -154,12 +159,16 @@ pub fn render(fig: &Figure) -> String {
 fn render_panel(s: &mut String, k: usize, p: &Panel, top: f64) {
     let (left, right) = (LEFT, WIDTH - LEGEND);
     let bottom = top + p.height;
+    let log = [p.x.scale == Scale::Log, p.y.scale == Scale::Log];
+    let [hx, hy] =
+        (p.heatmap.as_ref()).map_or([Vec::new(), Vec::new()], |h| heatmap::extent(h, log));
     let xs = p.series.iter().flat_map(|r| {
         r.points
             .iter()
             .map(|q| q[0])
             .chain(r.band.iter().map(|q| q[0]))
     });
+    let xs = xs.chain(hx);
     let (xlo, xhi) = range(xs, p.x.scale);
     let ys = p.series.iter().flat_map(|r| {
         r.points
@@ -167,6 +176,7 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, top: f64) {
             .map(|q| q[1])
             .chain(r.band.iter().flat_map(|q| [q[1], q[2]]))
     });
+    let ys = ys.chain(hy);
     let (dlo, dhi) = range(ys.clone(), p.y.scale);
     // Reference levels join the range unless they are far off the data (e.g. an exact ℓ1 fit).
     let near = |v: f64| match p.y.scale {
@@ -222,6 +232,9 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, top: f64) {
     );
     // Data.
     let _ = writeln!(s, r#"<g clip-path="url(#clip-{k})">"#);
+    if let Some(h) = &p.heatmap {
+        heatmap::render_cells(s, h, &x, &y);
+    }
     for (j, r) in p.series.iter().enumerate() {
         let band: Vec<&[f64; 3]> = r
             .band
@@ -312,7 +325,10 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, top: f64) {
         s,
         r##"<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#222222" stroke-width="1.4"/>"##
     );
-    legend::render_legend(s, p, &y, right + 18.0, top + 6.0);
+    match &p.heatmap {
+        Some(h) => heatmap::render_colour_bar(s, h, right + 18.0, top + 6.0, p.height),
+        None => legend::render_legend(s, p, &y, right + 18.0, top + 6.0),
+    }
     s.push_str("</g>\n");
 }
 
