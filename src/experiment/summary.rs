@@ -1,7 +1,7 @@
 //! Summaries of a sweep: per (α, γ, method) cell the quartiles of the recovery error over seeds
 //! and the median paired ratio to GD, and the notes a figure of it should carry.
 
-use super::sweep::{SweepRow, SweepSpec};
+use super::sweep::{GammaAxis, SweepRow, SweepSpec};
 use crate::model::config::MethodKind;
 use crate::model::trainer::Stop;
 
@@ -27,6 +27,14 @@ pub fn notes(spec: &SweepSpec, rows: &[SweepRow]) -> Vec<String> {
     }
     if diverged > 0 {
         notes.push(format!("{diverged} of {total} runs diverged"));
+    }
+    let grid = spec.alphas.len() * spec.gammas.points().len() * spec.methods.len();
+    let planned = grid * spec.seeds as usize;
+    if matches!(spec.gammas, GammaAxis::Fractions(_)) && total < planned {
+        notes.push(format!(
+            "{} of {planned} grid runs have no result (no γ_max within the step budget, or cancelled)",
+            planned - total
+        ));
     }
     notes
 }
