@@ -222,8 +222,12 @@ fn a_gamma_grid_cell_equals_the_standalone_run_and_the_summary_is_per_alpha_gamm
             let cell: f64 = row[key].parse().unwrap();
             assert_eq!(cell, run[key].as_f64().unwrap(), "{key} of {row:?}");
         }
-        let gap: f64 = row["predicted_gap"].parse().unwrap();
-        assert_eq!(Some(gap), run["predicted_gap"].as_f64(), "{row:?}");
+        for key in ["predicted_gap", "predicted_gap_p21"] {
+            let cell: f64 = row[key].parse().unwrap();
+            assert_eq!(Some(cell), run[key].as_f64(), "{key} of {row:?}");
+        }
+        assert_eq!(row["alpha"].parse::<f64>().ok(), run["alpha"].as_f64());
+        assert_eq!(row["seed"], run["seed"].to_string());
         assert_eq!(row["diverged"], run["diverged"].to_string());
         assert_eq!(
             (row["gamma_max"].as_str(), row["gamma_fraction"].as_str()),

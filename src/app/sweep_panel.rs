@@ -9,7 +9,7 @@ use crate::experiment::grid::{MAX_ALPHAS, log_grid, parse_numbers};
 use crate::experiment::summary::{CellSummary, notes, summarise};
 use crate::experiment::sweep::{GammaAxis, SweepRow, SweepSpec, run_sweep};
 use crate::figure::Figure;
-use crate::figure::figures::{phase, sweep};
+use crate::figure::figures::{gamma_sweep, phase, sweep};
 use crate::model::{Config, MethodKind, SimError, Stop};
 
 /// Label of the button that starts a sweep.
@@ -174,7 +174,7 @@ impl SweepPanel {
             steps: self.steps,
             ..base.clone()
         };
-        let spec = SweepSpec {
+        let mut spec = SweepSpec {
             base: config.validate()?,
             alphas: self.alphas()?,
             methods: METHODS
@@ -194,6 +194,8 @@ impl SweepPanel {
             },
             find_gamma_max: false,
         };
+        // A γ-sweep at one α draws each method's γ_max.
+        spec.find_gamma_max = spec.alphas.len() == 1 && spec.gammas != GammaAxis::Scene;
         spec.validate()?;
         Ok(spec)
     }
@@ -273,9 +275,11 @@ impl SweepPanel {
             return;
         }
         self.status = Some((trouble, line));
-        // An α × γ grid is a phase diagram; along α alone, the α-sweep.
+        // Along α alone, the α-sweep; along γ at one α, the γ-sweep; an α × γ grid, the phase
+        // diagram.
         let figure = match spec.gammas {
             GammaAxis::Scene => sweep("SGD beats GD", &spec, &rows),
+            _ if spec.alphas.len() == 1 => gamma_sweep("Large steps: γ-sweep", &spec, &rows),
             _ => phase("Phase diagram: α × γ", &spec, &rows),
         };
         let drawn = figure.panels.iter().cloned().map(Drawn::new).collect();
