@@ -12,6 +12,7 @@ pub mod launch;
 pub mod menu_bar;
 pub mod numbers;
 pub mod persist;
+pub mod plot_axes;
 pub mod plot_view;
 pub mod plots;
 pub mod run_bar;

@@ -1,0 +1,149 @@
+//! Grid marks and tick labels of the live plots' axes: decades (with 2 and 5 marks, or round
+//! linear values when less than a factor two is in view) on log axes, about five round marks
+//! on linear ones, one label style per axis.
+
+use egui_plot::{GridInput, GridMark};
+
+use crate::figure::num;
+
+/// Decade grid lines (thinned when many decades are visible, 2 and 5 marks when few).
+fn decade_spacer(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return Vec::new();
+    }
+    let span = hi - lo;
+    if span < NARROW {
+        // Less than a factor of two in view: round values (1-2-5 steps), placed on the log axis.
+        let step = round_step((10f64.powf(hi) - 10f64.powf(lo)) / 5.0);
+        let mut k = (10f64.powf(lo) / step).ceil();
+        let mut marks = Vec::new();
+        while k * step <= 10f64.powf(hi) {
+            marks.push(GridMark {
+                value: (k * step).log10(),
+                step_size: 1.0,
+            });
+            k += 1.0;
+        }
+        return marks;
+    }
+    let step = [1.0, 2.0, 5.0, 10.0, 20.0]
+        .into_iter()
+        .find(|s| span / s <= 8.0)
+        .unwrap_or(50.0);
+    let mut marks = Vec::new();
+    let mut k = (lo / step).ceil() * step;
+    while k <= hi {
+        marks.push(GridMark {
+            value: k,
+            step_size: step,
+        });
+        k += step;
+    }
+    if span <= 3.0 {
+        let mut decade = lo.floor();
+        while decade <= hi {
+            for m in 2..=9 {
+                let v = decade + f64::from(m).log10();
+                if v > lo && v < hi {
+                    let labelled = m == 2 || m == 5 || span <= 0.6;
+                    let step_size = if labelled { 0.3 } else { 0.05 };
+                    marks.push(GridMark {
+                        value: v,
+                        step_size,
+                    });
+                }
+            }
+            decade += 1.0;
+        }
+    }
+    marks
+}
+
+/// A log-axis label in one style for the whole axis: plain numbers when every visible value
+/// lies in [1e-3, 1e4), else `1e-2`, `2e-2`, `5e-2` throughout.
+fn decade_label(mark: GridMark, range: &std::ops::RangeInclusive<f64>) -> String {
+    if mark.step_size < 0.1 {
+        return String::new();
+    }
+    let v = 10f64.powf(mark.value);
+    if range.end() - range.start() < NARROW {
+        let step = round_step((10f64.powf(*range.end()) - 10f64.powf(*range.start())) / 5.0);
+        let decimals = (-step.log10().floor()).max(0.0) as usize;
+        return format!("{v:.decimals$}");
+    }
+    let plain = *range.start() >= -3.0 && *range.end() < 4.0;
+    let k = mark.value.floor();
+    let mantissa = (10f64.powf(mark.value - k)).round();
+    if plain {
+        let decimals = (-k).max(0.0) as usize;
+        format!("{v:.decimals$}")
+    } else if mantissa >= 10.0 {
+        format!("1e{}", k as i64 + 1)
+    } else {
+        format!("{}e{}", mantissa as i64, k as i64)
+    }
+}
+
+/// A log axis spanning less than this many decades (a factor of two) gets round linear values.
+const NARROW: f64 = 0.3;
+
+/// The smallest 1, 2, 5 × 10ᵏ step at least `raw`.
+fn round_step(raw: f64) -> f64 {
+    let decade = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * decade)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * decade)
+}
+
+/// About five round (1, 2, 5 × 10ᵏ) grid marks, so every axis keeps several labels at any size.
+fn linear_spacer(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+        return Vec::new();
+    }
+    let step = round_step((hi - lo) / 5.0);
+    let mut marks = Vec::new();
+    let mut k = (lo / step).ceil();
+    while k * step <= hi {
+        marks.push(GridMark {
+            value: k * step,
+            step_size: step,
+        });
+        k += 1.0;
+    }
+    marks
+}
+
+/// Grid marks of an axis.
+type Spacer = fn(GridInput) -> Vec<GridMark>;
+/// Tick labels of an axis.
+type Labeller = fn(GridMark, &std::ops::RangeInclusive<f64>) -> String;
+
+/// The grid marks and tick labels of a log or a linear axis.
+pub(super) fn axis_style(log: bool) -> (Spacer, Labeller) {
+    if log {
+        (decade_spacer, decade_label)
+    } else {
+        (linear_spacer, linear_label)
+    }
+}
+
+/// A linear-axis label with as many decimals as the grid step needs (never "0.0000" for all).
+fn linear_label(mark: GridMark, _range: &std::ops::RangeInclusive<f64>) -> String {
+    let step = mark.step_size.abs();
+    if !(step.is_finite() && step > 0.0) {
+        return num(mark.value);
+    }
+    if mark.value.abs() < 1e-9 * step {
+        // The zero mark, whatever round-off put it a hair off zero (never "-0.0e0").
+        return "0".into();
+    }
+    if !(1e-4..1e6).contains(&step) {
+        return format!("{:.1e}", mark.value);
+    }
+    let decimals = (-step.log10().floor()).max(0.0) as usize;
+    format!("{:.decimals$}", mark.value)
+}
