@@ -11,8 +11,10 @@ use crate::model::{Method, MethodKind, Problem, Settings, SimError, Stop, Traine
 
 /// Relative width of the final bracket.
 pub const PRECISION: f64 = 0.01;
-/// Most halvings or doublings while looking for a bracket.
+/// Most doublings while looking for a γ that fails to converge.
 const MAX_STEPS_OUT: usize = 40;
+/// Most halvings while looking for a γ that converges (a much smaller γ only needs more steps).
+const MAX_HALVINGS: usize = 6;
 
 /// The result of the bisection.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,7 +72,7 @@ pub fn gamma_max(
     };
     // The lower end: a γ that converges (halving from `start` if it does not).
     let (mut lo, mut lo_end) = (start, None);
-    for _ in 0..MAX_STEPS_OUT {
+    for _ in 0..=MAX_HALVINGS {
         let (stop, t) = run(lo)?;
         if stop == Stop::Converged {
             lo_end = Some(t);
@@ -81,7 +83,7 @@ pub fn gamma_max(
     let Some(mut lo_end) = lo_end else {
         return Err(no_bracket(
             kind,
-            format!("down to γ = {} converges", short(lo)),
+            format!("down to γ = {} converges", short(2.0 * lo)),
             s,
         ));
     };
