@@ -129,7 +129,7 @@ pub fn max_kappa(net: &DiagNet, p: &Problem) -> f64 {
 const WARM_ITERS: usize = 8;
 /// About this fraction of a run's work goes into curvature estimates (plus one estimate each
 /// time the step count doubles).
-const BUDGET: f64 = 0.02;
+const BUDGET: f64 = 0.01;
 
 /// The curvature a run is watched by, refreshed along the run within a work budget: GD's and
 /// GF's sharpness `S_t`, the stochastic methods' `max_i κ_i`. Each must stay below `2/γ`.
