@@ -127,6 +127,11 @@ pub fn max_kappa(net: &DiagNet, p: &Problem) -> f64 {
 
 /// Warm-started Lanczos steps of an estimate after the first.
 const WARM_ITERS: usize = 8;
+/// Problems up to this `n·d` are estimated at every recorded sample of their first
+/// `EARLY_STEPS` steps, where the edge of stability shows first.
+const EARLY_SIZE: usize = 100_000;
+/// See [`EARLY_SIZE`].
+const EARLY_STEPS: u64 = 256;
 /// About this fraction of a run's work goes into curvature estimates (plus one estimate each
 /// time the step count doubles).
 const BUDGET: f64 = 0.01;
@@ -165,9 +170,11 @@ impl CurvatureWatch {
         // Each Lanczos step is one Hessian–vector product (two n×d products), plus the residual
         // gradient; κ is one pass over X (not vectorised: counted as four).
         let cost = if sharp { 2.0 * iters as f64 + 4.0 } else { 4.0 };
-        // Within the budget, and also log-spaced in steps so that short runs show their start.
+        // Within the budget, and also log-spaced in steps so that short runs show their start;
+        // on small problems at every sample of the first steps (a bounded one-off cost).
         let doubled = step >= 1 && step >= 2 * self.estimated_at;
-        if BUDGET * self.credit >= cost || doubled {
+        let early = (1..=EARLY_STEPS).contains(&step) && p.n() * p.d() <= EARLY_SIZE;
+        if BUDGET * self.credit >= cost || doubled || early {
             self.estimated_at = step;
             self.credit = 0.0;
             let value = if sharp {
