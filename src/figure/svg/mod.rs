@@ -8,10 +8,11 @@
 use std::fmt::Write;
 
 use super::palette::hex;
-use super::panel::{Axis, Figure, Panel, Reference, Scale, Style};
-use super::ticks::{range, ticks};
+use super::panel::{Figure, Panel, Reference, Scale, Style};
+use super::ticks::range;
 use crate::figure::num;
 
+mod axes;
 mod heatmap;
 mod legend;
 
@@ -214,8 +215,8 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, top: f64) {
         r##"<clipPath id="clip-{k}"><rect x="{left}" y="{top}" width="{w}" height="{h}"/></clipPath>"##
     );
     // Grid and ticks.
-    axis_ticks(s, &p.x, &x, (top, bottom), true);
-    axis_ticks(s, &p.y, &y, (left, right), false);
+    axes::axis_ticks(s, &p.x, &x, (top, bottom), true);
+    axes::axis_ticks(s, &p.y, &y, (left, right), false);
     // Axis labels.
     let _ = writeln!(
         s,
@@ -330,45 +331,6 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, top: f64) {
         None => legend::render_legend(s, p, &y, right + 18.0, top + 6.0),
     }
     s.push_str("</g>\n");
-}
-
-/// Tick marks, grid lines and labels of one axis; `span` is the plot's extent across it.
-fn axis_ticks(s: &mut String, axis: &Axis, map: &Map, (a, b): (f64, f64), horizontal: bool) {
-    for (v, label) in ticks(map.lo, map.hi, axis.scale) {
-        let p = map.px(v);
-        let major = label.is_some();
-        let len = if major { 7.0 } else { 4.0 };
-        // (x1, y1, x2, y2) of a grid line across the plot and of the tick outside it.
-        let (grid, tick) = if horizontal {
-            ([p, a, p, b], [p, b, p, b + len])
-        } else {
-            ([a, p, b, p], [a - len, p, a, p])
-        };
-        if major {
-            line(s, grid, "#e4e4e4", 1.0);
-        }
-        line(s, tick, "#222222", 1.2);
-        if let Some(text) = label {
-            let (tx, ty, anchor) = if horizontal {
-                (p, b + 24.0, "middle")
-            } else {
-                (a - 10.0, p + 5.0, "end")
-            };
-            let _ = writeln!(
-                s,
-                r#"<text class="tick" x="{tx:.2}" y="{ty:.2}" font-size="14" text-anchor="{anchor}">{}</text>"#,
-                esc(&text)
-            );
-        }
-    }
-}
-
-/// A plain line segment `[x1, y1, x2, y2]`.
-fn line(s: &mut String, [x1, y1, x2, y2]: [f64; 4], stroke: &str, width: f64) {
-    let _ = writeln!(
-        s,
-        r#"<line x1="{x1:.2}" y1="{y1:.2}" x2="{x2:.2}" y2="{y2:.2}" stroke="{stroke}" stroke-width="{width}"/>"#
-    );
 }
 
 /// A reference level outside the view: a triangle at the plot's top or bottom edge pointing
