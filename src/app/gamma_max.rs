@@ -45,8 +45,12 @@ impl App {
         let Some(info) = self.live.info.clone() else {
             return;
         };
-        let key = (info.scene.clone(), info.methods, info.gamma.to_bits());
-        if self.gamma_max.as_ref().is_none_or(|b| b.key != key) {
+        // Compared in place: the scene is cloned only when it changed, not every frame.
+        let same = |b: &Bisection| {
+            b.key.0 == info.scene && b.key.1 == info.methods && b.key.2 == info.gamma.to_bits()
+        };
+        if !self.gamma_max.as_ref().is_some_and(same) {
+            let key = (info.scene.clone(), info.methods, info.gamma.to_bits());
             let Some(work) = bisect(&info) else {
                 self.controls.gamma_max = GammaMaxView::TooLarge;
                 self.gamma_max = Some(Bisection { key, job: None });

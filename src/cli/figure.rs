@@ -99,8 +99,7 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
     let title = preset
         .as_ref()
         .map_or("dln-explorer".into(), |p| p.title.clone());
-    let methods =
-        (preset.as_ref().and_then(|p| p.methods.clone())).unwrap_or_else(|| SCENE_METHODS.to_vec());
+    let methods = scene_methods(preset.as_ref());
     let fig = if matches!(
         args.plot,
         PlotKind::Sweep | PlotKind::GammaSweep | PlotKind::Phase
@@ -171,6 +170,11 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
 /// and returns what the app would hold once they finish.
 pub fn run_scene(settings: Settings) -> Result<Record, CliError> {
     run_scene_of(settings, &SCENE_METHODS)
+}
+
+/// The methods a scene names, else [`SCENE_METHODS`].
+pub fn scene_methods(preset: Option<&presets::Preset>) -> Vec<MethodKind> {
+    (preset.and_then(|p| p.methods.clone())).unwrap_or_else(|| SCENE_METHODS.to_vec())
 }
 
 /// [`run_scene`] with the methods a scene names.

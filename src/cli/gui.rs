@@ -132,8 +132,7 @@ fn parse_window(text: &str) -> Result<[f32; 2], String> {
 
 /// `gui --export-svg DIR`: the runs to the end, then the Export menu's SVGs at the default view.
 fn export_svgs(dir: &Path, settings: Settings, preset: Option<&Preset>) -> Result<(), CliError> {
-    let methods = (preset.and_then(|p| p.methods.clone()))
-        .unwrap_or_else(|| super::figure::SCENE_METHODS.to_vec());
+    let methods = super::figure::scene_methods(preset);
     let record = super::figure::run_scene_of(settings, &methods)?;
     let view = View {
         live: &record,

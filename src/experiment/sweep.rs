@@ -99,31 +99,31 @@ impl SweepSpec {
                 format!("an integer in 1..={MAX_SEEDS}"),
             ));
         }
-        for (k, &g) in self.gammas.points().iter().flatten().enumerate() {
-            let points = self.gammas.points();
-            if !(g > 0.0 && g.is_finite())
-                || (matches!(self.gammas, GammaAxis::Fractions(_)) && g > 10.0)
-            {
-                let range = match self.gammas {
-                    GammaAxis::Fractions(_) => "a list of fractions in (0, 10]",
-                    _ => "a list of step sizes > 0",
+        let values: Vec<f64> = self.gammas.points().into_iter().flatten().collect();
+        if values.is_empty() && self.gammas != GammaAxis::Scene {
+            return Err(SimError::invalid(
+                self.gammas.name(),
+                "(empty)",
+                "a non-empty list of numbers > 0",
+            ));
+        }
+        let fractions = matches!(self.gammas, GammaAxis::Fractions(_));
+        for (k, &g) in values.iter().enumerate() {
+            if !(g > 0.0 && g.is_finite()) || (fractions && g > 10.0) {
+                let range = if fractions {
+                    "a list of fractions in (0, 10]"
+                } else {
+                    "a list of step sizes > 0"
                 };
                 return Err(SimError::invalid(self.gammas.name(), g, range));
             }
-            if points[..k].contains(&Some(g)) {
+            if values[..k].contains(&g) {
                 return Err(SimError::invalid(
                     self.gammas.name(),
                     g,
                     "a list of distinct values (this one repeats)",
                 ));
             }
-        }
-        if self.gammas.points().is_empty() {
-            return Err(SimError::invalid(
-                self.gammas.name(),
-                "(empty)",
-                "a non-empty list of numbers > 0",
-            ));
         }
         if self.base.problem.d <= self.base.problem.n {
             return Err(SimError::NotOverparametrised {
