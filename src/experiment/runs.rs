@@ -1,7 +1,7 @@
 //! Paired runs: GD, SGD, SGF (and GF) on the same prepared scene, stepped on demand.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::model::analysis::{predicted_limit, relative_gap};
 use crate::model::{Method, MethodKind, Settings, SimError, Stop, Trainer};
@@ -17,6 +17,7 @@ pub struct Run {
     sent: Vec<u64>,
     warm: Option<Vec<f64>>,
     predicted_at: Option<u64>,
+    chunk: u64,
 }
 
 impl Run {
@@ -105,6 +106,7 @@ impl PairedRuns {
                 sent: Vec::new(),
                 warm: None,
                 predicted_at: None,
+                chunk: 1,
             });
         }
         let problem = &p.problem;
@@ -149,19 +151,32 @@ impl PairedRuns {
         let work = |run: &mut Run| {
             let goal = run.trainer.step().saturating_add(k).min(budget);
             while run.stop.is_none() && run.trainer.step() < goal {
-                let due = (run.trainer.samples())
-                    .next_due(run.trainer.step() + 1)
-                    .min(goal);
-                match run.trainer.run(due, tol) {
+                // Timed ticks step in pieces of about a millisecond, so a deadline is kept at
+                // every size; the pieces change nothing the run computes or records.
+                let until = match deadline {
+                    Some(_) => run.trainer.step().saturating_add(run.chunk).min(goal),
+                    None => goal,
+                };
+                let started = Instant::now();
+                match run.trainer.run_until(until, tol) {
                     Stop::Budget => {}
                     stop => run.stop = Some(stop),
+                }
+                let took = started.elapsed();
+                if took < Duration::from_micros(500) {
+                    run.chunk = run.chunk.saturating_mul(2);
+                } else if took > Duration::from_millis(2) {
+                    run.chunk = (run.chunk / 2).max(1);
                 }
                 if deadline.is_some_and(|d| Instant::now() >= d) {
                     break;
                 }
             }
             if run.trainer.step() >= budget && run.stop.is_none() {
+                run.trainer.finish();
                 run.stop = Some(run.trainer.stop_at_budget());
+            } else if run.stop.is_none() {
+                run.trainer.mark();
             }
         };
         let active: Vec<&mut Run> = self.runs.iter_mut().filter(|r| r.stop.is_none()).collect();

@@ -5,7 +5,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::config::MethodKind;
-use super::kernels;
+use super::kernels::{self, full_batch};
 use super::net::DiagNet;
 use super::problem::Problem;
 
@@ -101,6 +101,7 @@ pub struct Stepper {
     stage: Vec<f64>,
     coef: Vec<f64>,
     perm: Vec<usize>,
+    partials: full_batch::Partials,
     last: Last,
 }
 
@@ -118,6 +119,10 @@ impl Stepper {
             stage: vec![0.0; d],
             coef: vec![0.0; n],
             perm: (0..n).collect(),
+            partials: match method {
+                Method::Gd => full_batch::Partials::new(n, d),
+                _ => full_batch::Partials::default(),
+            },
             last: Last::None,
         }
     }
@@ -169,18 +174,35 @@ impl Stepper {
                     residual_sq: sq,
                 }
             }
-            Method::Gd | Method::Sgf { .. } => {
+            Method::Gd => {
+                kernels::beta_from_state(&net.s, &net.d, &mut self.beta);
+                let drift = -self.dt / n as f64;
+                let sq = full_batch::pass(
+                    x,
+                    y,
+                    &self.beta,
+                    drift,
+                    &mut self.r,
+                    &mut self.dual,
+                    &mut self.partials,
+                );
+                if TRACK {
+                    coef_sum.iter_mut().zip(&self.r).for_each(|(c, w)| *c += w);
+                }
+                self.apply(net);
+                StepInfo {
+                    loss_estimate: sq / (4.0 * n as f64),
+                    residual_sq: sq,
+                }
+            }
+            Method::Sgf { batch, .. } => {
                 kernels::beta_from_state(&net.s, &net.d, &mut self.beta);
                 let sq = kernels::residuals_all(p.x_slice(), y, &self.beta, &mut self.r);
                 let drift = -self.dt / n as f64;
-                if let Method::Sgf { batch, .. } = self.method {
-                    let c = (self.dt * self.gamma / batch as f64).sqrt() * sq.sqrt() / n as f64;
-                    for ri in self.r.iter_mut() {
-                        let z: f64 = StandardNormal.sample(&mut self.rng);
-                        *ri = drift * *ri + c * z;
-                    }
-                } else {
-                    self.r.iter_mut().for_each(|ri| *ri *= drift);
+                let c = (self.dt * self.gamma / batch as f64).sqrt() * sq.sqrt() / n as f64;
+                for ri in self.r.iter_mut() {
+                    let z: f64 = StandardNormal.sample(&mut self.rng);
+                    *ri = drift * *ri + c * z;
                 }
                 if TRACK {
                     coef_sum.iter_mut().zip(&self.r).for_each(|(c, w)| *c += w);

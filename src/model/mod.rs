@@ -13,8 +13,10 @@ pub mod net;
 pub mod problem;
 pub mod recorder;
 pub mod references;
+pub mod sampling;
 pub mod sharpness;
 pub mod stability;
+pub mod stop;
 pub mod trainer;
 
 pub use analysis::{Outcome, References};

@@ -69,6 +69,14 @@ impl<T> Recorder<T> {
         }
     }
 
+    /// Records `value` at `step`, replacing the latest sample if it was taken at this step.
+    pub fn put(&mut self, step: u64, value: T) {
+        match self.items.last_mut() {
+            Some((s, _, v)) if *s == step => *v = value,
+            _ => self.push(step, value),
+        }
+    }
+
     /// Number of samples held.
     pub fn len(&self) -> usize {
         self.items.len()

@@ -160,6 +160,9 @@ impl CurvatureWatch {
         net: &DiagNet,
         p: &Problem,
     ) -> f64 {
+        if let (true, Some(latest)) = (step == self.stepped, self.latest) {
+            return latest;
+        }
         self.credit += (step - self.stepped.min(step)) as f64 * step_cost;
         self.stepped = step;
         let iters = if self.warm.is_some() {

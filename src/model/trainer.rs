@@ -9,83 +9,20 @@ use super::method::{Method, Stepper};
 use super::net::DiagNet;
 use super::problem::{Problem, Stream, stream_rng};
 use super::recorder::Recorder;
+use super::sampling::{Fidelity, SampleBudget};
+pub use super::sampling::{Point, Sample};
 use super::sharpness::CurvatureWatch;
+pub use super::stop::Stop;
 
 /// Strided samples kept per run (log-spaced early samples come on top).
 pub const SAMPLE_CAPACITY: usize = 2048;
-/// When a tolerance is set, the exact loss is checked at least every this many steps.
+/// When a tolerance is set, the exact loss is checked every this many steps, or every power-of-two
+/// multiple of it that keeps the checks within [`CHECK_SHARE`] of the stepping's work.
 const CHECK_EVERY: u64 = 1024;
-
-/// The scalar state of a run at one step.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Sample {
-    /// Step k.
-    pub step: u64,
-    /// Physical time `t = k·γ` (or `k·h`).
-    pub time: f64,
-    /// Exact training loss `L(β_k)`.
-    pub loss: f64,
-    /// `∫₀^t L ds`, accumulated as `Σ L̂_k Δt` (mini-batch estimate for SGD).
-    pub loss_integral: f64,
-    /// Geometric mean over coordinates of the exact `α_t/α` read from the state.
-    pub alpha_ratio: f64,
-    /// Smallest coordinate of `α_t/α`.
-    pub alpha_ratio_min: f64,
-    /// Largest coordinate of `α_t/α`.
-    pub alpha_ratio_max: f64,
-    /// Geometric mean of P21's `α_t/α = exp(−2(γ/b)(XᵀX/n)_jj ∫L)`.
-    pub alpha_ratio_p21: f64,
-    /// Recovery error `‖β_k − β*‖²`.
-    pub recovery_error: f64,
-    /// The curvature watched against `2/γ`: GD's and GF's sharpness `S = 2λ_max(∇²L)`, the
-    /// stochastic methods' `max_i κ_i` (the latest estimate, refreshed within a work budget).
-    pub curvature: f64,
-}
-
-/// One recorded point of a run: its scalars and β at the followed coordinates.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Point {
-    /// Scalars of the run at this step.
-    pub sample: Sample,
-    /// β at the trainer's followed coordinates ([`Trainer::follow`]).
-    pub coords: Vec<f64>,
-}
-
-/// Why a call to [`Trainer::run`] returned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stop {
-    /// The requested step was reached.
-    Budget,
-    /// The training loss fell to the tolerance.
-    Converged,
-    /// Values became non-finite or exploded.
-    Diverged,
-    /// The budget ran out with the loss no lower than halfway through: the run oscillates
-    /// (GD past its edge of stability) rather than converging slowly.
-    NotConverged,
-}
-
-impl Stop {
-    /// The name used in tables, JSON and CSV: converged, budget, diverged or not-converged.
-    pub fn name(self) -> &'static str {
-        match self {
-            Stop::Budget => "budget",
-            Stop::Converged => "converged",
-            Stop::Diverged => "diverged",
-            Stop::NotConverged => "not-converged",
-        }
-    }
-
-    /// How the GUI and tables describe it.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Stop::Budget => "step budget reached",
-            Stop::Converged => "converged",
-            Stop::Diverged => "diverged",
-            Stop::NotConverged => "not converged (oscillating)",
-        }
-    }
-}
+/// Share of the stepping's work the convergence checks may use.
+const CHECK_SHARE: f64 = 0.05;
+/// Largest problem (entries of `X`) whose off-schedule samples are exact.
+pub const EXACT_MARKS_UP_TO: usize = 1 << 20;
 
 /// Steps one method on a shared problem from P21's initialisation.
 #[derive(Clone, Debug)]
@@ -104,6 +41,10 @@ pub struct Trainer {
     follow: Vec<usize>,
     recorder: Recorder<Point>,
     curvature: CurvatureWatch,
+    budget: SampleBudget,
+    last_loss: f64,
+    window: (f64, f64),
+    diag_mean: f64,
 }
 
 impl Trainer {
@@ -133,6 +74,7 @@ impl Trainer {
         let rng = stream_rng(problem.spec.seed, Stream::Sampling(method.kind() as u64));
         let y_max = problem.y.iter().fold(0.0f64, |m, y| m.max(y.abs()));
         let blowup = 1e24 * (1.0 + y_max).powi(2) * n as f64;
+        let diag_mean = problem.diag_xtx.iter().sum::<f64>() / d as f64;
         let mut trainer = Trainer {
             stepper: Stepper::new(method, gamma, n, d, rng),
             net: DiagNet::init(alpha, d),
@@ -148,8 +90,12 @@ impl Trainer {
             follow: Vec::new(),
             recorder: Recorder::new(SAMPLE_CAPACITY),
             curvature: CurvatureWatch::default(),
+            budget: SampleBudget::default(),
+            last_loss: f64::NAN,
+            window: (0.0, 0.0),
+            diag_mean,
         };
-        trainer.record();
+        trainer.record(Fidelity::Exact);
         Ok(trainer)
     }
 
@@ -167,18 +113,29 @@ impl Trainer {
             return false;
         }
         self.loss_integral += info.loss_estimate * self.dt();
+        self.last_loss = info.loss_estimate;
         self.step += 1;
         true
     }
 
     /// Steps until step `target`, a training loss `≤ tol` (if `tol > 0`) or divergence,
-    /// recording samples on the recorder's schedule and the final state.
+    /// recording samples on the recorder's schedule within the sample budget, and the final
+    /// state exactly.
     pub fn run(&mut self, target: u64, tol: f64) -> Stop {
-        let mut stop = Stop::Budget;
+        let stop = self.run_until(target, tol);
+        self.finish();
+        stop
+    }
+
+    /// [`Trainer::run`] in pieces: the final state is recorded exactly only when the run
+    /// converged or diverged (call [`Trainer::finish`] at the end of the budget), so a run
+    /// stepped in chunks records exactly what one call would.
+    pub fn run_until(&mut self, target: u64, tol: f64) -> Stop {
+        let check_every = self.check_every();
         while self.step < target {
             let mut next = target.min(self.recorder.next_due(self.step + 1));
             if tol > 0.0 {
-                next = next.min((self.step / CHECK_EVERY + 1) * CHECK_EVERY);
+                next = next.min((self.step / check_every + 1) * check_every);
             }
             while self.step < next {
                 if !self.step_once() {
@@ -186,22 +143,69 @@ impl Trainer {
                 }
             }
             if self.diverged_at.is_some() {
-                stop = Stop::Diverged;
-                break;
-            }
-            if self.recorder.next_due(self.step) == self.step {
-                self.record();
+                self.finish();
+                return Stop::Diverged;
             }
             if tol > 0.0
-                && self.step.is_multiple_of(CHECK_EVERY)
+                && self.step.is_multiple_of(check_every)
                 && self.net.loss(&self.problem) <= tol
             {
-                stop = Stop::Converged;
-                break;
+                self.finish();
+                return Stop::Converged;
+            }
+            if self.recorder.next_due(self.step) == self.step {
+                let stepped = self.step as f64 * self.step_cost();
+                let fidelity = (self.budget).choose(stepped, self.problem.n(), self.problem.d());
+                self.record(fidelity);
             }
         }
-        self.record();
-        stop
+        Stop::Budget
+    }
+
+    /// Records the state now exactly (replacing a cheaper sample of this step): the end of a run.
+    pub fn finish(&mut self) {
+        let exact = |p: &Point| p.sample.loss_exact;
+        if !matches!(self.recorder.last(), Some((s, p)) if s == self.step && exact(p)) {
+            self.record(Fidelity::Exact);
+        }
+    }
+
+    /// Records the state now off the schedule (kept until the next sample, outside the budget):
+    /// exactly on problems of up to [`EXACT_MARKS_UP_TO`] entries, else cheaply.
+    pub fn mark(&mut self) {
+        if self.recorder.last().is_some_and(|(s, _)| s == self.step) {
+            return;
+        }
+        if self.problem.n() * self.problem.d() <= EXACT_MARKS_UP_TO {
+            self.record(Fidelity::Exact);
+        } else {
+            self.record(Fidelity::Cheap);
+        }
+    }
+
+    /// Steps between convergence checks: [`CHECK_EVERY`], doubled until one exact loss costs at
+    /// most [`CHECK_SHARE`] of the steps between checks.
+    fn check_every(&self) -> u64 {
+        let mut every = CHECK_EVERY;
+        while (every as f64) * self.step_cost() * CHECK_SHARE < 1.0 && every < 1 << 40 {
+            every *= 2;
+        }
+        every
+    }
+
+    /// The work of one step in units of one `n×d` product.
+    fn step_cost(&self) -> f64 {
+        let n = self.problem.n() as f64;
+        match self.method {
+            Method::Sgd { batch } => 2.0 * batch as f64 / n,
+            Method::Gf { .. } => 8.0,
+            Method::Gd | Method::Sgf { .. } => 2.0,
+        }
+    }
+
+    /// Takes every due sample exactly from now on (the budget's comparison baseline).
+    pub fn sample_everything(&mut self) {
+        self.budget = SampleBudget::unlimited();
     }
 
     /// Why a run that used its whole budget stopped: [`Stop::NotConverged`] when its loss over
@@ -239,24 +243,25 @@ impl Trainer {
             .filter(|&j| j < self.problem.d())
             .collect();
         self.recorder = Recorder::new(SAMPLE_CAPACITY);
-        self.record();
+        self.record(Fidelity::Exact);
     }
 
-    fn record(&mut self) {
-        let beta = self.net.beta();
-        let n = self.problem.n() as f64;
-        // The work of one step in units of one n×d product.
-        let step_cost = match self.method {
-            Method::Sgd { batch } => 2.0 * batch as f64 / n,
-            Method::Gf { .. } => 8.0,
-            Method::Gd | Method::Sgf { .. } => 2.0,
-        };
+    fn record(&mut self, fidelity: Fidelity) {
         let sharp = !self.method.kind().is_stochastic();
+        let step_cost = self.step_cost();
         (self.curvature).observe(self.step, step_cost, sharp, &self.net, &self.problem);
-        let sample = self.sample_of(&beta);
+        if fidelity == Fidelity::Skip {
+            return;
+        }
+        let beta = self.net.beta();
+        let mut sample = self.sample_of(&beta, fidelity);
+        if fidelity == Fidelity::Cheap && !sample.loss.is_finite() {
+            sample = self.sample_of(&beta, Fidelity::Exact);
+        }
+        self.window = (self.loss_integral, self.time());
         if sample.loss.is_finite() && sample.recovery_error.is_finite() {
             let coords = self.follow.iter().map(|&j| beta[j]).collect();
-            self.recorder.push(self.step, Point { sample, coords });
+            self.recorder.put(self.step, Point { sample, coords });
         } else if self.diverged_at.is_none() {
             self.diverged_at = Some(self.step);
         }
@@ -264,10 +269,10 @@ impl Trainer {
 
     /// The scalar state now.
     pub fn sample(&self) -> Sample {
-        self.sample_of(&self.net.beta())
+        self.sample_of(&self.net.beta(), Fidelity::Exact)
     }
 
-    fn sample_of(&self, beta: &[f64]) -> Sample {
+    fn sample_of(&self, beta: &[f64], fidelity: Fidelity) -> Sample {
         let ratios: Vec<f64> = self
             .net
             .alpha_eff()
@@ -275,17 +280,25 @@ impl Trainer {
             .map(|a| a / self.alpha)
             .collect();
         let log_mean = ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64;
-        let diag_mean =
-            self.problem.diag_xtx.iter().sum::<f64>() / self.problem.diag_xtx.len() as f64;
+        let loss_exact = fidelity == Fidelity::Exact || self.step == 0;
+        let loss = if loss_exact {
+            self.problem.loss(beta)
+        } else if self.method.kind().is_stochastic() {
+            let (integral, time) = self.window;
+            (self.loss_integral - integral) / (self.time() - time)
+        } else {
+            self.last_loss
+        };
         Sample {
             step: self.step,
             time: self.time(),
-            loss: self.problem.loss(beta),
+            loss,
+            loss_exact,
             loss_integral: self.loss_integral,
             alpha_ratio: log_mean.exp(),
             alpha_ratio_min: ratios.iter().copied().fold(f64::INFINITY, f64::min),
             alpha_ratio_max: ratios.iter().copied().fold(0.0, f64::max),
-            alpha_ratio_p21: (-self.p21_rate() * diag_mean).exp(),
+            alpha_ratio_p21: (-self.p21_rate() * self.diag_mean).exp(),
             recovery_error: self.problem.recovery_error(beta),
             curvature: self.curvature.latest.unwrap_or(f64::NAN),
         }

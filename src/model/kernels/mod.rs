@@ -8,6 +8,7 @@ use multiversion::multiversion;
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
+pub mod full_batch;
 
 /// Sums the accumulators in a fixed order (this form keeps the loops above it vectorised).
 #[inline(always)]
@@ -239,7 +240,7 @@ mod tests {
     use super::*;
 
     /// Deterministic values in [−1, 1) with varied exponents, so rounding order shows.
-    fn values(len: usize, seed: u64) -> Vec<f64> {
+    pub(super) fn values(len: usize, seed: u64) -> Vec<f64> {
         let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         (0..len)
             .map(|_| {

@@ -1,0 +1,100 @@
+//! What a run records: its scalars at a step, and the budget that decides what each due sample
+//! may cost, so that sampling never dominates the stepping at any size.
+
+/// The scalar state of a run at one step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    /// Step k.
+    pub step: u64,
+    /// Physical time `t = k·γ` (or `k·h`).
+    pub time: f64,
+    /// Training loss `L(β_k)`: exact when `loss_exact`, else the running estimate of [`Fidelity::Cheap`].
+    pub loss: f64,
+    /// Whether `loss` is the exact `L(β_k)`.
+    pub loss_exact: bool,
+    /// `∫₀^t L ds`, accumulated as `Σ L̂_k Δt` (mini-batch estimate for SGD).
+    pub loss_integral: f64,
+    /// Geometric mean over coordinates of the exact `α_t/α` read from the state.
+    pub alpha_ratio: f64,
+    /// Smallest coordinate of `α_t/α`.
+    pub alpha_ratio_min: f64,
+    /// Largest coordinate of `α_t/α`.
+    pub alpha_ratio_max: f64,
+    /// Geometric mean of P21's `α_t/α = exp(−2(γ/b)(XᵀX/n)_jj ∫L)`.
+    pub alpha_ratio_p21: f64,
+    /// Recovery error `‖β_k − β*‖²`.
+    pub recovery_error: f64,
+    /// The curvature watched against `2/γ`: GD's and GF's sharpness `S = 2λ_max(∇²L)`, the
+    /// stochastic methods' `max_i κ_i` (the latest estimate, refreshed within a work budget).
+    pub curvature: f64,
+}
+
+/// One recorded point of a run: its scalars and β at the followed coordinates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// Scalars of the run at this step.
+    pub sample: Sample,
+    /// β at the trainer's followed coordinates.
+    pub coords: Vec<f64>,
+}
+
+/// How a due sample is taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fidelity {
+    /// Everything exact, the loss by one `n×d` product.
+    Exact,
+    /// Everything that costs O(d) exact; the loss is the last step's for the deterministic
+    /// methods (`L(β_{k−1})`) and the mean mini-batch estimate since the previous sample for the
+    /// stochastic ones.
+    Cheap,
+    /// Not taken: the samples' share of the work is spent.
+    Skip,
+}
+
+/// Work units: one `n×d` product is 1.
+///
+/// Exact samples may use [`EXACT_SHARE`] of the stepping's work and cheap ones [`CHEAP_SHARE`],
+/// beyond a one-off [`ALLOWANCE`] each, so short runs and small problems keep every sample exact.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SampleBudget {
+    exact_spent: f64,
+    cheap_spent: f64,
+}
+
+/// Share of the stepping's work that exact samples may use.
+pub const EXACT_SHARE: f64 = 0.1;
+/// Share of the stepping's work that cheap samples may use.
+pub const CHEAP_SHARE: f64 = 0.05;
+/// Work every run may spend on samples of each kind before the shares apply, in matrix entries
+/// (about 20 ms of arithmetic): small problems never reach it in a plotted run's early samples.
+pub const ALLOWANCE: f64 = (1u64 << 26) as f64;
+/// Cost of the O(d) part of a sample (square roots, logarithms, errors) per coordinate, in
+/// entries of an `n×d` product (calibrated with `dln-explorer bench`).
+pub const PER_COORDINATE: f64 = 24.0;
+
+impl SampleBudget {
+    /// How to take a sample due now, after `stepped` units of stepping on an `n × d` problem;
+    /// charges its cost.
+    pub fn choose(&mut self, stepped: f64, n: usize, d: usize) -> Fidelity {
+        let cheap = PER_COORDINATE / n as f64;
+        let exact = 1.0 + cheap;
+        let allowance = ALLOWANCE / (n * d) as f64;
+        if self.exact_spent + exact <= EXACT_SHARE * stepped + allowance {
+            self.exact_spent += exact;
+            Fidelity::Exact
+        } else if self.cheap_spent + cheap <= CHEAP_SHARE * stepped + allowance {
+            self.cheap_spent += cheap;
+            Fidelity::Cheap
+        } else {
+            Fidelity::Skip
+        }
+    }
+
+    /// A budget that takes every sample exactly (for comparisons and tests).
+    pub fn unlimited() -> SampleBudget {
+        SampleBudget {
+            exact_spent: f64::NEG_INFINITY,
+            cheap_spent: f64::NEG_INFINITY,
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Sampling is budgeted by its cost: it changes which samples are taken and how, never the
+//! trajectory, and the final sample is always exact.
+
+use std::sync::Arc;
+
+use dln_explorer::model::{Method, Problem, ProblemSpec, Stop, Trainer};
+
+fn problem(n: usize, d: usize) -> Arc<Problem> {
+    Arc::new(Problem::generate(&ProblemSpec {
+        n,
+        d,
+        s: 5,
+        noise: 0.0,
+        seed: 7,
+        n_test: 0,
+    }))
+}
+
+/// Runs `method` to `steps` (tolerance `tol`) twice: within the sample budget and sampling
+/// everything exactly; returns both trainers and their stops.
+fn sparse_and_dense(
+    p: &Arc<Problem>,
+    method: Method,
+    gamma: f64,
+    steps: u64,
+    tol: f64,
+) -> [(Trainer, Stop); 2] {
+    [false, true].map(|dense| {
+        let mut t = Trainer::new(p.clone(), method, 0.1, gamma).expect("valid settings");
+        if dense {
+            t.sample_everything();
+        }
+        let stop = t.run(steps, tol);
+        (t, stop)
+    })
+}
+
+fn bits(v: &[f64]) -> Vec<u64> {
+    v.iter().map(|x| x.to_bits()).collect()
+}
+
+fn assert_same_trajectory(runs: &[(Trainer, Stop); 2]) {
+    let [(sparse, stop_s), (dense, stop_d)] = runs;
+    assert_eq!(stop_s, stop_d, "the same stop");
+    assert_eq!(sparse.step(), dense.step(), "the same number of steps");
+    assert_eq!(bits(&sparse.net().s), bits(&dense.net().s), "s");
+    assert_eq!(bits(&sparse.net().d), bits(&dense.net().d), "d");
+    assert_eq!(bits(&sparse.gamma_sum()), bits(&dense.gamma_sum()), "Γ");
+    assert_eq!(
+        sparse.loss_integral().to_bits(),
+        dense.loss_integral().to_bits()
+    );
+    assert_eq!(sparse.implicit_target(), dense.implicit_target());
+    let last = |t: &Trainer| t.samples().last().expect("a final sample").1.clone();
+    let (a, b) = (last(sparse), last(dense));
+    assert!(
+        a.sample.loss_exact && b.sample.loss_exact,
+        "the final sample is exact"
+    );
+    assert_eq!(a, b, "the same final sample, bit for bit");
+}
+
+#[test]
+fn sparse_sampling_leaves_an_sgd_run_bit_identical() {
+    // n·d = 2·10⁶: one exact sample costs as much as 500 SGD steps, so the budget thins them.
+    let p = problem(1000, 2000);
+    let runs = sparse_and_dense(&p, Method::Sgd { batch: 1 }, 2e-4, 60_000, 0.0);
+    assert_same_trajectory(&runs);
+    let count = |t: &Trainer, exact: bool| {
+        (t.samples().iter())
+            .filter(|(_, q)| q.sample.loss_exact == exact)
+            .count()
+    };
+    let (sparse, dense) = (&runs[0].0, &runs[1].0);
+    assert_eq!(count(dense, false), 0, "dense sampling is exact throughout");
+    assert!(
+        count(sparse, true) * 4 < count(dense, true),
+        "the budget thins the exact samples: {} of {}",
+        count(sparse, true),
+        count(dense, true)
+    );
+    // A cheap sample's loss is the mean mini-batch loss over its window (an unbiased estimate of
+    // the window's mean loss).
+    let points: Vec<_> = sparse.samples().iter().map(|(_, q)| q.sample).collect();
+    for w in points.windows(2) {
+        if !w[1].loss_exact {
+            let window = (w[1].loss_integral - w[0].loss_integral) / (w[1].time - w[0].time);
+            assert_eq!(w[1].loss.to_bits(), window.to_bits(), "step {}", w[1].step);
+        }
+    }
+}
+
+#[test]
+fn sparse_sampling_leaves_a_converging_gd_run_bit_identical() {
+    let p = problem(40, 100);
+    let runs = sparse_and_dense(&p, Method::Gd, 0.05, 400_000, 1e-20);
+    assert_eq!(runs[0].1, Stop::Converged);
+    assert_same_trajectory(&runs);
+}
+
+#[test]
+fn chunked_gd_on_a_large_problem_is_bit_identical_across_sampling() {
+    // n·d ≥ 2²⁰: the full-batch pass is split into row slices on rayon's pool.
+    let p = problem(600, 2000);
+    let runs = sparse_and_dense(&p, Method::Gd, 2e-3, 40, 0.0);
+    assert_same_trajectory(&runs);
+    let l0 = runs[0].0.samples().iter().next().expect("a first sample").1;
+    assert!(
+        runs[0].0.sample().loss < l0.sample.loss,
+        "the loss decreases"
+    );
+}
