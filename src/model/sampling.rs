@@ -62,15 +62,15 @@ pub struct SampleBudget {
 }
 
 /// Share of the stepping's work that exact samples may use.
-pub const EXACT_SHARE: f64 = 0.1;
+pub const EXACT_SHARE: f64 = 0.05;
 /// Share of the stepping's work that cheap samples may use.
-pub const CHEAP_SHARE: f64 = 0.05;
+pub const CHEAP_SHARE: f64 = 0.02;
 /// Work every run may spend on samples of each kind before the shares apply, in matrix entries
 /// (about 20 ms of arithmetic): small problems never reach it in a plotted run's early samples.
 pub const ALLOWANCE: f64 = (1u64 << 26) as f64;
 /// Cost of the O(d) part of a sample (square roots, logarithms, errors) per coordinate, in
 /// entries of an `n×d` product (calibrated with `dln-explorer bench`).
-pub const PER_COORDINATE: f64 = 24.0;
+pub const PER_COORDINATE: f64 = 64.0;
 
 impl SampleBudget {
     /// How to take a sample due now, after `stepped` units of stepping on an `n × d` problem;
