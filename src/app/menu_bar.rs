@@ -19,6 +19,8 @@ pub struct Menus {
     pub show_help: bool,
     /// α-sweep window open.
     pub show_sweep: bool,
+    /// Export → Animation… window open.
+    pub show_animation: bool,
     /// Folder exports are written to.
     pub export_dir: String,
     /// Scale of single-plot PNG exports (1, 2 or 3).
@@ -35,6 +37,7 @@ impl Default for Menus {
             presentation: false,
             show_help: false,
             show_sweep: false,
+            show_animation: false,
             export_dir: "dln-exports".into(),
             png_scale: 2,
             scenario_path: "scene.toml".into(),
@@ -116,6 +119,14 @@ impl Menus {
                     Action::ExportCsv,
                 ];
                 items(ui, &exports, &mut out);
+                if ui
+                    .button("Animation…")
+                    .on_hover_text("One plot or the 2×2 view as a GIF (or MP4) of the whole run")
+                    .clicked()
+                {
+                    self.show_animation = true;
+                    ui.close();
+                }
                 ui.separator();
                 for kind in LIVE_PLOTS {
                     let label = format!("{} plot as PNG ({}×)", kind.name(), self.png_scale);

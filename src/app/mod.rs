@@ -1,5 +1,6 @@
 //! The egui front end: renders snapshots of the paired runs and sends commands; owns no maths.
 
+pub mod animation;
 pub mod capture;
 pub mod commands;
 pub mod controls;
@@ -66,6 +67,8 @@ pub struct App {
     sweep: SweepPanel,
     /// File writes in flight.
     writes: Vec<Job<Result<Vec<PathBuf>, String>>>,
+    /// Export → Animation…: its choices and the render in flight.
+    animation: animation::AnimationExport,
     /// The bisection for the running methods' γ_max.
     gamma_max: Option<gamma_max::Bisection>,
     /// A screenshot of the window asked for by Export, once it arrives.
@@ -101,6 +104,7 @@ impl App {
             menus: Menus::default(),
             sweep: SweepPanel::default(),
             writes: Vec::new(),
+            animation: animation::AnimationExport::default(),
             gamma_max: None,
             window_shot: Arc::new(Mutex::new(None)),
             outcome: Arc::new(Mutex::new(None)),
@@ -204,6 +208,7 @@ impl App {
         let clicked = egui::Panel::top("run-bar").show(ui, |ui| bar.ui(ui)).inner;
         requests.extend(clicked.into_iter().map(Request::Command));
         requests.extend(self.windows(&ctx));
+        self.animation_ui(&ctx);
         if !self.menus.presentation {
             egui::Panel::left("controls")
                 .resizable(false)

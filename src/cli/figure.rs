@@ -1,21 +1,25 @@
-//! `dln-explorer figure`: renders a scene's plots (or the α-sweep) headless to SVG or PNG.
+//! `dln-explorer figure`: renders a scene's plots (or the α-sweep) headless to SVG or PNG, or
+//! animated to GIF or MP4 ([`super::animate`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use clap::Args;
+use clap::builder::TypedValueParser;
 use indicatif::ProgressBar;
 use std::sync::Arc;
 
+pub use super::animate::Plots;
 use super::sweep::{SweepArgs, spec};
 use super::{CliError, SimArgs, write_file};
 use crate::experiment::sweep::run_sweep;
 use crate::experiment::{MethodSet, Record, prepare, run_to_end};
+use crate::figure::animation::{MAX_FPS, MAX_FRAMES};
 use crate::figure::csv::{figure_csv, rows_csv};
 use crate::figure::figures;
 pub use crate::figure::figures::PlotKind;
 use crate::figure::png::svg_to_png;
-use crate::figure::scene::{self, ViewOptions};
+use crate::figure::scene::{self, LIVE_PLOTS, ViewOptions};
 use crate::figure::svg;
 use crate::model::{MethodKind, Settings, SimError};
 use crate::presets;
@@ -38,13 +42,14 @@ pub struct FigureArgs {
     /// The scene (GD, SGD and SGF all run on it; the method flag is ignored).
     #[command(flatten)]
     pub sim: SimArgs,
-    /// Output file; the extension picks the format: .svg or .png.
-    #[arg(long, value_name = "FILE.svg|png")]
+    /// Output file; the extension picks the format: .svg, .png, .gif (animated) or .mp4
+    /// (animated, needs ffmpeg).
+    #[arg(long, value_name = "FILE.svg|png|gif|mp4")]
     pub out: PathBuf,
     /// Which plot: loss, coords, alpha, alpha-coords, error, sharpness, final-beta, sweep,
-    /// gamma-sweep or phase [default: loss].
-    #[arg(long, default_value = "loss", hide_default_value = true, value_parser = |s: &str| s.parse::<PlotKind>().map_err(|e| e.to_string()))]
-    pub plot: PlotKind,
+    /// gamma-sweep, phase, or all (the app's 2×2 view) [default: loss].
+    #[arg(long, default_value = "loss", hide_default_value = true, value_parser = |s: &str| s.parse::<Plots>().map_err(|e| e.to_string()))]
+    pub plot: Plots,
     /// --plot sweep: the α values, comma-separated [default: 15 log-spaced from 0.01 to 2].
     #[arg(long, value_name = "LIST")]
     pub alphas: Option<String>,
@@ -62,9 +67,17 @@ pub struct FigureArgs {
     /// --plot sweep: number of seeds: seed, seed+1, … [default: 5; ≥ 1].
     #[arg(long, default_value_t = 5, hide_default_value = true)]
     pub seeds: u64,
-    /// PNG pixel density: 1, 2 or 3 × the 960-pixel-wide figure [default: 2].
-    #[arg(long, default_value_t = 2, hide_default_value = true, value_parser = clap::value_parser!(u8).range(1..=3))]
-    pub scale: u8,
+    /// PNG, GIF and MP4 pixel density: 1, 2 or 3 × the 960-pixel-wide figure [default: 2 for
+    /// PNG, 1 for animations].
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub scale: Option<u8>,
+    /// Animations: number of frames, spread over the run (log-spaced on the log step axis)
+    /// [default: 120; 1..=2000].
+    #[arg(long, default_value_t = 120, hide_default_value = true, value_parser = clap::value_parser!(u64).range(1..=MAX_FRAMES as u64).map(|v| v as usize))]
+    pub frames: usize,
+    /// Animations: frames per second [default: 12; 1..=50].
+    #[arg(long, default_value_t = 12, hide_default_value = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_FPS)))]
+    pub fps: u32,
     /// Also write the plotted data as CSV (for sweep: one row per run, as `sweep --csv`).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
@@ -75,6 +88,8 @@ pub struct FigureArgs {
 enum Format {
     Svg,
     Png,
+    Gif,
+    Mp4,
 }
 
 /// The format named by the extension of `path`.
@@ -85,28 +100,36 @@ fn format_of(path: &Path) -> Result<Format, CliError> {
     match ext.as_deref() {
         Some("svg") => Ok(Format::Svg),
         Some("png") => Ok(Format::Png),
-        _ => Err(
-            SimError::invalid("out", path.display(), "a file name ending in .svg or .png").into(),
-        ),
+        Some("gif") => Ok(Format::Gif),
+        Some("mp4") => Ok(Format::Mp4),
+        _ => Err(SimError::invalid(
+            "out",
+            path.display(),
+            "a file name ending in .svg, .png, .gif or .mp4",
+        )
+        .into()),
     }
 }
 
 /// Runs the command.
 pub fn main(args: &FigureArgs) -> Result<(), CliError> {
     let format = format_of(&args.out)?;
+    if matches!(format, Format::Gif | Format::Mp4) {
+        return super::animate::main(args, &args.out, format == Format::Mp4);
+    }
+    let kinds = args.plot.one().map_or(LIVE_PLOTS.to_vec(), |k| vec![k]);
     let (config, settings) = args.sim.settings()?;
     let preset = args.sim.preset.as_deref().map(presets::get).transpose()?;
     let title = preset
         .as_ref()
         .map_or("dln-explorer".into(), |p| p.title.clone());
     let methods = scene_methods(preset.as_ref());
-    let fig = if matches!(
-        args.plot,
-        PlotKind::Sweep | PlotKind::GammaSweep | PlotKind::Phase
-    ) {
-        let phase = args.plot == PlotKind::Phase;
-        let gamma_sweep = args.plot == PlotKind::GammaSweep || phase;
-        let alphas = match (&args.alphas, args.plot) {
+    let plot = args.plot.one();
+    let fig = if let Some(plot @ (PlotKind::Sweep | PlotKind::GammaSweep | PlotKind::Phase)) = plot
+    {
+        let phase = plot == PlotKind::Phase;
+        let gamma_sweep = plot == PlotKind::GammaSweep || phase;
+        let alphas = match (&args.alphas, plot) {
             (Some(list), _) => list.clone(),
             (None, PlotKind::GammaSweep) => crate::model::format::exact(config.alpha),
             (None, PlotKind::Phase) => PHASE_ALPHAS.into(),
@@ -148,18 +171,22 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
         }
     } else {
         let record = run_scene_of(settings, &methods)?;
-        let fig = scene::figure(&[args.plot], &record, ViewOptions::default(), &title);
+        let fig = scene::figure(&kinds, &record, ViewOptions::default(), &title);
         if let Some(path) = &args.csv {
             let gamma = record.info.as_ref().map_or(f64::NAN, |i| i.gamma);
             write_file(path, figure_csv(&config, gamma, &fig).as_bytes())?;
         }
         fig
     };
-    let text = svg::render(&fig);
+    let options = svg::Options {
+        grid: plot.is_none(),
+        ..svg::Options::default()
+    };
+    let text = svg::render_with(&fig, &options);
     let bytes = match format {
-        Format::Svg => text.into_bytes(),
-        Format::Png => svg_to_png(&text, f32::from(args.scale))
+        Format::Png => svg_to_png(&text, f32::from(args.scale.unwrap_or(2)))
             .map_err(|msg| CliError::Io(args.out.clone(), msg))?,
+        _ => text.into_bytes(),
     };
     write_file(&args.out, &bytes)?;
     eprintln!("wrote {}", args.out.display());

@@ -1,5 +1,6 @@
 //! The headless commands: `run`, `sweep`, `bench`.
 
+pub mod animate;
 pub mod args;
 pub mod bench;
 pub mod figure;

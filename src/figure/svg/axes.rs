@@ -1,10 +1,41 @@
-//! The axes of a panel: tick marks, grid lines and tick labels.
+//! The axes of a panel: their ranges, tick marks, grid lines and tick labels.
 
 use std::fmt::Write;
 
-use super::{Map, esc};
-use crate::figure::panel::Axis;
-use crate::figure::ticks::ticks;
+use super::{Bounds, Map, esc, heatmap};
+use crate::figure::panel::{Axis, Panel, Scale};
+use crate::figure::ticks::{range, ticks};
+
+/// The axis ranges a panel is drawn with when none are pinned: the data's, padded, with the
+/// reference levels that lie near it.
+pub fn bounds(p: &Panel) -> Bounds {
+    let log = [p.x.scale == Scale::Log, p.y.scale == Scale::Log];
+    let [hx, hy] =
+        (p.heatmap.as_ref()).map_or([Vec::new(), Vec::new()], |h| heatmap::extent(h, log));
+    let xs = p.series.iter().flat_map(|r| {
+        r.points
+            .iter()
+            .map(|q| q[0])
+            .chain(r.band.iter().map(|q| q[0]))
+    });
+    let xs = xs.chain(hx);
+    let x = range(xs, p.x.scale);
+    let ys = p.series.iter().flat_map(|r| {
+        r.points
+            .iter()
+            .map(|q| q[1])
+            .chain(r.band.iter().flat_map(|q| [q[1], q[2]]))
+    });
+    let ys = ys.chain(hy);
+    let (dlo, dhi) = range(ys.clone(), p.y.scale);
+    // Reference levels join the range unless they are far off the data (e.g. an exact ℓ1 fit).
+    let near = |v: f64| match p.y.scale {
+        Scale::Log => v > 0.0 && v >= dlo / 1e3 && v <= dhi * 1e3,
+        Scale::Linear => v.is_finite() && (v - dlo).abs().min((v - dhi).abs()) <= 3.0 * (dhi - dlo),
+    };
+    let refs = p.references.iter().map(|r| r.value).filter(|v| near(*v));
+    [x, range(ys.chain(refs), p.y.scale)]
+}
 
 /// Tick marks, grid lines and labels of one axis; `span` is the plot's extent across it.
 pub(super) fn axis_ticks(

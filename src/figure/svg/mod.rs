@@ -9,15 +9,17 @@ use std::fmt::Write;
 
 use super::palette::hex;
 use super::panel::{Figure, Panel, Reference, Scale, Style};
-use super::ticks::range;
 use crate::figure::num;
 
 mod axes;
+mod grid;
+
+pub use axes::bounds;
 mod heatmap;
 mod legend;
 
-/// Width of the whole figure in pixels.
-const WIDTH: f64 = 960.0;
+/// Width of the whole figure in pixels (at scale 1).
+pub const WIDTH: f64 = 960.0;
 /// Left margin: y tick labels and the rotated y label.
 const LEFT: f64 = 96.0;
 /// Width of the legend column right of the plots.
@@ -113,15 +115,35 @@ fn dash(style: Style) -> &'static str {
 
 /// Renders the figure as a standalone SVG document.
 pub fn render(fig: &Figure) -> String {
+    render_with(fig, &Options::default())
+}
+
+/// Fixed axis ranges of a panel, `[(x_lo, x_hi), (y_lo, y_hi)]`.
+pub type Bounds = [(f64, f64); 2];
+
+/// How a figure is laid out and what is drawn over it (an animation's frames).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Options {
+    /// Two panels a row on the same 960-pixel width, legends under the plots (the app's 2×2
+    /// view); else panels stacked with legends at their right.
+    pub grid: bool,
+    /// Per panel, axis ranges to use instead of the data's (`None`: from the data).
+    pub bounds: Vec<Option<Bounds>>,
+    /// Text drawn at the top right, e.g. an animation's step counter.
+    pub counter: Option<String>,
+    /// The document's height instead of the one its panels need (an animation's frames all
+    /// take the last frame's).
+    pub height: Option<f64>,
+}
+
+/// Height of the title band: the counter is drawn in it, the panels start below it.
+pub const TITLE_BAND: f64 = 44.0;
+
+/// Renders the figure with layout options as a standalone SVG document.
+pub fn render_with(fig: &Figure, options: &Options) -> String {
     let subtitle: Vec<&str> = fig.subtitle.lines().filter(|l| !l.is_empty()).collect();
-    let top = 48.0 + 20.0 * subtitle.len() as f64 + if subtitle.is_empty() { 0.0 } else { 4.0 };
-    let height = top
-        + fig
-            .panels
-            .iter()
-            .map(|p| PANEL_TITLE + p.height + BELOW)
-            .sum::<f64>()
-        + 8.0;
+    let (top, cells) = layout(fig, options);
+    let height = (options.height).unwrap_or_else(|| natural_height(top, &cells));
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -138,6 +160,14 @@ pub fn render(fig: &Figure) -> String {
         WIDTH / 2.0,
         esc(&fig.title)
     );
+    if let Some(counter) = &options.counter {
+        let _ = writeln!(
+            s,
+            r##"<text class="counter" x="{}" y="32" font-size="18" fill="#222222" text-anchor="end">{}</text>"##,
+            WIDTH - 14.0,
+            esc(counter)
+        );
+    }
     for (i, line) in subtitle.iter().enumerate() {
         let _ = writeln!(
             s,
@@ -147,45 +177,39 @@ pub fn render(fig: &Figure) -> String {
             esc(line)
         );
     }
-    let mut y0 = top;
-    for (k, panel) in fig.panels.iter().enumerate() {
-        render_panel(&mut s, k, panel, y0 + PANEL_TITLE);
-        y0 += PANEL_TITLE + panel.height + BELOW;
+    for (k, (panel, cell)) in fig.panels.iter().zip(&cells).enumerate() {
+        let pinned = options.bounds.get(k).copied().flatten();
+        render_panel(&mut s, k, panel, cell, pinned);
     }
     s.push_str("</svg>\n");
     s
 }
 
-/// Draws one panel whose plotting area starts at `top`.
-fn render_panel(s: &mut String, k: usize, p: &Panel, top: f64) {
-    let (left, right) = (LEFT, WIDTH - LEGEND);
-    let bottom = top + p.height;
-    let log = [p.x.scale == Scale::Log, p.y.scale == Scale::Log];
-    let [hx, hy] =
-        (p.heatmap.as_ref()).map_or([Vec::new(), Vec::new()], |h| heatmap::extent(h, log));
-    let xs = p.series.iter().flat_map(|r| {
-        r.points
-            .iter()
-            .map(|q| q[0])
-            .chain(r.band.iter().map(|q| q[0]))
-    });
-    let xs = xs.chain(hx);
-    let (xlo, xhi) = range(xs, p.x.scale);
-    let ys = p.series.iter().flat_map(|r| {
-        r.points
-            .iter()
-            .map(|q| q[1])
-            .chain(r.band.iter().flat_map(|q| [q[1], q[2]]))
-    });
-    let ys = ys.chain(hy);
-    let (dlo, dhi) = range(ys.clone(), p.y.scale);
-    // Reference levels join the range unless they are far off the data (e.g. an exact ℓ1 fit).
-    let near = |v: f64| match p.y.scale {
-        Scale::Log => v > 0.0 && v >= dlo / 1e3 && v <= dhi * 1e3,
-        Scale::Linear => v.is_finite() && (v - dlo).abs().min((v - dhi).abs()) <= 3.0 * (dhi - dlo),
-    };
-    let refs = p.references.iter().map(|r| r.value).filter(|v| near(*v));
-    let (ylo, yhi) = range(ys.chain(refs), p.y.scale);
+/// Where the panels start and their cells.
+fn layout(fig: &Figure, options: &Options) -> (f64, Vec<grid::Cell>) {
+    let lines = fig.subtitle.lines().filter(|l| !l.is_empty()).count();
+    let top = 48.0 + 20.0 * lines as f64 + if lines == 0 { 0.0 } else { 4.0 };
+    (top, grid::cells(fig, options.grid, top))
+}
+
+/// The height the cells need below `top`.
+fn natural_height(top: f64, cells: &[grid::Cell]) -> f64 {
+    cells.iter().map(|c| c.bottom).fold(top, f64::max) + 8.0
+}
+
+/// The height of the document [`render_with`] writes.
+pub fn height(fig: &Figure, options: &Options) -> f64 {
+    let (top, cells) = layout(fig, options);
+    options
+        .height
+        .unwrap_or_else(|| natural_height(top, &cells))
+}
+
+/// Draws one panel in its cell, on the pinned axis ranges if given.
+fn render_panel(s: &mut String, k: usize, p: &Panel, cell: &grid::Cell, pinned: Option<Bounds>) {
+    let (left, right, top) = (cell.left, cell.right, cell.top);
+    let bottom = top + cell.height;
+    let [(xlo, xhi), (ylo, yhi)] = pinned.unwrap_or_else(|| bounds(p));
     let x = Map {
         scale: p.x.scale,
         lo: xlo,
@@ -200,14 +224,15 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, top: f64) {
         p0: bottom,
         p1: top,
     };
-    let (w, h) = (right - left, p.height);
+    let (w, h) = (right - left, cell.height);
 
     let _ = writeln!(s, r#"<g class="panel" id="panel-{k}">"#);
     let _ = writeln!(
         s,
-        r#"<text x="{}" y="{}" font-size="17" font-weight="bold" text-anchor="middle">{}</text>"#,
+        r#"<text x="{}" y="{}" font-size="{}" font-weight="bold" text-anchor="middle">{}</text>"#,
         (left + right) / 2.0,
         top - 10.0,
+        grid::fit_font(&p.title, 17.0, cell.title_width),
         esc(&p.title)
     );
     let _ = writeln!(
@@ -225,7 +250,7 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, top: f64) {
         bottom + 50.0,
         esc(&p.x.label)
     );
-    let (lx, ly) = (22.0, top + h / 2.0);
+    let (lx, ly) = (cell.x0 + 22.0, top + h / 2.0);
     let _ = writeln!(
         s,
         r#"<text class="axis-label" x="{lx}" y="{ly}" font-size="15" text-anchor="middle" transform="rotate(-90 {lx} {ly})">{}</text>"#,
@@ -326,9 +351,10 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, top: f64) {
         s,
         r##"<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#222222" stroke-width="1.4"/>"##
     );
-    match &p.heatmap {
-        Some(h) => heatmap::render_colour_bar(s, h, right + 18.0, top + 6.0, p.height),
-        None => legend::render_legend(s, p, &y, right + 18.0, top + 6.0),
+    match (&p.heatmap, cell.legend_below) {
+        (Some(h), _) => heatmap::render_colour_bar(s, h, right + 18.0, top + 6.0, cell.height),
+        (None, false) => legend::render_legend(s, p, &y, right + 18.0, top + 6.0),
+        (None, true) => legend::render_legend_rows(s, p, &y, left, bottom + BELOW, right - left),
     }
     s.push_str("</g>\n");
 }
