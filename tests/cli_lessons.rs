@@ -60,5 +60,8 @@ fn bad_lesson_names_steps_and_flags() {
         &["gui", "--lesson", "sgd-sparser", "--alpha", "0.5"],
         &["invalid lesson = sgd-sparser", "--preset"],
     );
-    fails_with(&["gui", "--lesson-step", "2"], &["--lesson"]);
+    fails_with(
+        &["gui", "--lesson-step", "2"],
+        &["invalid lesson-step = 2: must be given with --lesson"],
+    );
 }

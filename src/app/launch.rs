@@ -110,7 +110,9 @@ impl Launch {
             app = app.with_capture(c);
         }
         if let Some([w, h]) = self.window_size {
-            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(egui::vec2(w, h)));
+            // Logical pixels: presentation mode's zoom must not enlarge the window.
+            let size = egui::vec2(w, h) / ctx.zoom_factor();
+            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
         }
         if let Some(slot) = self.outcome {
             app.outcome = slot;

@@ -208,8 +208,8 @@ impl App {
         };
         let clicked = egui::Panel::top("run-bar").show(ui, |ui| bar.ui(ui)).inner;
         requests.extend(clicked.into_iter().map(Request::Command));
-        requests.extend(self.windows(&ctx));
         requests.extend(self.lesson_strip(ui));
+        requests.extend(self.windows(&ctx, ui.available_rect_before_wrap()));
         if !self.menus.presentation {
             egui::Panel::left("controls")
                 .resizable(false)

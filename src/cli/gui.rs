@@ -44,7 +44,7 @@ pub struct GuiArgs {
     #[arg(long, value_name = "NAME|FILE")]
     pub lesson: Option<String>,
     /// Start the lesson at this step [default: 1; 1..=the lesson's number of steps].
-    #[arg(long, value_name = "K", requires = "lesson")]
+    #[arg(long, value_name = "K")]
     pub lesson_step: Option<usize>,
 }
 
@@ -62,6 +62,13 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
         preset: preset_name.clone(),
         ..args.sim.clone()
     };
+    if let (Some(k), None) = (args.lesson_step, &args.lesson) {
+        return Err(CliError::Sim(SimError::invalid(
+            "lesson-step",
+            k,
+            "given with --lesson NAME|FILE",
+        )));
+    }
     let (settings, preset, lesson) = match &args.lesson {
         Some(name) => lesson_scene(args, name)?,
         None => {
