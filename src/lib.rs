@@ -4,5 +4,6 @@ pub mod app;
 pub mod cli;
 pub mod experiment;
 pub mod figure;
+pub mod lessons;
 pub mod model;
 pub mod presets;

@@ -216,15 +216,21 @@ pub fn overlay_file(base: &Config, path: &Path) -> Result<Config, PresetError> {
     if let Some(toml::Value::Table(config)) = file.remove("config") {
         file = config;
     }
-    let mut merged = toml::Table::try_from(base).map_err(|e| bad(e.to_string()))?;
-    if file.contains_key("gamma") || file.contains_key("gamma_rule") {
+    overlay(base, file).map_err(bad)
+}
+
+/// `base` with the keys of `table` (a scene file's `[config]` keys) replaced by its values; a
+/// `gamma` or `gamma_rule` in `table` replaces both of the base's.
+pub fn overlay(base: &Config, table: toml::Table) -> Result<Config, String> {
+    let mut merged = toml::Table::try_from(base).map_err(|e| e.to_string())?;
+    if table.contains_key("gamma") || table.contains_key("gamma_rule") {
         merged.remove("gamma");
         merged.remove("gamma_rule");
     }
-    merged.extend(file);
+    merged.extend(table);
     merged
         .try_into()
-        .map_err(|e: toml::de::Error| bad(e.to_string()))
+        .map_err(|e: toml::de::Error| e.to_string())
 }
 
 fn read(path: &Path) -> Result<String, PresetError> {

@@ -38,6 +38,14 @@ pub enum Action {
     CopySettings,
     /// Open or close the help window.
     Help,
+    /// The next step of the open lesson.
+    LessonNext,
+    /// The previous step of the open lesson.
+    LessonPrev,
+    /// Open the lesson file named in the Lesson menu.
+    OpenLessonFile,
+    /// Close the lesson.
+    ExitLesson,
 }
 
 /// A command: what it is called, its shortcut and what it does.
@@ -159,7 +167,48 @@ pub const COMMANDS: &[CommandSpec] = &[
         shortcut: key(Key::F1),
         help: "The model, the four dynamics, the theorem and these shortcuts.",
     },
+    CommandSpec {
+        action: Action::LessonNext,
+        label: "Next lesson step",
+        shortcut: key(Key::PageDown),
+        help: "The next step of the open lesson (also → while a lesson is open; clickers send PageDown).",
+    },
+    CommandSpec {
+        action: Action::LessonPrev,
+        label: "Previous lesson step",
+        shortcut: key(Key::PageUp),
+        help: "The previous step of the open lesson (also ← while a lesson is open).",
+    },
+    CommandSpec {
+        action: Action::OpenLessonFile,
+        label: "Open lesson file…",
+        shortcut: None,
+        help: "Open the lesson file (TOML) named in the Lesson menu.",
+    },
+    CommandSpec {
+        action: Action::ExitLesson,
+        label: "Exit lesson",
+        shortcut: None,
+        help: "Close the lesson; the scene on screen stays and → steps the runs again.",
+    },
 ];
+
+/// While a lesson is open, → and ← turn its pages (taken before → would step the runs).
+pub const LESSON_ARROWS: [(Key, Action); 2] = [
+    (Key::ArrowRight, Action::LessonNext),
+    (Key::ArrowLeft, Action::LessonPrev),
+];
+
+/// Consumes → and ← and returns their lesson actions (none while a text field has focus).
+pub fn lesson_arrows(ctx: &egui::Context) -> Vec<Action> {
+    if ctx.egui_wants_keyboard_input() {
+        return Vec::new();
+    }
+    (LESSON_ARROWS.iter())
+        .filter(|(k, _)| ctx.input_mut(|i| i.consume_key(Modifiers::NONE, *k)))
+        .map(|(_, a)| *a)
+        .collect()
+}
 
 /// The spec of an action.
 pub fn spec(action: Action) -> &'static CommandSpec {

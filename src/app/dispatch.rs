@@ -31,6 +31,8 @@ pub enum Request {
     ExportPlot(PlotKind, ExportFormat),
     /// Export the α-sweep figure.
     ExportSweep,
+    /// Open a lesson at its first step.
+    OpenLesson(Box<crate::lessons::Lesson>),
 }
 
 impl App {
@@ -80,11 +82,17 @@ impl App {
                     self.export(ctx, e);
                 }
             }
+            Request::OpenLesson(lesson) => self.open_lesson(ctx, *lesson, 0),
         }
     }
 
     /// Runs the shortcuts pressed this frame.
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context) {
+        if self.lesson.is_some() {
+            for a in commands::lesson_arrows(ctx) {
+                self.act(ctx, a);
+            }
+        }
         for a in commands::pressed(ctx) {
             self.act(ctx, a);
         }
@@ -133,6 +141,15 @@ impl App {
             Action::CopySettings => {
                 ctx.copy_text(self.scenario().to_toml());
                 self.menus.say("settings copied as TOML".into());
+            }
+            Action::LessonNext => self.turn_lesson(ctx, true),
+            Action::LessonPrev => self.turn_lesson(ctx, false),
+            Action::ExitLesson => self.exit_lesson(),
+            Action::OpenLessonFile => {
+                match crate::lessons::load_file(&PathBuf::from(&self.menus.lesson_path)) {
+                    Ok(lesson) => self.open_lesson(ctx, lesson, 0),
+                    Err(e) => self.menus.say(format!("⚠ {e}")),
+                }
             }
         }
     }

@@ -17,6 +17,7 @@ pub struct Launch {
     restore_scene: bool,
     window_size: Option<[f32; 2]>,
     outcome: Option<Outcome>,
+    lesson: Option<(crate::lessons::Lesson, usize)>,
 }
 
 impl Launch {
@@ -31,7 +32,14 @@ impl Launch {
             restore_scene: true,
             window_size: None,
             outcome: None,
+            lesson: None,
         }
+    }
+
+    /// Open a lesson at a step (from 0); its scene replaces the launch's.
+    pub fn lesson(mut self, lesson: Option<(crate::lessons::Lesson, usize)>) -> Launch {
+        self.lesson = lesson;
+        self
     }
 
     /// The scene the settings came from (titles exports, origin of the caption).
@@ -95,11 +103,16 @@ impl Launch {
             app.set_presentation(ctx, self.presentation);
         }
         app.controls.smooth = self.smooth;
+        if let Some((lesson, at)) = self.lesson {
+            app.open_lesson(ctx, lesson, at);
+        }
         if let Some(c) = self.capture {
             app = app.with_capture(c);
         }
         if let Some([w, h]) = self.window_size {
-            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(egui::vec2(w, h)));
+            // Logical pixels: presentation mode's zoom must not enlarge the window.
+            let size = egui::vec2(w, h) / ctx.zoom_factor();
+            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
         }
         if let Some(slot) = self.outcome {
             app.outcome = slot;

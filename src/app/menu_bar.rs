@@ -1,4 +1,4 @@
-//! The menu bar (Scene, Export, View, Run, Help) and the state its menus edit: the export
+//! The menu bar (Scene, Lesson, Export, View, Run, Help) and the state its menus edit: the export
 //! folder, the PNG scale, the scene file and the last notice. It only reports what was chosen.
 
 use std::sync::{Arc, Mutex};
@@ -29,6 +29,8 @@ pub struct Menus {
     pub scenario_path: String,
     /// Result of the last export or file operation.
     pub notice: Arc<Mutex<Option<String>>>,
+    /// Lesson file for Open lesson file.
+    pub lesson_path: String,
 }
 
 impl Default for Menus {
@@ -42,6 +44,7 @@ impl Default for Menus {
             png_scale: 2,
             scenario_path: "scene.toml".into(),
             notice: Arc::new(Mutex::new(None)),
+            lesson_path: "lesson.toml".into(),
         }
     }
 }
@@ -100,6 +103,9 @@ impl Menus {
                 {
                     out.push(Request::ResetDefaults);
                 }
+            });
+            ui.menu_button("Lesson", |ui| {
+                super::lesson::menu(ui, &mut self.lesson_path, &mut out);
             });
             ui.menu_button("Export", |ui| {
                 ui.horizontal(|ui| {

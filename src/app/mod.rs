@@ -10,6 +10,7 @@ pub mod gamma_max;
 pub mod help;
 pub mod job;
 pub mod launch;
+pub mod lesson;
 pub mod menu_bar;
 pub mod numbers;
 pub mod persist;
@@ -75,6 +76,8 @@ pub struct App {
     window_shot: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
     /// Set when a headless capture finished; the value is the process outcome.
     pub outcome: Outcome,
+    /// The lesson open, if any.
+    lesson: Option<lesson::OpenLesson>,
 }
 
 impl App {
@@ -108,6 +111,7 @@ impl App {
             gamma_max: None,
             window_shot: Arc::new(Mutex::new(None)),
             outcome: Arc::new(Mutex::new(None)),
+            lesson: None,
         };
         app.live.playing = true;
         app.send(Command::Speed(app.controls.steps_per_frame()));
@@ -203,11 +207,13 @@ impl App {
         let bar = RunBar {
             live: &self.live,
             presentation: self.menus.presentation,
-            caption: self.controls.caption(),
+            // A lesson's narration strip takes the caption's place.
+            caption: self.controls.caption().filter(|_| self.lesson.is_none()),
         };
         let clicked = egui::Panel::top("run-bar").show(ui, |ui| bar.ui(ui)).inner;
         requests.extend(clicked.into_iter().map(Request::Command));
-        requests.extend(self.windows(&ctx));
+        requests.extend(self.lesson_strip(ui));
+        requests.extend(self.windows(&ctx, ui.available_rect_before_wrap()));
         self.animation_ui(&ctx);
         if !self.menus.presentation {
             egui::Panel::left("controls")

@@ -41,6 +41,8 @@ pub struct Plots {
     pub thickness: f32,
     /// The pointer read-out and crosshair (off for headless screenshots).
     pub hover: bool,
+    /// The plot a lesson step points at (framed and its title marked).
+    pub highlight: Option<PlotKind>,
     drawn: Vec<(PlotKind, Drawn)>,
     cached: Option<(u64, ViewOptions)>,
 }
@@ -51,6 +53,7 @@ impl Default for Plots {
             options: ViewOptions::default(),
             thickness: 1.0,
             hover: true,
+            highlight: None,
             drawn: Vec::new(),
             cached: None,
         }
@@ -118,8 +121,22 @@ impl Plots {
                             ui.allocate_space(size);
                             return;
                         };
-                        ui.small(egui::RichText::new(&d.panel.title).strong());
+                        let marked = self.highlight == Some(kind);
+                        let mut title = egui::RichText::new(&d.panel.title).strong();
+                        if marked {
+                            title = title.color(super::lesson::MARK);
+                        }
+                        ui.small(title);
                         let r = d.show(ui, kind.name(), size, self.thickness, self.hover);
+                        if marked {
+                            let stroke = egui::Stroke::new(3.0, super::lesson::MARK);
+                            ui.painter().rect_stroke(
+                                r.rect.expand(1.0),
+                                2.0,
+                                stroke,
+                                egui::StrokeKind::Outside,
+                            );
+                        }
                         shown.push((kind, r));
                     });
                 }

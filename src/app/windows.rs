@@ -6,8 +6,9 @@ use super::App;
 use super::dispatch::Request;
 
 impl App {
-    /// Draws the open windows; returns what they asked for.
-    pub(super) fn windows(&mut self, ctx: &egui::Context) -> Vec<Request> {
+    /// Draws the open windows; returns what they asked for. The sweep window stays inside
+    /// `area` (below the run bar, above a lesson's narration strip).
+    pub(super) fn windows(&mut self, ctx: &egui::Context, area: egui::Rect) -> Vec<Request> {
         let mut out = Vec::new();
         let mut open = self.menus.show_help;
         egui::Window::new("Help")
@@ -21,6 +22,7 @@ impl App {
             .open(&mut open)
             .default_size([1000.0, 760.0])
             .resizable(true)
+            .constrain_to(area)
             .show(ctx, |ui| {
                 self.sweep.ui(ui, &config);
                 if self.sweep.figure().is_some() && ui.button("Export sweep as SVG").clicked() {

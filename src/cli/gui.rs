@@ -9,7 +9,8 @@ use crate::app::Capture;
 use crate::app::export::{Export, View};
 use crate::app::launch::Launch;
 use crate::figure::scene::{LIVE_PLOTS, ViewOptions};
-use crate::model::Settings;
+use crate::lessons::Lesson;
+use crate::model::{Settings, SimError};
 use crate::presets::Preset;
 
 /// Flags of `gui`.
@@ -38,6 +39,13 @@ pub struct GuiArgs {
     /// folder, as Export → SVG of every plot does (dln-loss.svg, dln-coords.svg, …).
     #[arg(long, value_name = "DIR")]
     pub export_svg: Option<PathBuf>,
+    /// Open a lesson: a shipped lesson's name (sgd-sparser, large-steps) or a lesson file
+    /// (.toml); PageDown / PageUp (or → / ←) turn its steps. Takes the place of the scene flags.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub lesson: Option<String>,
+    /// Start the lesson at this step [default: 1; 1..=the lesson's number of steps].
+    #[arg(long, value_name = "K")]
+    pub lesson_step: Option<usize>,
 }
 
 /// Opens the window (and closes it after a capture).
@@ -54,10 +62,23 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
         preset: preset_name.clone(),
         ..args.sim.clone()
     };
-    let (_, settings) = sim.settings()?;
-    let preset = preset_name
-        .map(|name| crate::presets::get(&name))
-        .transpose()?;
+    if let (Some(k), None) = (args.lesson_step, &args.lesson) {
+        return Err(CliError::Sim(SimError::invalid(
+            "lesson-step",
+            k,
+            "given with --lesson NAME|FILE",
+        )));
+    }
+    let (settings, preset, lesson) = match &args.lesson {
+        Some(name) => lesson_scene(args, name)?,
+        None => {
+            let (_, settings) = sim.settings()?;
+            let preset = preset_name
+                .map(|name| crate::presets::get(&name))
+                .transpose()?;
+            (settings, preset, None)
+        }
+    };
     if let Some(dir) = &args.export_svg {
         return export_svgs(dir, settings, preset.as_ref());
     }
@@ -95,6 +116,7 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
                 .restore_scene(!scene_given)
                 .window_size(window)
                 .outcome(slot)
+                .lesson(lesson)
                 .build(&cc.egui_ctx, cc.storage);
             Ok(Box::new(app))
         }),
@@ -114,6 +136,36 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
         )),
         _ => Ok(()),
     }
+}
+
+/// The lesson `name` and its scene at `--lesson-step` (checked before any window opens).
+fn lesson_scene(
+    args: &GuiArgs,
+    name: &str,
+) -> Result<(Settings, Option<Preset>, Option<(Lesson, usize)>), CliError> {
+    if args.sim != SimArgs::default() {
+        return Err(CliError::Sim(SimError::invalid(
+            "lesson",
+            name,
+            "given without --preset, --config and the scene flags (each lesson step sets its own scene)",
+        )));
+    }
+    let lesson = crate::lessons::get(name)?;
+    let count = lesson.steps.len();
+    let k = args.lesson_step.unwrap_or(1);
+    if !(1..=count).contains(&k) {
+        return Err(CliError::Sim(SimError::invalid(
+            "lesson-step",
+            k,
+            format!(
+                "an integer in 1..={count} (the steps of lesson '{}')",
+                lesson.name
+            ),
+        )));
+    }
+    let scene = lesson.steps[k - 1].scene.clone();
+    let settings = scene.config.validate()?;
+    Ok((settings, Some(scene), Some((lesson, k - 1))))
 }
 
 /// A window size `WxH`, each side an integer in 320..=7680.

@@ -91,6 +91,19 @@ pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> 
     std::fs::write(path, bytes).map_err(|e| CliError::Io(path.to_path_buf(), e.to_string()))
 }
 
+impl From<crate::lessons::LessonError> for CliError {
+    fn from(e: crate::lessons::LessonError) -> CliError {
+        match e {
+            crate::lessons::LessonError::Unknown { name } => CliError::Sim(SimError::invalid(
+                "lesson",
+                name,
+                crate::lessons::available(),
+            )),
+            crate::lessons::LessonError::File(e) => e.into(),
+        }
+    }
+}
+
 impl From<PresetError> for CliError {
     fn from(e: PresetError) -> CliError {
         match e {

@@ -1,0 +1,67 @@
+//! `gui --lesson`: every bad lesson, name, step or flag combination fails before a window opens,
+//! with one line and exit status 2.
+
+use std::process::Command;
+
+/// Asserts exit status 2 and a single stderr line containing every fragment.
+fn fails_with(args: &[&str], fragments: &[&str]) {
+    let o = Command::new(env!("CARGO_BIN_EXE_dln-explorer"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{args:?} → {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    for f in fragments {
+        assert!(err.contains(f), "{args:?}: «{err}» lacks «{f}»");
+    }
+}
+
+#[test]
+fn a_malformed_lesson_file_names_its_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.toml");
+    let text = "title = \"Bad\"\n\n[[step]]\nnarration = \"x\"\n[step.config]\nalpha = 0.1\nbatchsize = 4\n";
+    std::fs::write(&bad, text).expect("write");
+    let path = bad.to_str().expect("UTF-8 path");
+    fails_with(
+        &["gui", "--lesson", path],
+        &["error: invalid file", "bad.toml", "line 7", "batchsize"],
+    );
+    // Valid TOML, a value out of range: the step's line and the allowed range.
+    let text = "title = \"Bad\"\n[[step]]\nnarration = \"x\"\n\n[[step]]\nnarration = \"y\"\n[step.config]\nbatch = 0\n";
+    std::fs::write(&bad, text).expect("write");
+    fails_with(
+        &["gui", "--lesson", path],
+        &["line 5: step 2: invalid batch = 0: must be an integer in 1..=n"],
+    );
+    let missing = dir.path().join("missing.toml");
+    fails_with(
+        &["gui", "--lesson", missing.to_str().expect("UTF-8")],
+        &["cannot access", "missing.toml"],
+    );
+}
+
+#[test]
+fn bad_lesson_names_steps_and_flags() {
+    fails_with(
+        &["gui", "--lesson", "nope"],
+        &["invalid lesson = nope", "sgd-sparser", "large-steps"],
+    );
+    fails_with(
+        &["gui", "--lesson", "sgd-sparser", "--lesson-step", "99"],
+        &["invalid lesson-step = 99: must be an integer in 1..=8"],
+    );
+    fails_with(
+        &["gui", "--lesson", "sgd-sparser", "--lesson-step", "0"],
+        &["lesson-step = 0"],
+    );
+    fails_with(
+        &["gui", "--lesson", "sgd-sparser", "--alpha", "0.5"],
+        &["invalid lesson = sgd-sparser", "--preset"],
+    );
+    fails_with(
+        &["gui", "--lesson-step", "2"],
+        &["invalid lesson-step = 2: must be given with --lesson"],
+    );
+}
