@@ -35,7 +35,7 @@ fn fails_with(args: &[&str], fragments: &[&str]) {
 
 /// A tiny scene: references and γ_max bisections in milliseconds.
 const SCENE: [&str; 10] = [
-    "--n", "8", "--d", "14", "--s", "2", "--steps", "3000", "--tol", "1e-8",
+    "--n", "8", "--d", "14", "--s", "2", "--steps", "30000", "--tol", "1e-8",
 ];
 
 /// A fraction grid of 3 α × 2 fractions × 2 seeds × {GD, SGD}: γ_max per (α, seed, method).
@@ -175,7 +175,7 @@ fn overlapping_missing_foreign_and_cut_short_shards_are_refused() {
     // A shard of the same grid run with another step budget.
     let other = path(d, "other.csv");
     let mut args = sweep_args(&["--shard", "2/3", "--csv", s(&other)]);
-    args[8] = "2000";
+    args[8] = "20000";
     ok(&args);
     merge(
         &[&p1, s(&other), &p3],
@@ -183,7 +183,7 @@ fn overlapping_missing_foreign_and_cut_short_shards_are_refused() {
             s(&other),
             "not a shard of the same sweep as",
             &p1,
-            "steps = 2000 (that one: 3000)",
+            "steps = 20000 (that one: 30000)",
         ],
     );
     // A shard of another split of the same grid.
@@ -320,7 +320,11 @@ fn a_figure_from_a_csv_is_the_figure_drawn_by_running() {
     let parts: Vec<PathBuf> = (1..=2).map(|k| path(d, &format!("p{k}.csv"))).collect();
     for (k, part) in parts.iter().enumerate() {
         let shard = format!("{}/2", k + 1);
-        let grid = [&phase_grid[..], &["--methods", "gd,sgd", "--seeds", "2"]].concat();
+        let grid = [
+            &phase_grid[..],
+            &["--methods", "gd,sgd", "--seeds", "2", "--with-gamma-max"],
+        ]
+        .concat();
         ok(&[
             &["sweep"][..],
             &SCENE[..],
