@@ -146,7 +146,7 @@ fn sweep_writes_rows_and_a_summary() {
     let rows: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(
         rows[0],
-        "alpha,method,seed,gamma,steps_run,final_loss,recovery_error,alpha_ratio,predicted_gap,predicted_gap_p21,diverged,gamma_max,gamma_fraction,stop"
+        "alpha,method,seed,gamma,steps_run,final_loss,recovery_error,alpha_ratio,predicted_gap,predicted_gap_p21,diverged,gamma_max,gamma_fraction,stop,l1_recovery_error,l2_recovery_error"
     );
     assert_eq!(rows.len(), 1 + 2 * 2 * 2);
 }

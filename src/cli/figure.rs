@@ -10,17 +10,20 @@ use indicatif::ProgressBar;
 use std::sync::Arc;
 
 pub use super::animate::Plots;
-use super::sweep::{SweepArgs, spec};
+use super::merge::read_whole_sweep;
+use super::sweep::{SweepArgs, no_scene_flags, spec};
 use super::{CliError, SimArgs, write_file};
-use crate::experiment::sweep::run_sweep;
+use crate::experiment::shard::Shard;
+use crate::experiment::sweep::{GammaAxis, SweepRow, SweepSpec, run_sweep};
 use crate::experiment::{MethodSet, Record, prepare, run_to_end};
 use crate::figure::animation::{MAX_FPS, MAX_FRAMES};
-use crate::figure::csv::{figure_csv, rows_csv};
-use crate::figure::figures;
+use crate::figure::csv::figure_csv;
 pub use crate::figure::figures::PlotKind;
 use crate::figure::png::svg_to_png;
 use crate::figure::scene::{self, LIVE_PLOTS, ViewOptions};
 use crate::figure::svg;
+use crate::figure::sweep_csv::sweep_csv;
+use crate::figure::{Figure, figures};
 use crate::model::{MethodKind, Settings, SimError};
 use crate::presets;
 
@@ -81,6 +84,10 @@ pub struct FigureArgs {
     /// Also write the plotted data as CSV (for sweep: one row per run, as `sweep --csv`).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// --plot sweep, gamma-sweep or phase: draw a finished sweep's CSV (`sweep --csv` or
+    /// `merge --out`) instead of running; the grid and scene are the file's.
+    #[arg(long, value_name = "SWEEP.csv", conflicts_with_all = ["alphas", "methods", "gammas", "gamma_fractions", "seeds", "csv"])]
+    pub from: Option<PathBuf>,
 }
 
 /// The output formats.
@@ -117,66 +124,35 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
     if matches!(format, Format::Gif | Format::Mp4) {
         return super::animate::main(args, &args.out, format == Format::Mp4);
     }
-    let kinds = args.plot.one().map_or(LIVE_PLOTS.to_vec(), |k| vec![k]);
-    let (config, settings) = args.sim.settings()?;
-    let preset = args.sim.preset.as_deref().map(presets::get).transpose()?;
-    let title = preset
-        .as_ref()
-        .map_or("dln-explorer".into(), |p| p.title.clone());
-    let methods = scene_methods(preset.as_ref());
     let plot = args.plot.one();
-    let fig = if let Some(plot @ (PlotKind::Sweep | PlotKind::GammaSweep | PlotKind::Phase)) = plot
-    {
-        let phase = plot == PlotKind::Phase;
-        let gamma_sweep = plot == PlotKind::GammaSweep || phase;
-        let alphas = match (&args.alphas, plot) {
-            (Some(list), _) => list.clone(),
-            (None, PlotKind::GammaSweep) => crate::model::format::exact(config.alpha),
-            (None, PlotKind::Phase) => PHASE_ALPHAS.into(),
-            (None, _) => SWEEP_ALPHAS.into(),
-        };
-        let default_methods = if gamma_sweep { "gd,sgd" } else { "gd,sgd,sgf" };
-        let fractions = (gamma_sweep && args.gammas.is_none()).then(|| {
-            args.gamma_fractions
-                .clone()
-                .unwrap_or_else(|| GAMMA_FRACTIONS.into())
-        });
-        let sweep_args = SweepArgs {
-            alphas: Some(alphas),
-            methods: args
-                .methods
-                .clone()
-                .unwrap_or_else(|| default_methods.into()),
-            seeds: args.seeds,
-            gammas: args.gammas.clone().filter(|_| gamma_sweep),
-            gamma_fractions: fractions,
-            with_gamma_max: gamma_sweep,
-            sim: args.sim.clone(),
-            csv: None,
-            json: false,
-        };
-        let (config, spec) = spec(&sweep_args)?;
-        let bar = ProgressBar::new(spec.runs() as u64);
-        let rows = run_sweep(&spec, &|| bar.inc(1), &AtomicBool::new(false))?;
-        bar.finish_and_clear();
-        if let Some(path) = &args.csv {
-            write_file(path, rows_csv(&config, &rows).as_bytes())?;
+    let sweep_plot = match plot {
+        Some(kind @ (PlotKind::Sweep | PlotKind::GammaSweep | PlotKind::Phase)) => Some(kind),
+        _ => None,
+    };
+    let fig = match (&args.from, sweep_plot) {
+        (Some(path), Some(kind)) => {
+            no_scene_flags(&args.sim, "from", path)?;
+            let file = read_whole_sweep(path)?;
+            sweep_figure(kind, &file.title, &file.spec, &file.sweep_rows(), path)?
         }
-        if phase {
-            figures::phase(&title, &spec, &rows)
-        } else if gamma_sweep {
-            figures::gamma_sweep(&title, &spec, &rows)
-        } else {
-            figures::sweep(&title, &spec, &rows)
+        (Some(_), None) => {
+            let range = "sweep, gamma-sweep or phase with --from (a sweep's CSV)";
+            return Err(SimError::invalid("plot", args.plot, range).into());
         }
-    } else {
-        let record = run_scene_of(settings, &methods)?;
-        let fig = scene::figure(&kinds, &record, ViewOptions::default(), &title);
-        if let Some(path) = &args.csv {
-            let gamma = record.info.as_ref().map_or(f64::NAN, |i| i.gamma);
-            write_file(path, figure_csv(&config, gamma, &fig).as_bytes())?;
+        (None, Some(kind)) => run_sweep_figure(args, kind)?,
+        (None, None) => {
+            let kinds = plot.map_or(LIVE_PLOTS.to_vec(), |k| vec![k]);
+            let (config, settings) = args.sim.settings()?;
+            let preset = args.sim.preset.as_deref().map(presets::get).transpose()?;
+            let record = run_scene_of(settings, &scene_methods(preset.as_ref()))?;
+            let title = super::sweep::title(&args.sim)?;
+            let fig = scene::figure(&kinds, &record, ViewOptions::default(), &title);
+            if let Some(path) = &args.csv {
+                let gamma = record.info.as_ref().map_or(f64::NAN, |i| i.gamma);
+                write_file(path, figure_csv(&config, gamma, &fig).as_bytes())?;
+            }
+            fig
         }
-        fig
     };
     let options = svg::Options {
         grid: plot.is_none(),
@@ -191,6 +167,78 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
     write_file(&args.out, &bytes)?;
     eprintln!("wrote {}", args.out.display());
     Ok(())
+}
+
+/// Runs the sweep a sweep plot draws (writing its rows with `--csv`) and draws it.
+fn run_sweep_figure(args: &FigureArgs, plot: PlotKind) -> Result<Figure, CliError> {
+    let config = args.sim.config()?;
+    let gamma_sweep = matches!(plot, PlotKind::GammaSweep | PlotKind::Phase);
+    let alphas = match (&args.alphas, plot) {
+        (Some(list), _) => list.clone(),
+        (None, PlotKind::GammaSweep) => crate::model::format::exact(config.alpha),
+        (None, PlotKind::Phase) => PHASE_ALPHAS.into(),
+        (None, _) => SWEEP_ALPHAS.into(),
+    };
+    let default_methods = if gamma_sweep { "gd,sgd" } else { "gd,sgd,sgf" };
+    let fractions = (gamma_sweep && args.gammas.is_none()).then(|| {
+        args.gamma_fractions
+            .clone()
+            .unwrap_or_else(|| GAMMA_FRACTIONS.into())
+    });
+    let sweep_args = SweepArgs {
+        alphas: Some(alphas),
+        methods: args
+            .methods
+            .clone()
+            .unwrap_or_else(|| default_methods.into()),
+        seeds: args.seeds,
+        gammas: args.gammas.clone().filter(|_| gamma_sweep),
+        gamma_fractions: fractions,
+        with_gamma_max: gamma_sweep,
+        sim: args.sim.clone(),
+        csv: None,
+        json: false,
+        shard: None,
+        summary: None,
+    };
+    let (config, spec) = spec(&sweep_args)?;
+    let title = super::sweep::title(&args.sim)?;
+    let bar = ProgressBar::new(spec.runs() as u64);
+    let rows = run_sweep(&spec, &|| bar.inc(1), &AtomicBool::new(false))?;
+    bar.finish_and_clear();
+    if let Some(path) = &args.csv {
+        let text = sweep_csv(&config, &spec, &title, Shard::WHOLE, &rows);
+        write_file(path, text.as_bytes())?;
+    }
+    sweep_figure(plot, &title, &spec, &rows, Path::new("the sweep"))
+}
+
+/// The sweep plot `plot` of a sweep's rows through its one builder; `source` names the sweep
+/// in the error when the plot does not fit its grid (a γ axis or not).
+fn sweep_figure(
+    plot: PlotKind,
+    title: &str,
+    spec: &SweepSpec,
+    rows: &[SweepRow],
+    source: &Path,
+) -> Result<Figure, CliError> {
+    let gamma_axis = spec.gammas != GammaAxis::Scene;
+    if gamma_axis != (plot != PlotKind::Sweep) {
+        let range = if gamma_axis {
+            format!(
+                "gamma-sweep or phase for {}, which sweeps γ",
+                source.display()
+            )
+        } else {
+            format!("sweep for {}, which has no γ axis", source.display())
+        };
+        return Err(SimError::invalid("plot", plot, range).into());
+    }
+    Ok(match plot {
+        PlotKind::Phase => figures::phase(title, spec, rows),
+        PlotKind::GammaSweep => figures::gamma_sweep(title, spec, rows),
+        _ => figures::sweep(title, spec, rows),
+    })
 }
 
 /// Runs GD, SGD and SGF on the scene's data with the same α and γ through the one driver,

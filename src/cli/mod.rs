@@ -6,6 +6,7 @@ pub mod bench;
 pub mod figure;
 pub mod gamma_max;
 pub mod gui;
+pub mod merge;
 pub mod run;
 pub mod sweep;
 
@@ -32,6 +33,9 @@ pub enum CliError {
     /// A file is malformed.
     #[error("invalid file {0}: {1}")]
     BadFile(PathBuf, String),
+    /// Files cannot be merged together.
+    #[error("cannot merge: {0}")]
+    Merge(String),
 }
 
 /// dln-explorer: watch SGD's noise shrink the effective initialisation of a diagonal linear
@@ -63,6 +67,8 @@ pub enum Command {
     /// linear-stability prediction.
     #[command(allow_negative_numbers = true)]
     GammaMax(gamma_max::GammaMaxArgs),
+    /// Merge the CSV files of a sharded sweep (`sweep --shard K/N`) into the unsharded sweep's.
+    Merge(merge::MergeArgs),
     /// Open the live visualiser (or capture a screenshot / frame timings headless).
     #[command(allow_negative_numbers = true)]
     Gui(gui::GuiArgs),

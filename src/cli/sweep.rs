@@ -1,17 +1,19 @@
 //! `dln-explorer sweep`: α × γ × methods × seeds on paired data from the command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use super::{CliError, SimArgs, fmt_num, write_file};
+use super::merge::{read_whole_sweep, write_atomic};
+use super::{CliError, SimArgs, fmt_num};
 use crate::experiment::grid::parse_numbers;
+use crate::experiment::shard::Shard;
 use crate::experiment::summary::{CellSummary, summarise};
-use crate::experiment::sweep::{GammaAxis, SweepSpec, run_sweep};
-use crate::figure::csv::rows_csv;
+use crate::experiment::sweep::{GammaAxis, SweepSpec, run_shard};
+use crate::figure::sweep_csv::sweep_csv;
 use crate::model::{MethodKind, SimError};
 
 /// Flags of `sweep`.
@@ -44,12 +46,20 @@ pub struct SweepArgs {
     /// The base scene (the method flag is ignored; --steps is the budget of each run).
     #[command(flatten)]
     pub sim: SimArgs,
-    /// Write one row per (alpha, method, seed) as CSV.
+    /// Write one row per (alpha, gamma, seed, method) as CSV.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// Print a JSON summary instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Run only the K-th of N fixed slices of the grid (every γ and method of every N-th
+    /// (α, seed) pair) and write its rows with --csv; `merge` joins the N files.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Print the summary of a sweep's CSV (`sweep --csv` or `merge --out`) instead of running;
+    /// the grid and scene are the file's.
+    #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["alphas", "methods", "seeds", "gammas", "gamma_fractions", "with_gamma_max", "csv", "shard"])]
+    pub summary: Option<PathBuf>,
 }
 
 /// Default α grid: log-spaced from 0.01 to 2.
@@ -86,10 +96,39 @@ pub fn spec(args: &SweepArgs) -> Result<(crate::model::Config, SweepSpec), CliEr
     Ok((config, spec))
 }
 
+/// The scene's title: its preset's, else the program's name.
+pub fn title(sim: &SimArgs) -> Result<String, CliError> {
+    let preset = sim.preset.as_deref().map(crate::presets::get).transpose()?;
+    Ok(preset.map_or("dln-explorer".into(), |p| p.title))
+}
+
+/// Checks that no scene flag is given with `flag` (whose file's header is the scene).
+pub fn no_scene_flags(sim: &SimArgs, flag: &'static str, path: &Path) -> Result<(), CliError> {
+    if *sim != SimArgs::default() {
+        let range = "given without scene flags (--preset, --n, …): the file's header is the scene";
+        return Err(SimError::invalid(flag, path.display(), range).into());
+    }
+    Ok(())
+}
+
 /// Runs the command.
 pub fn main(args: &SweepArgs) -> Result<(), CliError> {
+    if let Some(path) = &args.summary {
+        no_scene_flags(&args.sim, "summary", path)?;
+        let file = read_whole_sweep(path)?;
+        let rows = file.sweep_rows();
+        report(&file.spec, &summarise(&file.spec, &rows), args.json);
+        return Ok(());
+    }
     let (config, spec) = spec(args)?;
-    let bar = ProgressBar::new(spec.runs() as u64);
+    let shard = args.shard.as_deref().map(str::parse::<Shard>).transpose()?;
+    let slice = shard.unwrap_or(Shard::WHOLE);
+    slice.check(&spec)?;
+    if let (Some(text), None) = (&args.shard, &args.csv) {
+        let range = "given with --csv FILE (where the shard's rows go)";
+        return Err(SimError::invalid("shard", text, range).into());
+    }
+    let bar = ProgressBar::new(spec.runs_in(slice) as u64);
     bar.set_style(
         ProgressStyle::with_template(
             "{prefix} [{bar:40}] {pos}/{len} runs, {elapsed} elapsed, eta {eta}",
@@ -99,21 +138,31 @@ pub fn main(args: &SweepArgs) -> Result<(), CliError> {
     );
     bar.set_prefix("sweep");
     let cancel = AtomicBool::new(false);
-    let rows = run_sweep(&spec, &|| bar.inc(1), &cancel)?;
+    let rows = run_shard(&spec, slice, &|| bar.inc(1), &cancel)?;
     bar.finish_and_clear();
-    let cells = summarise(&spec, &rows);
     if let Some(path) = &args.csv {
-        write_file(path, rows_csv(&config, &rows).as_bytes())?;
+        let text = sweep_csv(&config, &spec, &title(&args.sim)?, slice, &rows);
+        write_atomic(path, text.as_bytes())?;
     }
-    if args.json {
+    if let Some(shard) = shard {
+        let (n, path) = (rows.len(), args.csv.as_deref().unwrap_or(Path::new("?")));
+        eprintln!("wrote shard {shard} ({n} rows) to {}", path.display());
+        return Ok(());
+    }
+    report(&spec, &summarise(&spec, &rows), args.json);
+    Ok(())
+}
+
+/// Prints the summary: a JSON object, else a table.
+fn report(spec: &SweepSpec, cells: &[CellSummary], json: bool) {
+    if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&summary_json(&spec, &cells)).unwrap_or_default()
+            serde_json::to_string_pretty(&summary_json(spec, cells)).unwrap_or_default()
         );
     } else {
-        print_table(&spec, &cells);
+        print_table(spec, cells);
     }
-    Ok(())
 }
 
 fn summary_json(spec: &SweepSpec, cells: &[CellSummary]) -> serde_json::Value {

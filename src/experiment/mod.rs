@@ -8,6 +8,7 @@ pub mod grid;
 pub mod prepare;
 pub mod runs;
 pub mod scene;
+pub mod shard;
 pub mod snapshots;
 pub mod summary;
 pub mod sweep;

@@ -10,6 +10,7 @@ use super::driver::run_to_end;
 use super::gamma_max::gamma_max;
 use super::prepare::{Prepared, prepare};
 use super::scene::MethodSet;
+use super::shard::Shard;
 use crate::model::analysis::Outcome;
 use crate::model::config::{MethodKind, Settings, StepSize, check_alpha};
 use crate::model::error::SimError;
@@ -135,22 +136,16 @@ impl SweepSpec {
         Ok(())
     }
 
-    /// Number of runs at the grid's points.
+    /// Number of runs at the grid's points (each γ_max bisection counted as one).
     pub fn runs(&self) -> usize {
-        self.bisections()
-            + self.alphas.len()
-                * self.gammas.points().len()
-                * self.methods.len()
-                * self.seeds as usize
+        self.runs_in(Shard::WHOLE)
     }
 
-    /// Number of γ_max bisections (each counted as one unit of progress).
-    fn bisections(&self) -> usize {
-        if self.needs_gamma_max() {
-            self.alphas.len() * self.methods.len() * self.seeds as usize
-        } else {
-            0
-        }
+    /// Number of runs of the shard's slice of the grid (each γ_max bisection counted as one).
+    pub fn runs_in(&self, shard: Shard) -> usize {
+        let bisections = usize::from(self.needs_gamma_max());
+        let per_pair = self.methods.len() * (self.gammas.points().len() + bisections);
+        shard.pairs(self).len() * per_pair
     }
 
     /// The grid point of a row: its fixed γ or fraction (`None` on the scene's γ).
@@ -194,60 +189,74 @@ pub struct SweepRow {
 }
 
 /// Runs the sweep on all cores; `progress` is called after each run; `cancel` stops early
-/// (the rows finished so far are returned).
+/// (the rows finished so far are returned). Rows are in grid order: α, γ, seed, method.
 pub fn run_sweep(
     spec: &SweepSpec,
     progress: &(dyn Fn() + Sync),
     cancel: &AtomicBool,
 ) -> Result<Vec<SweepRow>, SimError> {
+    run_shard(spec, Shard::WHOLE, progress, cancel)
+}
+
+/// [`run_sweep`] on the shard's slice of the grid: its rows are exactly the unsharded sweep's
+/// rows of that slice (each cell depends only on the scene, α, γ, method and seed).
+pub fn run_shard(
+    spec: &SweepSpec,
+    shard: Shard,
+    progress: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<SweepRow>, SimError> {
     spec.validate()?;
+    shard.check(spec)?;
     let base = &spec.base;
-    let seeds: Vec<u64> = (0..spec.seeds)
-        .map(|k| base.problem.seed.wrapping_add(k))
-        .collect();
+    let pairs = shard.pairs(spec);
+    let mut seeds: Vec<usize> = pairs.iter().map(|&(_, s)| s).collect();
+    seeds.sort_unstable();
+    seeds.dedup();
     let data: Vec<Prepared> = seeds
         .par_iter()
-        .map(|&seed| {
+        .map(|&s| {
             let mut settings = base.clone();
-            settings.problem.seed = seed;
+            settings.problem.seed = base.problem.seed.wrapping_add(s as u64);
             prepare(settings, None)
         })
         .collect::<Result<_, SimError>>()?;
-    let mut at_alpha = Vec::with_capacity(spec.alphas.len() * data.len());
-    for &alpha in &spec.alphas {
-        for seeded in &data {
-            let settings = Settings {
-                alpha,
-                ..seeded.settings.clone()
-            };
-            at_alpha.push(Arc::new(prepare(settings, Some(seeded))?));
-        }
+    let mut at_pair = Vec::with_capacity(pairs.len());
+    for &(a, s) in &pairs {
+        let seeded = &data[seeds.partition_point(|&x| x < s)];
+        let settings = Settings {
+            alpha: spec.alphas[a],
+            ..seeded.settings.clone()
+        };
+        at_pair.push(Arc::new(prepare(settings, Some(seeded))?));
     }
-    let maxima = gamma_maxima(spec, &at_alpha, progress, cancel)?;
-    let mut jobs = Vec::with_capacity(spec.runs());
-    for (k, prepared) in at_alpha.iter().enumerate() {
+    let maxima = gamma_maxima(spec, &at_pair, progress, cancel)?;
+    let mut jobs = Vec::with_capacity(spec.runs_in(shard));
+    for a in 0..spec.alphas.len() {
         for point in spec.gammas.points() {
-            for (m, &method) in spec.methods.iter().enumerate() {
-                let gamma_max = maxima.get(k * spec.methods.len() + m).copied().flatten();
-                let gamma = match (&spec.gammas, point) {
-                    (GammaAxis::Fractions(_), Some(f)) => gamma_max.map(|g| f * g),
-                    (_, Some(g)) => Some(g),
-                    (_, None) => Some(prepared.gamma),
-                };
-                let Some(gamma) = gamma else { continue };
-                let at = if point.is_none() {
-                    prepared.clone()
-                } else {
-                    let settings = Settings {
-                        step_size: StepSize::Fixed(gamma),
-                        ..prepared.settings.clone()
+            for (k, prepared) in at_pair.iter().enumerate().filter(|(k, _)| pairs[*k].0 == a) {
+                for (m, &method) in spec.methods.iter().enumerate() {
+                    let gamma_max = maxima.get(k * spec.methods.len() + m).copied().flatten();
+                    let gamma = match (&spec.gammas, point) {
+                        (GammaAxis::Fractions(_), Some(f)) => gamma_max.map(|g| f * g),
+                        (_, Some(g)) => Some(g),
+                        (_, None) => Some(prepared.gamma),
                     };
-                    Arc::new(prepare(settings, Some(prepared))?)
-                };
-                let fraction = matches!(spec.gammas, GammaAxis::Fractions(_))
-                    .then_some(point)
-                    .flatten();
-                jobs.push((method, at, gamma_max, fraction));
+                    let Some(gamma) = gamma else { continue };
+                    let at = if point.is_none() {
+                        prepared.clone()
+                    } else {
+                        let settings = Settings {
+                            step_size: StepSize::Fixed(gamma),
+                            ..prepared.settings.clone()
+                        };
+                        Arc::new(prepare(settings, Some(prepared))?)
+                    };
+                    let fraction = matches!(spec.gammas, GammaAxis::Fractions(_))
+                        .then_some(point)
+                        .flatten();
+                    jobs.push((method, at, gamma_max, fraction));
+                }
             }
         }
     }
@@ -281,18 +290,18 @@ pub fn run_sweep(
     Ok(rows.into_iter().flatten().collect())
 }
 
-/// γ_max of every (α, seed) × method, in that order, when the sweep needs it (`None` where the
-/// bisection found no bracket or was cancelled); empty otherwise.
+/// γ_max of every prepared (α, seed) × method, in that order, when the sweep needs it (`None`
+/// where the bisection found no bracket or was cancelled); empty otherwise.
 fn gamma_maxima(
     spec: &SweepSpec,
-    at_alpha: &[Arc<Prepared>],
+    at_pair: &[Arc<Prepared>],
     progress: &(dyn Fn() + Sync),
     cancel: &AtomicBool,
 ) -> Result<Vec<Option<f64>>, SimError> {
     if !spec.needs_gamma_max() {
         return Ok(Vec::new());
     }
-    let cells: Vec<(&Arc<Prepared>, MethodKind)> = at_alpha
+    let cells: Vec<(&Arc<Prepared>, MethodKind)> = at_pair
         .iter()
         .flat_map(|p| spec.methods.iter().map(move |&m| (p, m)))
         .collect();

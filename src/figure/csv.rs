@@ -1,10 +1,9 @@
 //! The CSV writers, each after the `# key = value` parameter header: every plotted series of a
-//! figure, a run's trajectory (`run --csv`) and a sweep's rows (`sweep --csv`).
+//! figure and a run's trajectory (`run --csv`); a sweep's rows are in `sweep_csv`.
 
 use std::fmt::Write;
 
 use super::panel::{Figure, Series};
-use crate::experiment::sweep::SweepRow;
 use crate::model::format::exact;
 use crate::model::{Config, Trainer};
 
@@ -76,7 +75,8 @@ fn quote(s: &str) -> String {
     }
 }
 
-/// Reads the parameter header of an exported CSV back: the settings and the γ used.
+/// Reads the parameter header of an exported CSV back: the settings and the γ used (a sweep's
+/// grid lines are skipped).
 pub fn parse_header(text: &str) -> Result<(Config, f64), String> {
     let toml_text: String = text
         .lines()
@@ -86,6 +86,9 @@ pub fn parse_header(text: &str) -> Result<(Config, f64), String> {
         .collect();
     let mut table: toml::Table =
         toml::from_str(&toml_text).map_err(|e| format!("invalid CSV header: {}", e.message()))?;
+    for key in super::sweep_csv::GRID_KEYS {
+        table.remove(key);
+    }
     let gamma = table
         .remove("gamma_used")
         .and_then(|v| v.as_float())
@@ -114,35 +117,6 @@ pub fn trajectory_csv(config: &Config, trainer: &Trainer) -> String {
             s.alpha_ratio_p21,
             s.recovery_error
         ));
-    }
-    out
-}
-
-/// One CSV row per run (columns in docs/file-formats.md), after the parameter header.
-pub fn rows_csv(config: &Config, rows: &[SweepRow]) -> String {
-    let mut out = csv_header(config, rows.first().map_or(f64::NAN, |r| r.gamma));
-    out.push_str("alpha,method,seed,gamma,steps_run,final_loss,recovery_error,alpha_ratio,predicted_gap,predicted_gap_p21,diverged,gamma_max,gamma_fraction,stop\n");
-    let opt = |x: Option<f64>| x.map(|v| format!("{v:e}")).unwrap_or_default();
-    for r in rows {
-        let o = &r.outcome;
-        let _ = writeln!(
-            out,
-            "{},{},{},{:e},{},{:e},{:e},{:e},{},{},{},{},{},{}",
-            r.alpha,
-            r.method,
-            r.seed,
-            r.gamma,
-            o.steps_run,
-            o.final_loss,
-            o.recovery_error,
-            o.alpha_ratio,
-            opt(o.predicted_gap),
-            opt(o.predicted_gap_p21),
-            o.diverged_at_step.is_some(),
-            opt(r.gamma_max),
-            r.gamma_fraction.map(|f| f.to_string()).unwrap_or_default(),
-            r.stop.name()
-        );
     }
     out
 }

@@ -9,6 +9,7 @@ pub mod panel;
 pub mod png;
 pub mod scene;
 pub mod svg;
+pub mod sweep_csv;
 pub mod ticks;
 
 pub use panel::{Axis, Cell, ColourScale, Figure, Heatmap, Panel, Reference, Scale, Series, Style};
