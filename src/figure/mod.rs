@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod figures;
+pub mod noise;
 pub mod palette;
 pub mod panel;
 pub mod png;
