@@ -188,6 +188,7 @@ pub fn changes(from: &Config, to: &Config) -> Vec<String> {
         (None, None) => "stable:1".into(),
     };
     let h = |c: &Config| c.h.map_or("auto".into(), short);
+    let noise_steps = |c: &Config| c.noise_steps.map_or("all".into(), |k| k.to_string());
     let items = [
         ("n", from.n.to_string(), to.n.to_string()),
         ("d", from.d.to_string(), to.d.to_string()),
@@ -199,6 +200,9 @@ pub fn changes(from: &Config, to: &Config) -> Vec<String> {
         ("γ", step(from), step(to)),
         ("b", from.batch.to_string(), to.batch.to_string()),
         ("h", h(from), h(to)),
+        ("σ_ℓ", short(from.sigma_label), short(to.sigma_label)),
+        ("σ_iso", short(from.sigma_iso), short(to.sigma_iso)),
+        ("noise steps", noise_steps(from), noise_steps(to)),
     ];
     items
         .into_iter()

@@ -23,6 +23,10 @@ pub const S: &str = "s sparsity";
 pub const BATCH: &str = "b batch";
 /// Label of the noise slider.
 pub const NOISE: &str = "σ label noise";
+/// Label of the σ_ℓ slider of label-noise GD.
+pub const SIGMA_LABEL: &str = "σ_ℓ label-noise GD";
+/// Label of the σ_iso slider of isotropic-noise GD.
+pub const SIGMA_ISO: &str = "σ_iso isotropic-noise GD";
 /// Label of the speed slider.
 pub const SPEED: &str = "speed (steps/frame)";
 
@@ -266,7 +270,7 @@ impl Controls {
             .add(egui::Slider::new(&mut s.batch, 1..=max_batch.min(200)).text(BATCH))
             .on_hover_text("mini-batch size b of SGD; SGF's noise scales as γ/b, so larger b weakens the effect")
             .changed();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             for (on, kind) in self.methods.flags_mut().iter_mut().zip(MethodKind::ALL) {
                 restart |= ui
                     .checkbox(on, kind.label())
@@ -274,6 +278,7 @@ impl Controls {
                     .changed();
             }
         });
+        restart |= noise_ui(ui, s, self.methods);
         if let Some(h) = s.h {
             ui.small(format!(
                 "SGF and GF step with h = {} (from the scene); γ sets SGF's noise",
@@ -311,7 +316,52 @@ fn method_help(kind: MethodKind) -> &'static str {
             "stochastic gradient flow (Euler–Maruyama, step h; h = γ unless the scene sets h)"
         }
         MethodKind::Gf => "gradient flow (RK4, step h): α_t stays α",
+        MethodKind::LabelNoise => {
+            "label-noise GD: D = −(γ/n) Xᵀ(r − σ_ℓ ξ), fresh ξ ~ N(0, I) each step; still in range(Xᵀ), so α_t and the predicted limit stay exact"
+        }
+        MethodKind::IsoNoise => {
+            "isotropic-noise GD: GD plus √γ·σ_iso·N(0, I) on u and v; outside range(Xᵀ), so α_t is not the product formula and the predicted limit does not hold"
+        }
     }
+}
+
+/// The noise levels of the noise methods that run (and how long their noise lasts); true when
+/// one changed.
+fn noise_ui(ui: &mut egui::Ui, s: &mut Settings, methods: MethodSet) -> bool {
+    let mut changed = false;
+    if methods.contains(MethodKind::LabelNoise) {
+        changed |= ui
+            .add(
+                egui::Slider::new(&mut s.sigma_label, 0.0..=10.0)
+                    .logarithmic(true)
+                    .smallest_positive(1e-3)
+                    .text(SIGMA_LABEL),
+            )
+            .on_hover_text("σ_ℓ of label-noise GD: the labels y + σ_ℓ ξ are redrawn every step")
+            .changed();
+    }
+    if methods.contains(MethodKind::IsoNoise) {
+        changed |= ui
+            .add(
+                egui::Slider::new(&mut s.sigma_iso, 0.0..=0.1)
+                    .logarithmic(true)
+                    .smallest_positive(1e-5)
+                    .text(SIGMA_ISO),
+            )
+            .on_hover_text(
+                "σ_iso of isotropic-noise GD: u and v each get √γ·σ_iso·N(0, I) every step",
+            )
+            .changed();
+    }
+    if let Some(k) = s
+        .noise_steps
+        .filter(|_| methods.iter().any(MethodKind::is_noise_method))
+    {
+        ui.small(format!(
+            "the noise stops after {k} steps (from the scene), then GD"
+        ));
+    }
+    changed
 }
 
 /// `γ/γ_max: GD 0.13 · SGD 0.68` (one line) and the γ_max values for the tooltip.

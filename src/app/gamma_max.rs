@@ -8,7 +8,7 @@ use eframe::egui;
 
 use super::App;
 use super::job::Job;
-use crate::experiment::gamma_max::gamma_max;
+use crate::experiment::gamma_max::{converges_eventually, gamma_max};
 use crate::experiment::{MethodSet, RunInfo};
 use crate::model::{MethodKind, Problem, Settings};
 
@@ -89,7 +89,8 @@ impl App {
     }
 }
 
-/// The work bisecting every running method but GF, or `None` when the scene is too large.
+/// The work bisecting every running method that can converge (not GF, not noise that never
+/// stops), or `None` when the scene is too large.
 fn bisect(info: &RunInfo) -> Option<impl FnOnce(&AtomicBool) -> Found + Send + 'static> {
     let s = &info.scene;
     let work = (s.problem.n * s.problem.d) as f64 * s.steps as f64;
@@ -97,7 +98,7 @@ fn bisect(info: &RunInfo) -> Option<impl FnOnce(&AtomicBool) -> Found + Send + '
         return None;
     }
     let kinds: Vec<MethodKind> = (info.methods.iter())
-        .filter(|k| *k != MethodKind::Gf)
+        .filter(|k| *k != MethodKind::Gf && converges_eventually(*k, s))
         .collect();
     let (settings, start) = (s.clone(), info.gamma);
     Some(move |cancel: &AtomicBool| {

@@ -22,6 +22,8 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "SGD: D = −(γ/b) Σ_{i∈B} r_i x_i over a random batch B of size b.",
             "SGF: D = −(h/n) Xᵀr + √h·√(γ/b)·(‖r‖/n)·Xᵀz, z ~ N(0, I_n)  (Euler–Maruyama, h = γ).",
             "GF:  du/dt = −(1/n) v ⊙ Xᵀr, dv/dt = −(1/n) u ⊙ Xᵀr  (RK4 in the mirror coordinate).",
+            "label-noise GD: D = −(γ/n) Xᵀ(r − σ_ℓ ξ), fresh ξ ~ N(0, I_n) each step — still in range(Xᵀ).",
+            "isotropic-noise GD: GD's step, then u += √γ·σ_iso·ζ_u, v += √γ·σ_iso·ζ_v — outside the update, so the identities below fail.",
             "All runs share the data, α and γ, so the comparison is paired.",
         ],
     ),

@@ -5,7 +5,9 @@ use eframe::egui;
 
 use super::plots;
 use crate::experiment::Record;
+use crate::figure::noise::BROKEN_IDENTITY;
 use crate::figure::num;
+use crate::model::analysis::geometric_mean_ratio;
 
 /// Draws the table for the runs in `live`.
 pub fn ui(ui: &mut egui::Ui, live: &Record) {
@@ -33,6 +35,7 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
             }
         });
     ui.small("→ limit: relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T), where the run ends if α_T stops shrinking");
+    identity_ui(ui, live);
     if let Some([l1, l2, gf]) = live.info.as_ref().and_then(|i| i.reference_errors) {
         ui.label(format!(
             "‖β−β*‖² of ℓ1: {}   ℓ2: {}   GF: {}",
@@ -40,5 +43,37 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
             num(l2),
             num(gf)
         ));
+    }
+}
+
+/// For the noise methods: the state's α_T/α against the product formula `exp(−½Σq(D))` — equal
+/// for label noise, apart for isotropic noise, which the panel says in the warning colour.
+fn identity_ui(ui: &mut egui::Ui, live: &Record) {
+    for (kind, p) in &live.predictions {
+        let Some(product) = &p.alpha_product else {
+            continue;
+        };
+        let state = geometric_mean_ratio(&p.alpha_exact, 1.0);
+        let formula = geometric_mean_ratio(product, 1.0);
+        let text = format!(
+            "{}: α_T/α {} from the state, {} from α·exp(−½Σq(D))",
+            kind.label(),
+            num(state),
+            num(formula)
+        );
+        match &p.product {
+            None => {
+                ui.small(format!("{text}: the exact identity holds"));
+            }
+            Some((_, gap)) => {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "{text}; distance to the limit predicted from the dual steps {} — {BROKEN_IDENTITY}",
+                        num(*gap)
+                    ),
+                );
+            }
+        }
     }
 }

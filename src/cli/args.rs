@@ -49,7 +49,7 @@ pub struct SimArgs {
     /// Size of the held-out test set [default: 500; ≥ 0].
     #[arg(long, value_parser = count)]
     pub n_test: Option<usize>,
-    /// Method: gd, sgd, sgf or gf [default: sgd].
+    /// Method: gd, sgd, sgf, gf, label-noise or iso-noise [default: sgd].
     #[arg(long)]
     pub method: Option<String>,
     /// Initialisation scale α: u₀ = α·𝟙, v₀ = 0 [default: 0.1; > 0].
@@ -67,6 +67,15 @@ pub struct SimArgs {
     /// Integration step h of SGF and GF [default: γ; > 0].
     #[arg(long, value_parser = real)]
     pub h: Option<f64>,
+    /// σ_ℓ of label-noise GD: D = −(γ/n)Xᵀ(r − σ_ℓ ξ), fresh ξ each step [default: 0.5; 0 to 1e3].
+    #[arg(long, value_parser = real)]
+    pub sigma_label: Option<f64>,
+    /// σ_iso of isotropic-noise GD: GD plus sqrt(γ)σ_iso·N(0, I) on u and v [default: 0.001; 0 to 1e3].
+    #[arg(long, value_parser = real)]
+    pub sigma_iso: Option<f64>,
+    /// The noise methods add noise for this many steps, then step as GD [default: every step].
+    #[arg(long)]
+    pub noise_steps: Option<u64>,
     /// Step budget [default: 400000; ≥ 1].
     #[arg(long)]
     pub steps: Option<u64>,
@@ -103,6 +112,10 @@ impl SimArgs {
         set!(
             n, d, s, noise, seed, n_test, method, alpha, batch, steps, tol
         );
+        set!(sigma_label, sigma_iso);
+        if self.noise_steps.is_some() {
+            c.noise_steps = self.noise_steps;
+        }
         if self.h.is_some() {
             c.h = self.h;
         }

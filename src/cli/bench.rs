@@ -13,7 +13,7 @@ use crate::model::{Method, MethodKind, Problem, ProblemSpec, Stop, Trainer};
 /// Flags of `bench`.
 #[derive(Args, Debug)]
 pub struct BenchArgs {
-    /// Method: gd, sgd, sgf or gf.
+    /// Method: gd, sgd, sgf, gf, label-noise or iso-noise.
     #[arg(long, default_value = "sgd")]
     pub method: String,
     /// Number of samples n [1..=100000].

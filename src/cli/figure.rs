@@ -56,7 +56,7 @@ pub struct FigureArgs {
     /// --plot sweep: the α values, comma-separated [default: 15 log-spaced from 0.01 to 2].
     #[arg(long, value_name = "LIST")]
     pub alphas: Option<String>,
-    /// --plot sweep / gamma-sweep: methods, comma-separated, from gd, sgd, sgf, gf
+    /// --plot sweep / gamma-sweep: methods, comma-separated, from gd, sgd, sgf, gf, label-noise, iso-noise
     /// [default: gd,sgd,sgf for sweep, gd,sgd for gamma-sweep].
     #[arg(long, value_name = "LIST")]
     pub methods: Option<String>,

@@ -99,6 +99,12 @@ pub fn to_json(r: &RunReport) -> serde_json::Value {
             "loss_integral": o.loss_integral,
             "alpha_ratio": o.alpha_ratio,
             "alpha_ratio_p21": o.alpha_ratio_p21,
+            "alpha_ratio_product": o.alpha_ratio_product,
+            "mirror_identity": s.method.keeps_mirror_identity(),
+            "predicted_gap_product": o.predicted_gap_product,
+            "sigma_label": s.sigma_label,
+            "sigma_iso": s.sigma_iso,
+            "noise_steps": s.noise_steps,
             "predicted_gap": o.predicted_gap,
             "predicted_gap_p21": o.predicted_gap_p21,
             "diverged": o.diverged_at_step.is_some(),
@@ -128,6 +134,9 @@ fn print_table(r: &RunReport) {
         s.step_size,
         s.batch
     );
+    if let Some(noise) = crate::figure::noise::noise_description(s, [s.method]) {
+        println!("  {noise}");
+    }
     match o.diverged_at_step {
         Some(k) => println!("  DIVERGED at step {k}"),
         None => println!(
@@ -149,9 +158,26 @@ fn print_table(r: &RunReport) {
         fmt_num(o.alpha_ratio),
         fmt_num(o.alpha_ratio_p21)
     );
+    if let Some(product) = o.alpha_ratio_product {
+        println!(
+            "  α exp(−½Σq(D))/α   {}   (the product formula; equal to α_T/α where the identity holds)",
+            fmt_num(product)
+        );
+    }
     println!(
         "  predicted gap      {}   (P21: {})",
         opt(o.predicted_gap),
         opt(o.predicted_gap_p21)
     );
+    if let Some(gap) = o.predicted_gap_product {
+        println!(
+            "  gap, dual steps   {}   (to the limit predicted from the dual steps alone)",
+            fmt_num(gap)
+        );
+    }
+    if !s.method.keeps_mirror_identity() {
+        println!(
+            "  note: isotropic noise leaves range(Xᵀ): u² − v² is not multiplied by 1 − D², so the exact α_t and the predicted limit do not hold"
+        );
+    }
 }

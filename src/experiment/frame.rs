@@ -44,6 +44,11 @@ pub struct Prediction {
     pub alpha_exact: Vec<f64>,
     /// P21's per-coordinate formula `exp(−2(γ/b)(XᵀX/n)_jj ∫₀ᵗ L)` at that step.
     pub alpha_p21: Vec<f64>,
+    /// The product formula `exp(−½ Σ_k q(D_k,j))` per coordinate, for the noise methods.
+    pub alpha_product: Option<Vec<f64>>,
+    /// Where the identity fails (isotropic noise): the prediction from the dual steps alone at
+    /// the followed coordinates, and `β_t`'s relative distance to it.
+    pub product: Option<(Vec<f64>, f64)>,
 }
 
 /// The state of one method's run.

@@ -32,6 +32,12 @@ pub struct GammaMax {
     pub runs: usize,
 }
 
+/// Whether a run of `kind` on the scene can converge at all: the noise methods only once their
+/// noise stops (`noise_steps`).
+pub fn converges_eventually(kind: MethodKind, s: &Settings) -> bool {
+    !kind.is_noise_method() || s.noise_steps.is_some()
+}
+
 /// One run of `kind` at `gamma` on the scene: how it stopped, and the trainer at its end.
 fn attempt(
     problem: &Arc<Problem>,
@@ -39,7 +45,7 @@ fn attempt(
     kind: MethodKind,
     gamma: f64,
 ) -> Result<(Stop, Trainer), SimError> {
-    let method = Method::new(kind, s.batch, s.h);
+    let method = Method::of_scene(kind, s);
     let mut t = Trainer::new(problem.clone(), method, s.alpha, gamma)?;
     let stop = t.run(s.steps, s.tol);
     Ok((stop, t))
@@ -60,6 +66,13 @@ pub fn gamma_max(
             "method",
             "gf",
             "gd, sgd or sgf (gradient flow has no step size to bound)",
+        ));
+    }
+    if !converges_eventually(kind, s) {
+        return Err(SimError::invalid(
+            "method",
+            kind.name(),
+            "gd, sgd or sgf, or a noise method with noise-steps set (its noise never stops otherwise, so no γ converges)",
         ));
     }
     let mut runs = 0;

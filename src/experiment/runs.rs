@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::model::analysis::{predicted_limit, relative_gap};
+use crate::model::analysis::{predicted_limit, product_limit, relative_gap};
 use crate::model::{Method, MethodKind, Settings, SimError, Stop, Trainer};
 
 use super::frame::{Frame, MethodStatus, Points, Prediction, RunInfo};
@@ -97,7 +97,7 @@ impl PairedRuns {
         let p = &prepared;
         let s = &p.settings;
         for kind in methods.iter() {
-            let method = Method::new(kind, s.batch, s.h);
+            let method = Method::of_scene(kind, s);
             let mut trainer = Trainer::new(p.problem.clone(), method, s.alpha, p.gamma)?;
             trainer.follow(p.coords.clone());
             self.runs.push(Run {
@@ -218,6 +218,9 @@ impl PairedRuns {
                 gap: relative_gap(&run.trainer.beta(), &solution.beta),
                 alpha_exact: ratio_to(run.trainer.net().alpha_eff(), run.trainer.alpha()),
                 alpha_p21: ratio_to(run.trainer.alpha_p21(), run.trainer.alpha()),
+                alpha_product: (run.trainer.alpha_product())
+                    .map(|a| ratio_to(a, run.trainer.alpha())),
+                product: product_prediction(&run.trainer, &info.coords),
             };
             run.warm = Some(solution.lambda);
             let kind = run.trainer.method().kind();
@@ -251,6 +254,17 @@ impl PairedRuns {
             error: self.error.take(),
         }
     }
+}
+
+/// For a method whose steps break the identity, the prediction from its dual steps alone at
+/// the followed coordinates and the run's relative distance to it.
+fn product_prediction(trainer: &Trainer, coords: &[usize]) -> Option<(Vec<f64>, f64)> {
+    if trainer.method().kind().keeps_mirror_identity() {
+        return None;
+    }
+    let solution = product_limit(trainer)?.ok()?;
+    let gap = relative_gap(&trainer.beta(), &solution.beta);
+    Some((coords.iter().map(|&j| solution.beta[j]).collect(), gap))
 }
 
 /// `values / alpha`, element by element.

@@ -6,7 +6,7 @@ use crate::model::Settings;
 
 /// Which methods run on a scene, all on the same data, initialisation and γ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MethodSet([bool; 4]);
+pub struct MethodSet([bool; MethodKind::ALL.len()]);
 
 impl Default for MethodSet {
     /// GD, SGD and SGF (gradient flow is slow and optional).
@@ -18,7 +18,7 @@ impl Default for MethodSet {
 impl MethodSet {
     /// Exactly these methods.
     pub fn of(kinds: &[MethodKind]) -> MethodSet {
-        let mut set = MethodSet([false; 4]);
+        let mut set = MethodSet([false; MethodKind::ALL.len()]);
         for &k in kinds {
             set.set(k, true);
         }
@@ -43,7 +43,7 @@ impl MethodSet {
     }
 
     /// The on/off flags, indexed like [`MethodKind::ALL`] (for checkbox rows).
-    pub fn flags_mut(&mut self) -> &mut [bool; 4] {
+    pub fn flags_mut(&mut self) -> &mut [bool; MethodKind::ALL.len()] {
         &mut self.0
     }
 }

@@ -90,7 +90,7 @@ impl SweepSpec {
             return Err(SimError::invalid(
                 "methods",
                 "(empty)",
-                "a non-empty list of gd, sgd, sgf, gf",
+                "a non-empty list of gd, sgd, sgf, gf, label-noise, iso-noise",
             ));
         }
         if !(1..=MAX_SEEDS).contains(&self.seeds) {

@@ -4,6 +4,7 @@
 pub mod animation;
 pub mod csv;
 pub mod figures;
+pub mod noise;
 pub mod palette;
 pub mod panel;
 pub mod png;

@@ -2,13 +2,16 @@
 
 use crate::model::MethodKind;
 
-/// The colour of a method as `[r, g, b]`: GD blue, SGD orange-red, SGF green, GF grey.
+/// The colour of a method as `[r, g, b]`: GD blue, SGD orange-red, SGF green, GF grey,
+/// label-noise GD brown, isotropic-noise GD olive.
 pub fn color(method: MethodKind) -> [u8; 3] {
     match method {
         MethodKind::Gd => [31, 119, 180],
         MethodKind::Sgd => [230, 85, 13],
         MethodKind::Sgf => [44, 160, 44],
         MethodKind::Gf => [127, 127, 127],
+        MethodKind::LabelNoise => [140, 86, 75],
+        MethodKind::IsoNoise => [160, 160, 20],
     }
 }
 

@@ -5,6 +5,7 @@ use crate::experiment::{Record, RunInfo};
 use crate::model::{MethodKind, Point, StepSize};
 
 use super::figures::{PlotKind, reference};
+use super::noise::{BROKEN_IDENTITY, PRODUCT_MARKS, noise_description, with_identity_note};
 use super::palette::{self, GROUND_TRUTH, L1_REFERENCE, L2_REFERENCE, OFF_SUPPORT, PREDICTED};
 use super::{Axis, Figure, Panel, Series, Style};
 use crate::model::format::short;
@@ -121,12 +122,15 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
             return panel(PlotKind::AlphaCoords, record, view);
         }
         PlotKind::AlphaCoords => (
-            format!(
-                "α_j/α of every coordinate at step {} (sorted; P21's formula dashed; support of β* ringed)",
-                (record.predictions.iter())
-                    .map(|(_, p)| p.step)
-                    .min()
-                    .unwrap_or(0)
+            with_identity_note(
+                format!(
+                    "α_j/α of every coordinate at step {} (sorted; P21's formula dashed; support of β* ringed)",
+                    (record.predictions.iter())
+                        .map(|(_, p)| p.step)
+                        .min()
+                        .unwrap_or(0)
+                ),
+                record,
             ),
             Axis::linear("coordinates, sorted by their exact α_j/α"),
             Axis::log("α_j/α"),
@@ -134,8 +138,11 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
             Vec::new(),
         ),
         PlotKind::Alpha => (
-            "Effective initialisation: exact geometric mean of α_k/α (band: min–max over j)"
-                .to_string(),
+            with_identity_note(
+                "Effective initialisation: exact geometric mean of α_k/α (band: min–max over j)"
+                    .to_string(),
+                record,
+            ),
             view.x_axis(),
             Axis::log("α_k/α"),
             alpha_series(record, view),
@@ -180,7 +187,11 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
             };
             let history = record.history(kind)?;
             (
-                format!("Coordinates of β_k ({})", kind.label()),
+                if kind.keeps_mirror_identity() {
+                    format!("Coordinates of β_k ({})", kind.label())
+                } else {
+                    format!("Coordinates of β_k ({}) — {BROKEN_IDENTITY}", kind.label())
+                },
                 view.x_axis(),
                 Axis::linear("β_k,j"),
                 coord_series(record, info, history, view),
@@ -265,6 +276,14 @@ fn alpha_coord_series(record: &Record, info: &RunInfo) -> Vec<Series> {
             let name = format!("{} (P21 formula)", kind.label());
             series.push(Series::new(name, c, Style::Dashed, along(&p.alpha_p21)));
         }
+        if let Some(product) = p
+            .alpha_product
+            .as_deref()
+            .filter(|_| !kind.keeps_mirror_identity())
+        {
+            let name = format!("{} (α·exp(−½Σq(D)))", kind.label());
+            series.push(Series::new(name, c, Style::Dashed, along(product)));
+        }
         let rings = (order.iter().enumerate())
             .filter(|(_, j)| info.support.binary_search(j).is_ok())
             .map(|(rank, &j)| [rank as f64, p.alpha_exact[j]])
@@ -317,6 +336,10 @@ fn coord_series(
             Style::Dots,
             marks,
         ));
+        if let Some((coords, _)) = &pred.product {
+            let marks = coords.iter().map(|&b| [x_end, b]).collect();
+            series.push(Series::new(PRODUCT_MARKS, PREDICTED, Style::Rings, marks));
+        }
     }
     series
 }
@@ -364,7 +387,7 @@ pub fn subtitle(info: &RunInfo) -> String {
         StepSize::Fixed(_) => "fixed".to_string(),
         rule => rule.to_string(),
     };
-    format!(
+    let line = format!(
         "n = {}, d = {}, s = {}, σ = {} · seed {} · α = {} · γ = {} ({rule}) · batch {}",
         p.n,
         p.d,
@@ -374,7 +397,11 @@ pub fn subtitle(info: &RunInfo) -> String {
         short(s.alpha),
         short(info.gamma),
         s.batch
-    )
+    );
+    match noise_description(s, info.methods.iter()) {
+        Some(noise) => format!("{line}\n{noise}"),
+        None => line,
+    }
 }
 
 /// A figure of the given scene plots stacked, titled with the scene and its parameters.

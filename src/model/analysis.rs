@@ -4,6 +4,7 @@ use super::bias::{BiasSolution, implicit_bias};
 use super::error::SimError;
 use super::linalg::dist2;
 use super::linalg::norm2;
+use super::net::DiagNet;
 use super::problem::Problem;
 use super::references::{basis_pursuit, min_l2};
 use super::trainer::Trainer;
@@ -65,6 +66,22 @@ pub fn predicted_limit(trainer: &Trainer, warm: Option<&[f64]>) -> Result<BiasSo
     implicit_bias(p.x(), p.y_slice(), &rho, &offset, warm)
 }
 
+/// The limit the theory predicts from the dual steps alone, for the noise methods: the
+/// prediction of the purely multiplicative chain `s̄ = α e^{L₊}`, `d̄ = α e^{L₋}` of the same steps
+/// (ρ̄ = ρ₀ exp(−Σ q(D)) — the product formula). Where the identity holds `(s̄, d̄)` is the state
+/// and this is [`predicted_limit`]; isotropic noise moves the state off that chain.
+pub fn product_limit(trainer: &Trainer) -> Option<Result<BiasSolution, SimError>> {
+    let (plus, minus) = trainer.dual_logs()?;
+    let alpha = trainer.alpha();
+    let chain = DiagNet {
+        s: plus.iter().map(|l| alpha * l.exp()).collect(),
+        d: minus.iter().map(|l| alpha * l.exp()).collect(),
+    };
+    let (rho, offset) = chain.rho_and_offset(&trainer.gamma_sum());
+    let p = trainer.problem();
+    Some(implicit_bias(p.x(), p.y_slice(), &rho, &offset, None))
+}
+
 /// P21's prediction `argmin_{Xβ=y} ψ_{ρ}(β)` with ρ from the loss-integral formula for α_t.
 pub fn p21_limit(trainer: &Trainer) -> Result<BiasSolution, SimError> {
     let p = trainer.problem();
@@ -76,6 +93,12 @@ pub fn p21_limit(trainer: &Trainer) -> Result<BiasSolution, SimError> {
         &vec![0.0; d],
         None,
     )
+}
+
+/// The geometric mean of `values / alpha`.
+pub fn geometric_mean_ratio(values: &[f64], alpha: f64) -> f64 {
+    let log_sum: f64 = values.iter().map(|v| (v / alpha).ln()).sum();
+    (log_sum / values.len().max(1) as f64).exp()
 }
 
 /// Relative distance `‖β − β_pred‖ / ‖β‖`.
@@ -98,12 +121,18 @@ pub struct Outcome {
     pub alpha_ratio: f64,
     /// Geometric mean of P21's `α_T/α`.
     pub alpha_ratio_p21: f64,
+    /// Geometric mean of the product formula `exp(−½ Σ q(D_k))` for the noise methods, which
+    /// track it: equal to `alpha_ratio` where the identity holds, not for isotropic noise.
+    pub alpha_ratio_product: Option<f64>,
     /// `∫₀^T L ds`.
     pub loss_integral: f64,
     /// `‖β_T − argmin D_{ψ_{ρ_T}}(·, β̃_T)‖/‖β_T‖` (None if diverged or `n ≥ d`).
     pub predicted_gap: Option<f64>,
     /// The same against P21's loss-integral prediction.
     pub predicted_gap_p21: Option<f64>,
+    /// The same against [`product_limit`], the prediction from the dual steps alone (the noise
+    /// methods): equal to `predicted_gap` where the identity holds, not for isotropic noise.
+    pub predicted_gap_product: Option<f64>,
     /// The step at which the run diverged, if it did.
     pub diverged_at_step: Option<u64>,
 }
@@ -124,11 +153,17 @@ impl Outcome {
             test_error: p.test_error(&beta),
             alpha_ratio: sample.alpha_ratio,
             alpha_ratio_p21: sample.alpha_ratio_p21,
+            alpha_ratio_product: trainer
+                .alpha_product()
+                .map(|a| geometric_mean_ratio(&a, trainer.alpha())),
             loss_integral: trainer.loss_integral(),
             predicted_gap: usable
                 .then(|| gap(predicted_limit(trainer, None)))
                 .flatten(),
             predicted_gap_p21: usable.then(|| gap(p21_limit(trainer))).flatten(),
+            predicted_gap_product: (usable.then(|| product_limit(trainer).map(gap)))
+                .flatten()
+                .flatten(),
             diverged_at_step: trainer.diverged_at(),
         }
     }

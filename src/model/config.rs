@@ -16,7 +16,7 @@ pub const MAX_NOISE: f64 = 1e3;
 /// Largest `n·d` accepted (the design matrix is held in memory).
 pub const MAX_ENTRIES: usize = 20_000_000;
 
-/// The four training dynamics (docs/dynamics.md).
+/// The training dynamics (docs/dynamics.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MethodKind {
@@ -28,15 +28,23 @@ pub enum MethodKind {
     Sgf,
     /// Gradient flow (RK4 in the mirror coordinates).
     Gf,
+    /// GD on labels `y + σ_ℓ ξ_k`, fresh `ξ_k ~ N(0, I_n)` each step.
+    #[serde(rename = "label-noise")]
+    LabelNoise,
+    /// A GD step plus isotropic Gaussian noise `sqrt(γ) σ_iso (ζ_u, ζ_v)` on the layers.
+    #[serde(rename = "iso-noise")]
+    IsoNoise,
 }
 
 impl MethodKind {
     /// All methods in display order.
-    pub const ALL: [MethodKind; 4] = [
+    pub const ALL: [MethodKind; 6] = [
         MethodKind::Gd,
         MethodKind::Sgd,
         MethodKind::Sgf,
         MethodKind::Gf,
+        MethodKind::LabelNoise,
+        MethodKind::IsoNoise,
     ];
 
     /// The lowercase name used on the command line and in files.
@@ -46,6 +54,8 @@ impl MethodKind {
             MethodKind::Sgd => "sgd",
             MethodKind::Sgf => "sgf",
             MethodKind::Gf => "gf",
+            MethodKind::LabelNoise => "label-noise",
+            MethodKind::IsoNoise => "iso-noise",
         }
     }
 
@@ -56,12 +66,26 @@ impl MethodKind {
             MethodKind::Sgd => "SGD",
             MethodKind::Sgf => "SGF",
             MethodKind::Gf => "GF",
+            MethodKind::LabelNoise => "label-noise GD",
+            MethodKind::IsoNoise => "isotropic-noise GD",
         }
     }
 
     /// Whether the method is noisy (its effective α shrinks by P21's formula).
     pub fn is_stochastic(self) -> bool {
         matches!(self, MethodKind::Sgd | MethodKind::Sgf)
+    }
+
+    /// Whether this is one of the noise methods (label noise, isotropic noise), whose noise
+    /// level is a setting of its own.
+    pub fn is_noise_method(self) -> bool {
+        matches!(self, MethodKind::LabelNoise | MethodKind::IsoNoise)
+    }
+
+    /// Whether every step is the multiplicative update with `D ∈ range(Xᵀ)`, so that the exact
+    /// α_t and the predicted limit hold (false for isotropic noise: docs/dynamics.md).
+    pub fn keeps_mirror_identity(self) -> bool {
+        self != MethodKind::IsoNoise
     }
 }
 
@@ -77,7 +101,26 @@ impl FromStr for MethodKind {
         MethodKind::ALL
             .into_iter()
             .find(|m| m.name() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| SimError::invalid("method", s, "one of gd, sgd, sgf, gf"))
+            .ok_or_else(|| SimError::invalid("method", s, METHOD_NAMES))
+    }
+}
+
+/// The allowed values of `method`, in words.
+pub const METHOD_NAMES: &str = "one of gd, sgd, sgf, gf, label-noise, iso-noise";
+
+/// Largest σ_ℓ (`sigma_label`) and σ_iso (`sigma_iso`) accepted.
+pub const MAX_SIGMA: f64 = 1e3;
+
+/// Checks a noise level of the noise methods: finite, in `[0, MAX_SIGMA]`.
+pub fn check_sigma(name: &'static str, x: f64) -> Result<f64, SimError> {
+    if x.is_finite() && (0.0..=MAX_SIGMA).contains(&x) {
+        Ok(x)
+    } else {
+        Err(SimError::invalid(
+            name,
+            exact(x),
+            format!("a number in [0, {}]", exact(MAX_SIGMA)),
+        ))
     }
 }
 
@@ -115,6 +158,11 @@ impl fmt::Display for StepSize {
     }
 }
 
+/// Default σ_ℓ of label-noise GD.
+pub const DEFAULT_SIGMA_LABEL: f64 = 0.5;
+/// Default σ_iso of isotropic-noise GD.
+pub const DEFAULT_SIGMA_ISO: f64 = 0.001;
+
 /// Every setting of a run, as read from a TOML file or flags (unchecked).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -131,7 +179,7 @@ pub struct Config {
     pub seed: u64,
     /// Size of the held-out test set.
     pub n_test: usize,
-    /// Method: gd, sgd, sgf or gf.
+    /// Method: gd, sgd, sgf, gf, label-noise or iso-noise.
     pub method: String,
     /// Initialisation scale α (`u₀ = α·𝟙`, `v₀ = 0`).
     pub alpha: f64,
@@ -143,6 +191,12 @@ pub struct Config {
     pub batch: usize,
     /// Integration step h of SGF and GF (default γ).
     pub h: Option<f64>,
+    /// Label-noise level σ_ℓ of `label-noise` GD (fresh noise on the labels each step).
+    pub sigma_label: f64,
+    /// Noise level σ_iso of `iso-noise` GD (isotropic noise on the layers each step).
+    pub sigma_iso: f64,
+    /// The noise methods add noise for this many steps only, then step as GD (default: always).
+    pub noise_steps: Option<u64>,
     /// Step budget.
     pub steps: u64,
     /// Stop when the training loss is at most this (0: never).
@@ -164,6 +218,9 @@ impl Default for Config {
             gamma_rule: None,
             batch: 1,
             h: None,
+            sigma_label: DEFAULT_SIGMA_LABEL,
+            sigma_iso: DEFAULT_SIGMA_ISO,
+            noise_steps: None,
             steps: 400_000,
             tol: 1e-20,
         }
@@ -185,6 +242,12 @@ pub struct Settings {
     pub batch: usize,
     /// Integration step of SGF/GF, if not γ.
     pub h: Option<f64>,
+    /// σ_ℓ of label-noise GD.
+    pub sigma_label: f64,
+    /// σ_iso of isotropic-noise GD.
+    pub sigma_iso: f64,
+    /// Noisy steps of the noise methods (`None`: all).
+    pub noise_steps: Option<u64>,
     /// Step budget.
     pub steps: u64,
     /// Loss tolerance.
@@ -212,6 +275,9 @@ impl From<&Settings> for Config {
             gamma_rule,
             batch: s.batch,
             h: s.h,
+            sigma_label: s.sigma_label,
+            sigma_iso: s.sigma_iso,
+            noise_steps: s.noise_steps,
             steps: s.steps,
             tol: s.tol,
         }
@@ -327,6 +393,9 @@ impl Config {
             step_size,
             batch,
             h,
+            sigma_label: check_sigma("sigma-label", self.sigma_label)?,
+            sigma_iso: check_sigma("sigma-iso", self.sigma_iso)?,
+            noise_steps: self.noise_steps,
             steps: self.steps,
             tol,
         })

@@ -1,10 +1,13 @@
-//! The four dynamics (docs/dynamics.md) as one multiplicative update `u ← u + D⊙v, v ← v + D⊙u`.
+//! The dynamics (docs/dynamics.md) as one multiplicative update `u ← u + D⊙v, v ← v + D⊙u`
+//! (isotropic-noise GD adds noise outside it: `noise`).
+
+mod noise;
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::config::MethodKind;
+use super::config::{DEFAULT_SIGMA_ISO, DEFAULT_SIGMA_LABEL, MethodKind, Settings};
 use super::kernels::{self, full_batch};
 use super::net::DiagNet;
 use super::problem::Problem;
@@ -31,16 +34,54 @@ pub enum Method {
         /// Integration step h (default γ).
         h: Option<f64>,
     },
+    /// Label-noise GD: `D = −(γ/n) Xᵀ(r − σ_ℓ ξ_k)`, `ξ_k ~ N(0, I_n)` fresh each step.
+    LabelNoise {
+        /// σ_ℓ.
+        sigma: f64,
+        /// Steps that carry noise (`None`: all); later steps are GD's.
+        noise_steps: Option<u64>,
+    },
+    /// Isotropic-noise GD: GD's step plus `sqrt(γ) σ_iso (ζ_u, ζ_v)`, `ζ ~ N(0, I_d)`.
+    IsoNoise {
+        /// σ_iso.
+        sigma: f64,
+        /// Steps that carry noise (`None`: all); later steps are GD's.
+        noise_steps: Option<u64>,
+    },
 }
 
 impl Method {
-    /// The method of `kind` with batch size and integration step where they apply.
+    /// The method of `kind` with batch size and integration step where they apply (the noise
+    /// methods at their default σ, noisy throughout).
     pub fn new(kind: MethodKind, batch: usize, h: Option<f64>) -> Method {
         match kind {
             MethodKind::Gd => Method::Gd,
             MethodKind::Sgd => Method::Sgd { batch },
             MethodKind::Sgf => Method::Sgf { batch, h },
             MethodKind::Gf => Method::Gf { h },
+            MethodKind::LabelNoise => Method::LabelNoise {
+                sigma: DEFAULT_SIGMA_LABEL,
+                noise_steps: None,
+            },
+            MethodKind::IsoNoise => Method::IsoNoise {
+                sigma: DEFAULT_SIGMA_ISO,
+                noise_steps: None,
+            },
+        }
+    }
+
+    /// The method of `kind` with the scene's batch size, integration step and noise levels.
+    pub fn of_scene(kind: MethodKind, s: &Settings) -> Method {
+        match Method::new(kind, s.batch, s.h) {
+            Method::LabelNoise { .. } => Method::LabelNoise {
+                sigma: s.sigma_label,
+                noise_steps: s.noise_steps,
+            },
+            Method::IsoNoise { .. } => Method::IsoNoise {
+                sigma: s.sigma_iso,
+                noise_steps: s.noise_steps,
+            },
+            method => method,
         }
     }
 
@@ -51,21 +92,30 @@ impl Method {
             Method::Sgd { .. } => MethodKind::Sgd,
             Method::Sgf { .. } => MethodKind::Sgf,
             Method::Gf { .. } => MethodKind::Gf,
+            Method::LabelNoise { .. } => MethodKind::LabelNoise,
+            Method::IsoNoise { .. } => MethodKind::IsoNoise,
         }
     }
 
-    /// Physical time per step: γ for GD and SGD, h for SGF and GF.
+    /// Physical time per step: γ for GD, SGD and the noise methods, h for SGF and GF.
     pub fn dt(&self, gamma: f64) -> f64 {
         match self {
-            Method::Gd | Method::Sgd { .. } => gamma,
+            Method::Gd
+            | Method::Sgd { .. }
+            | Method::LabelNoise { .. }
+            | Method::IsoNoise { .. } => gamma,
             Method::Sgf { h, .. } | Method::Gf { h } => h.unwrap_or(gamma),
         }
     }
 
-    /// The noise level `γ/b` of P21's effective-α formula (0 for the noiseless methods).
+    /// The noise level `γ/b` of P21's effective-α formula (0 for the noiseless methods and for
+    /// the noise methods, whose noise is not SGD's).
     pub fn noise_level(&self, gamma: f64) -> f64 {
         match self {
-            Method::Gd | Method::Gf { .. } => 0.0,
+            Method::Gd
+            | Method::Gf { .. }
+            | Method::LabelNoise { .. }
+            | Method::IsoNoise { .. } => 0.0,
             Method::Sgd { batch } | Method::Sgf { batch, .. } => gamma / *batch as f64,
         }
     }
@@ -103,6 +153,11 @@ pub struct Stepper {
     perm: Vec<usize>,
     partials: full_batch::Partials,
     last: Last,
+    /// Noisy steps left (the noise methods).
+    noise_left: u64,
+    /// `Σ_k ln|1 + D_k|` then `Σ_k ln|1 − D_k|` per coordinate, tracked by the noise methods
+    /// (empty otherwise).
+    dual_logs: Vec<f64>,
 }
 
 impl Stepper {
@@ -124,6 +179,16 @@ impl Stepper {
                 _ => full_batch::Partials::default(),
             },
             last: Last::None,
+            noise_left: match method {
+                Method::LabelNoise { noise_steps, .. } | Method::IsoNoise { noise_steps, .. } => {
+                    noise_steps.unwrap_or(u64::MAX)
+                }
+                _ => 0,
+            },
+            dual_logs: match method {
+                Method::LabelNoise { .. } | Method::IsoNoise { .. } => vec![0.0; 2 * d],
+                _ => Vec::new(),
+            },
         }
     }
 
@@ -215,6 +280,9 @@ impl Stepper {
                 }
             }
             Method::Gf { .. } => self.gf_step::<TRACK>(p, net, coef_sum),
+            Method::LabelNoise { .. } | Method::IsoNoise { .. } => {
+                self.noise_step::<TRACK>(p, net, coef_sum)
+            }
         }
     }
 

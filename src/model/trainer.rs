@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::config::{check_alpha, check_positive};
+use super::config::{check_alpha, check_positive, check_sigma};
 use super::error::SimError;
 use super::method::{Method, Stepper};
 use super::net::DiagNet;
@@ -68,6 +68,12 @@ impl Trainer {
             }
             Method::Sgf { h: Some(h), .. } | Method::Gf { h: Some(h) } => {
                 check_positive("h", h)?;
+            }
+            Method::LabelNoise { sigma, .. } => {
+                check_sigma("sigma-label", sigma)?;
+            }
+            Method::IsoNoise { sigma, .. } => {
+                check_sigma("sigma-iso", sigma)?;
             }
             _ => {}
         }
@@ -200,6 +206,7 @@ impl Trainer {
             Method::Sgd { batch } => 2.0 * batch as f64 / n,
             Method::Gf { .. } => 8.0,
             Method::Gd | Method::Sgf { .. } => 2.0,
+            Method::LabelNoise { .. } | Method::IsoNoise { .. } => 2.0,
         }
     }
 
@@ -317,6 +324,24 @@ impl Trainer {
             .iter()
             .map(|g| self.alpha * (-rate * g).exp())
             .collect()
+    }
+
+    /// `(Σ_k ln|1 + D_k|, Σ_k ln|1 − D_k|)` per coordinate, tracked by the noise methods: a
+    /// purely multiplicative chain of the same dual steps would be at `s = α e^{L₊}`,
+    /// `d = α e^{L₋}` (`None` for the other methods, whose state is that chain).
+    pub fn dual_logs(&self) -> Option<(&[f64], &[f64])> {
+        self.stepper.dual_logs()
+    }
+
+    /// `α exp(−½ Σ_k q(D_k)) = α e^{(L₊ + L₋)/2}` per coordinate, the product formula of the
+    /// exact α_t, for the noise methods.
+    pub fn alpha_product(&self) -> Option<Vec<f64>> {
+        let (plus, minus) = self.dual_logs()?;
+        let product = plus
+            .iter()
+            .zip(minus)
+            .map(|(p, m)| self.alpha * (0.5 * (p + m)).exp());
+        Some(product.collect())
     }
 
     /// `(ρ_t, β̃_t)`: the run ends at `argmin_{Xβ=y} D_{ψ_ρ}(β, β̃)` if α_t stops shrinking now.
