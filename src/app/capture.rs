@@ -31,9 +31,10 @@ pub(super) struct CaptureState {
 impl App {
     /// Headless capture: `cpu` is eframe's CPU time of the last frame, `body` this `ui_body`'s.
     pub(super) fn capture_step(&mut self, ctx: &egui::Context, cpu: Option<f32>, body: f32) {
-        let finished =
-            (self.live.finished() && !self.gamma_max_pending() && !self.lesson_sweep_busy())
-                || self.live.error.is_some();
+        let settled = !self.gamma_max_pending()
+            && !self.lesson_sweep_busy()
+            && self.live.pending == Default::default();
+        let finished = (self.live.finished() && settled) || self.live.error.is_some();
         let Some((capture, state)) = &mut self.capture else {
             return;
         };

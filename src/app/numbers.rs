@@ -37,11 +37,15 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
     ui.small("→ limit: relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T), where the run ends if α_T stops shrinking");
     identity_ui(ui, live);
     if let Some([l1, l2, gf]) = live.info.as_ref().and_then(|i| i.reference_errors) {
-        ui.label(format!(
-            "‖β−β*‖² of ℓ1: {}   ℓ2: {}   GF: {}",
-            num(l1),
-            num(l2),
+        let gf = if gf.is_nan() && live.pending.solving {
+            "solving…".into()
+        } else {
             num(gf)
+        };
+        ui.label(format!(
+            "‖β−β*‖² of ℓ1: {}   ℓ2: {}   GF: {gf}",
+            num(l1),
+            num(l2)
         ));
     }
 }

@@ -98,6 +98,9 @@ fn status_parts(live: &Record) -> Vec<String> {
         "paused"
     };
     let mut parts = vec![format!("{state} · step {}", live.min_step())];
+    if live.pending.preparing {
+        parts.push("preparing the scene (data, basis pursuit, γ)…".into());
+    }
     if let Some(info) = &live.info {
         // The earliest time any method has reached (SGF and GF advance by h, not γ).
         let t = (live.status.iter())

@@ -112,7 +112,9 @@ fn worker_loop(commands: Receiver<Command>, frames: Sender<Frame>, ctx: egui::Co
         let first = if driver.busy() {
             commands.try_recv().ok()
         } else {
-            match commands.recv_timeout(Duration::from_millis(250)) {
+            // Background work (a scene being prepared, limits being solved) is polled often.
+            let idle = if driver.waiting() { 10 } else { 250 };
+            match commands.recv_timeout(Duration::from_millis(idle)) {
                 Ok(c) => Some(c),
                 Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => return,

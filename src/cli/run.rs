@@ -9,6 +9,7 @@ use serde_json::json;
 use super::{CliError, SimArgs, fmt_num, scene_json, write_file};
 use crate::experiment::{MethodSet, Prepared, prepare, run_to_end};
 use crate::figure::csv::trajectory_csv;
+use crate::model::references::L1Solver;
 use crate::model::{Outcome, Settings, SimError, Stop, Trainer};
 
 /// Flags of `run`.
@@ -59,6 +60,11 @@ pub fn execute(settings: Settings) -> Result<RunReport, CliError> {
 pub fn main(args: &RunArgs) -> Result<(), CliError> {
     let (config, settings) = args.sim.settings()?;
     let report = execute(settings)?;
+    if let Some(refs) = &report.prepared.references
+        && matches!(refs.l1_solver, L1Solver::Lp { .. })
+    {
+        eprintln!("note: basis pursuit by {}", refs.l1_solver);
+    }
     if !report.trainer.problem().is_overparametrised() {
         let p = &report.settings.problem;
         eprintln!(
@@ -113,6 +119,7 @@ pub fn to_json(r: &RunReport) -> serde_json::Value {
             "l1_recovery_error": refs.map(|x| x.l1_error),
             "l2_recovery_error": refs.map(|x| x.l2_error),
             "gf_recovery_error": r.prepared.gf_error(),
+            "l1_solver": refs.map(|x| x.l1_solver.to_string()),
         }),
     )
 }

@@ -42,6 +42,8 @@ pub struct Pace {
     pub chunk: Option<Duration>,
     /// Solve the predicted limits every this many ticks (and whenever the runs have stopped).
     pub predict_every: u32,
+    /// Prepare scenes and solve limits on background threads, never holding up a tick.
+    pub background: bool,
 }
 
 impl Pace {
@@ -49,16 +51,19 @@ impl Pace {
     pub const LIVE: Pace = Pace {
         chunk: Some(Duration::from_millis(5)),
         predict_every: 18,
+        background: true,
     };
     /// The tests' inline backend: the GUI's prediction schedule, exactly `speed` steps a tick.
     pub const INLINE: Pace = Pace {
         chunk: None,
         predict_every: 18,
+        background: false,
     };
     /// Headless: every step in one go, predictions once the runs have stopped.
     pub const BATCH: Pace = Pace {
         chunk: None,
         predict_every: u32::MAX,
+        background: false,
     };
 }
 
@@ -76,8 +81,10 @@ pub struct Driver {
 impl Driver {
     /// An idle driver with no scene, playing at `speed` steps a tick.
     pub fn new(pace: Pace, speed: u64) -> Driver {
+        let mut runs = PairedRuns::default();
+        runs.background = pace.background;
         Driver {
-            runs: PairedRuns::default(),
+            runs,
             pace,
             playing: true,
             speed: speed.max(1),
@@ -89,6 +96,11 @@ impl Driver {
     /// Whether the runs play and can still step.
     pub fn busy(&self) -> bool {
         self.playing && self.runs.active()
+    }
+
+    /// Whether background work (preparation, limits) is still running: worth polling soon.
+    pub fn waiting(&self) -> bool {
+        self.runs.pending() != crate::experiment::Pending::default()
     }
 
     /// Steps per tick while playing.
@@ -120,6 +132,7 @@ impl Driver {
     /// One tick: a chunk of steps if playing, the predictions if due; the frame if anything
     /// changed since the last one.
     pub fn tick(&mut self) -> Option<Frame> {
+        self.changed |= self.runs.poll_background();
         if self.busy() {
             let deadline = self.pace.chunk.map(|c| Instant::now() + c);
             self.runs.advance(self.speed, deadline);

@@ -74,6 +74,15 @@ pub struct Points {
     pub new: Vec<Point>,
 }
 
+/// Work of the current run still going on in the background (the GUI's pace only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pending {
+    /// The scene is being prepared (data, basis pursuit, γ): no runs yet.
+    pub preparing: bool,
+    /// Gradient flow's limit or a predicted limit is being solved.
+    pub solving: bool,
+}
+
 /// An update streamed from the runs to a front end.
 #[derive(Clone, Debug, Default)]
 pub struct Frame {
@@ -91,6 +100,8 @@ pub struct Frame {
     pub playing: bool,
     /// A failure to show.
     pub error: Option<String>,
+    /// What is still running in the background.
+    pub pending: Pending,
 }
 
 /// A front end's copy of the current runs, built from frames.
@@ -110,6 +121,8 @@ pub struct Record {
     pub playing: bool,
     /// The last error reported.
     pub error: Option<String>,
+    /// What is still running in the background, as of the last frame.
+    pub pending: Pending,
     /// Bumped whenever anything changes.
     pub version: u64,
 }
@@ -151,6 +164,7 @@ impl Record {
         }
         self.status = frame.status;
         self.playing = frame.playing;
+        self.pending = frame.pending;
         if frame.error.is_some() {
             self.error = frame.error;
         }

@@ -1,6 +1,7 @@
 //! What every front end does with the maths: prepare a scene once, drive paired runs through
 //! one loop, sweep over α. No egui, no file I/O.
 
+pub mod background;
 pub mod driver;
 pub mod frame;
 pub mod gamma_max;
@@ -14,7 +15,7 @@ pub mod summary;
 pub mod sweep;
 
 pub use driver::{Command, Driver, Pace, run_to_end};
-pub use frame::{Frame, MethodStatus, Points, Prediction, Record, RunInfo};
+pub use frame::{Frame, MethodStatus, Pending, Points, Prediction, Record, RunInfo};
 pub use prepare::{Prepared, prepare};
 pub use runs::PairedRuns;
 pub use scene::MethodSet;

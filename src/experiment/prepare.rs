@@ -1,9 +1,11 @@
 //! A prepared scene: the data, its reference interpolators, γ and its stability limit, the
 //! gradient-flow limit and the followed coordinates — computed once for every front end.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 
-use crate::model::analysis::{gf_limit, rho0};
+use crate::model::analysis::rho0;
+use crate::model::bias::{SolveOptions, implicit_bias_with};
 use crate::model::stability::{resolve_gamma, sgd_limit};
 use crate::model::{Problem, References, Settings, SimError};
 
@@ -31,20 +33,37 @@ pub struct Prepared {
 /// Prepares `settings`, reusing the data and references of `previous` when its problem is the
 /// same (changing α, γ, b or the methods keeps the data).
 pub fn prepare(settings: Settings, previous: Option<&Prepared>) -> Result<Prepared, SimError> {
-    let (problem, references) = match previous {
-        Some(p) if p.settings.problem == settings.problem => {
-            (p.problem.clone(), p.references.clone())
-        }
-        _ => {
+    prepare_until(settings, previous, &AtomicBool::new(false))
+}
+
+/// [`prepare`], given up with [`SimError::Cancelled`] once `cancel` is raised (between steps
+/// of basis pursuit).
+pub fn prepare_until(
+    settings: Settings,
+    previous: Option<&Prepared>,
+    cancel: &AtomicBool,
+) -> Result<Prepared, SimError> {
+    let same_data = previous.filter(|p| p.settings.problem == settings.problem);
+    let (problem, references) = match same_data {
+        Some(p) => (p.problem.clone(), p.references.clone()),
+        None => {
             let problem = Arc::new(Problem::generate(&settings.problem));
             let refs = if problem.is_overparametrised() {
-                Some(Arc::new(References::compute(&problem)?))
+                Some(Arc::new(References::compute_until(&problem, cancel)?))
             } else {
                 None
             };
             (problem, refs)
         }
     };
+    // Gradient flow's limit depends on the data and α only: keep it when both are unchanged.
+    let gf_error = OnceLock::new();
+    if let Some(known) = same_data
+        .filter(|p| p.settings.alpha == settings.alpha)
+        .and_then(|p| p.gf_error.get())
+    {
+        let _ = gf_error.set(*known);
+    }
     let beta_l1 = references.as_ref().map(|r| r.beta_l1.as_slice());
     let gamma = resolve_gamma(settings.step_size, problem.x(), beta_l1, settings.alpha)?;
     let gamma_limit =
@@ -57,25 +76,57 @@ pub fn prepare(settings: Settings, previous: Option<&Prepared>) -> Result<Prepar
         gamma,
         gamma_limit,
         coords,
-        gf_error: OnceLock::new(),
+        gf_error,
     })
 }
 
 impl Prepared {
     /// `‖β_GF − β*‖²` of gradient flow's limit at this α, when `d > n` (solved once, on demand).
     pub fn gf_error(&self) -> Option<f64> {
-        *self.gf_error.get_or_init(|| {
-            self.references.as_ref()?;
-            gf_limit(&self.problem, self.settings.alpha)
-                .ok()
-                .map(|s| self.problem.recovery_error(&s.beta))
-        })
+        self.gf_error_until(&AtomicBool::new(false)).ok().flatten()
     }
 
-    /// `[‖β_ℓ1 − β*‖², ‖β_ℓ2 − β*‖², ‖β_GF − β*‖²]` when `d > n` (GF: NaN if its solve failed).
+    /// [`Prepared::gf_error`], given up with [`SimError::Cancelled`] (and nothing stored) once
+    /// `cancel` is raised.
+    pub fn gf_error_until(&self, cancel: &AtomicBool) -> Result<Option<f64>, SimError> {
+        if let Some(known) = self.gf_error.get() {
+            return Ok(*known);
+        }
+        if self.references.is_none() {
+            return Ok(*self.gf_error.get_or_init(|| None));
+        }
+        let d = self.problem.d();
+        let options = SolveOptions {
+            cancel: Some(cancel),
+            ..SolveOptions::default()
+        };
+        let p = &self.problem;
+        let rho = rho0(self.settings.alpha, d);
+        let error = match implicit_bias_with(p.x(), p.y_slice(), &rho, &vec![0.0; d], &options) {
+            Ok(s) => Some(p.recovery_error(&s.beta)),
+            Err(SimError::Cancelled) => return Err(SimError::Cancelled),
+            Err(_) => None,
+        };
+        Ok(*self.gf_error.get_or_init(|| error))
+    }
+
+    /// Whether gradient flow's limit has been solved (or found unsolvable).
+    pub fn gf_known(&self) -> bool {
+        self.gf_error.get().is_some()
+    }
+
+    /// `[‖β_ℓ1 − β*‖², ‖β_ℓ2 − β*‖², ‖β_GF − β*‖²]` when `d > n` (GF: NaN if its solve failed);
+    /// solves for the GF limit if needed.
     pub fn reference_errors(&self) -> Option<[f64; 3]> {
         let r = self.references.as_ref()?;
         Some([r.l1_error, r.l2_error, self.gf_error().unwrap_or(f64::NAN)])
+    }
+
+    /// [`Prepared::reference_errors`] without solving: GF is NaN until it is known.
+    pub fn reference_errors_known(&self) -> Option<[f64; 3]> {
+        let r = self.references.as_ref()?;
+        let gf = self.gf_error.get().copied().flatten();
+        Some([r.l1_error, r.l2_error, gf.unwrap_or(f64::NAN)])
     }
 }
 

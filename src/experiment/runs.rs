@@ -1,14 +1,22 @@
-//! Paired runs: GD, SGD, SGF (and GF) on the same prepared scene, stepped on demand.
+//! Paired runs: GD, SGD, SGF (and GF) on the same prepared scene, stepped on demand. At the
+//! GUI's pace the scene's preparation, gradient flow's limit and the predicted limits run in
+//! the background and arrive in later frames.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use crate::model::analysis::{predicted_limit, product_limit, relative_gap};
+use crate::model::analysis::{product_limit, relative_gap};
+use crate::model::bias::{SolveOptions, implicit_bias_with};
 use crate::model::{Method, MethodKind, Settings, SimError, Stop, Trainer};
 
-use super::frame::{Frame, MethodStatus, Points, Prediction, RunInfo};
-use super::prepare::{Prepared, prepare};
+use super::background::{Background, Polled};
+use super::frame::{Frame, MethodStatus, Pending, Points, Prediction, RunInfo};
+use super::prepare::{Prepared, prepare, prepare_until};
 use super::scene::MethodSet;
+
+/// A predicted limit and its dual solution (the next solve's warm start), if the solve worked.
+type Predicted = Option<(Prediction, Vec<f64>)>;
 
 /// One method's trainer and what its receiver already holds.
 pub struct Run {
@@ -18,6 +26,7 @@ pub struct Run {
     warm: Option<Vec<f64>>,
     predicted_at: Option<u64>,
     chunk: u64,
+    solving: Option<Background<Predicted>>,
 }
 
 impl Run {
@@ -55,6 +64,10 @@ pub struct PairedRuns {
     runs: Vec<Run>,
     predictions: Vec<(MethodKind, Prediction)>,
     error: Option<String>,
+    /// Prepare scenes and solve limits on background threads (the GUI's pace).
+    pub background: bool,
+    preparing: Option<(Background<Result<Prepared, SimError>>, MethodSet)>,
+    gf: Option<Background<Result<Option<f64>, SimError>>>,
 }
 
 impl PairedRuns {
@@ -67,19 +80,95 @@ impl PairedRuns {
         self.info_sent = false;
         self.predictions.clear();
         self.error = None;
-        if let Err(e) = self.start(scene, methods) {
-            self.runs.clear();
-            self.error = Some(e.to_string());
+        self.gf = None;
+        self.preparing = None;
+        if self.background {
+            let previous = self.prepared.clone();
+            let job = Background::spawn("dln-prepare", move |cancel| {
+                prepare_until(scene, previous.as_deref(), cancel)
+            });
+            self.preparing = Some((job, methods));
+            return;
+        }
+        let started =
+            prepare(scene, self.prepared.as_deref()).and_then(|p| self.adopt(Arc::new(p), methods));
+        self.fail_on(started);
+    }
+
+    /// Keeps a failure for the next frame, leaving no runs.
+    fn fail_on(&mut self, result: Result<(), SimError>) {
+        match result {
+            Ok(()) | Err(SimError::Cancelled) => {}
+            Err(e) => {
+                self.runs.clear();
+                self.error = Some(e.to_string());
+            }
         }
     }
 
-    fn start(&mut self, scene: Settings, methods: MethodSet) -> Result<(), SimError> {
-        let previous = self.prepared.take();
-        let prepared = Arc::new(prepare(scene, previous.as_deref())?);
-        if previous.is_none_or(|p| !Arc::ptr_eq(&p.problem, &prepared.problem)) {
+    /// Starts the current run on a freshly prepared scene, counting a new data generation if
+    /// its data is not the previous scene's.
+    fn adopt(&mut self, prepared: Arc<Prepared>, methods: MethodSet) -> Result<(), SimError> {
+        let same =
+            (self.prepared.as_ref()).is_some_and(|p| Arc::ptr_eq(&p.problem, &prepared.problem));
+        if !same {
             self.data_generation += 1;
         }
         self.start_prepared(self.run_id, prepared, methods)
+    }
+
+    /// Takes in whatever the background threads finished: the prepared scene (the runs start),
+    /// gradient flow's limit (the run info is sent again), predicted limits; true if anything.
+    pub fn poll_background(&mut self) -> bool {
+        let mut any = false;
+        if let Some((job, _)) = &self.preparing {
+            let result = match job.poll() {
+                Polled::Running => None,
+                Polled::Done(r) => Some(r),
+                Polled::Lost => Some(Err(lost("scene preparation"))),
+            };
+            if let Some(result) = result
+                && let Some((_, methods)) = self.preparing.take()
+            {
+                let started = result.and_then(|p| self.adopt(Arc::new(p), methods));
+                self.fail_on(started);
+                any = true;
+            }
+        }
+        if let Some(job) = &self.gf {
+            let done = !matches!(job.poll(), Polled::Running);
+            if done {
+                self.gf = None;
+                if let (Some(info), Some(p)) = (&self.info, &self.prepared) {
+                    let mut info = RunInfo::clone(info);
+                    info.reference_errors = p.reference_errors_known();
+                    self.info = Some(Arc::new(info));
+                    self.info_sent = false;
+                }
+                any = true;
+            }
+        }
+        for run in &mut self.runs {
+            let Some(job) = &run.solving else {
+                continue;
+            };
+            let result = match job.poll() {
+                Polled::Running => continue,
+                Polled::Done(r) => r,
+                Polled::Lost => None,
+            };
+            run.solving = None;
+            any |= run.accept(result, &mut self.predictions);
+        }
+        any
+    }
+
+    /// What is still running in the background.
+    pub fn pending(&self) -> Pending {
+        Pending {
+            preparing: self.preparing.is_some(),
+            solving: self.gf.is_some() || self.runs.iter().any(|r| r.solving.is_some()),
+        }
     }
 
     /// Starts run `run_id` of `methods` on an already prepared scene.
@@ -107,7 +196,15 @@ impl PairedRuns {
                 warm: None,
                 predicted_at: None,
                 chunk: 1,
+                solving: None,
             });
+        }
+        self.gf = None;
+        if self.background && p.references.is_some() && !p.gf_known() {
+            let job = prepared.clone();
+            self.gf = Some(Background::spawn("dln-gf-limit", move |cancel| {
+                job.gf_error_until(cancel)
+            }));
         }
         let problem = &p.problem;
         self.info = Some(Arc::new(RunInfo {
@@ -122,7 +219,11 @@ impl PairedRuns {
                 .collect(),
             coords: p.coords.clone(),
             support: problem.support.clone(),
-            reference_errors: p.reference_errors(),
+            reference_errors: if self.background {
+                p.reference_errors_known()
+            } else {
+                p.reference_errors()
+            },
         }));
         Ok(())
     }
@@ -193,7 +294,8 @@ impl PairedRuns {
     }
 
     /// Solves for each run's predicted limit from its current state (skipped when `n ≥ d`,
-    /// after divergence, or when the run has not moved since the last solve); true if any is new.
+    /// after divergence, when the run has not moved since the last solve, or while its last
+    /// solve still runs in the background); true if any is new.
     pub fn predict(&mut self) -> bool {
         let Some(info) = self.info.clone() else {
             return false;
@@ -204,29 +306,18 @@ impl PairedRuns {
         let mut any = false;
         for run in &mut self.runs {
             let step = run.trainer.step();
-            if run.trainer.diverged_at().is_some() || run.predicted_at == Some(step) {
+            let moved = run.predicted_at != Some(step);
+            if run.trainer.diverged_at().is_some() || !moved || run.solving.is_some() {
                 continue;
             }
             run.predicted_at = Some(step);
-            let Ok(solution) = predicted_limit(&run.trainer, run.warm.as_deref()) else {
-                run.warm = None;
-                continue;
-            };
-            let prediction = Prediction {
-                step,
-                coords: info.coords.iter().map(|&j| solution.beta[j]).collect(),
-                gap: relative_gap(&run.trainer.beta(), &solution.beta),
-                alpha_exact: ratio_to(run.trainer.net().alpha_eff(), run.trainer.alpha()),
-                alpha_p21: ratio_to(run.trainer.alpha_p21(), run.trainer.alpha()),
-                alpha_product: (run.trainer.alpha_product())
-                    .map(|a| ratio_to(a, run.trainer.alpha())),
-                product: product_prediction(&run.trainer, &info.coords),
-            };
-            run.warm = Some(solution.lambda);
-            let kind = run.trainer.method().kind();
-            self.predictions.retain(|(k, _)| *k != kind);
-            self.predictions.push((kind, prediction));
-            any = true;
+            let job = prediction_job(&run.trainer, run.warm.clone(), info.coords.clone());
+            if self.background {
+                run.solving = Some(Background::spawn("dln-predict", job));
+            } else {
+                let result = job(&AtomicBool::new(false));
+                any |= run.accept(result, &mut self.predictions);
+            }
         }
         any
     }
@@ -252,8 +343,65 @@ impl PairedRuns {
                 .collect(),
             playing,
             error: self.error.take(),
+            pending: self.pending(),
         }
     }
+}
+
+impl Run {
+    /// Takes in a solved prediction (a failed solve drops the warm start); true if it is new.
+    fn accept(&mut self, result: Predicted, out: &mut Vec<(MethodKind, Prediction)>) -> bool {
+        let Some((prediction, lambda)) = result else {
+            self.warm = None;
+            return false;
+        };
+        self.warm = Some(lambda);
+        let kind = self.trainer.method().kind();
+        out.retain(|(k, _)| *k != kind);
+        out.push((kind, prediction));
+        true
+    }
+}
+
+/// The solve of a run's predicted limit `argmin D_{ψ_{ρ_t}}(·, β̃_t)` from its state now, as a
+/// job that owns its inputs (so it can run on another thread).
+fn prediction_job(
+    trainer: &Trainer,
+    warm: Option<Vec<f64>>,
+    coords: Vec<usize>,
+) -> impl FnOnce(&AtomicBool) -> Predicted + Send + 'static {
+    let (rho, offset) = trainer.implicit_target();
+    let problem = trainer.problem().clone();
+    let beta = trainer.beta();
+    let step = trainer.step();
+    let alpha_exact = ratio_to(trainer.net().alpha_eff(), trainer.alpha());
+    let alpha_p21 = ratio_to(trainer.alpha_p21(), trainer.alpha());
+    let alpha_product = (trainer.alpha_product()).map(|a| ratio_to(a, trainer.alpha()));
+    let product = product_prediction(trainer, &coords);
+    move |cancel| {
+        let options = SolveOptions {
+            warm: warm.as_deref(),
+            cancel: Some(cancel),
+            ..SolveOptions::default()
+        };
+        let (x, y) = (problem.x(), problem.y_slice());
+        let solution = implicit_bias_with(x, y, &rho, &offset, &options).ok()?;
+        let prediction = Prediction {
+            step,
+            coords: coords.iter().map(|&j| solution.beta[j]).collect(),
+            gap: relative_gap(&beta, &solution.beta),
+            alpha_exact,
+            alpha_p21,
+            alpha_product,
+            product,
+        };
+        Some((prediction, solution.lambda))
+    }
+}
+
+/// The error of a background job whose thread ended without a result.
+fn lost(what: &str) -> SimError {
+    SimError::Numerical(format!("{what} stopped unexpectedly"))
 }
 
 /// For a method whose steps break the identity, the prediction from its dual steps alone at

@@ -322,6 +322,8 @@ fn parse_row(text: &str) -> Result<SweepRow, String> {
             loss_integral: f64::NAN,
             predicted_gap: opt(8)?,
             predicted_gap_p21: opt(9)?,
+            alpha_ratio_product: None,
+            predicted_gap_product: None,
             diverged_at_step: diverged.then_some(steps_run),
         },
         stop: (stops.into_iter())

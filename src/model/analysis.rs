@@ -6,7 +6,7 @@ use super::linalg::dist2;
 use super::linalg::norm2;
 use super::net::DiagNet;
 use super::problem::Problem;
-use super::references::{basis_pursuit, min_l2};
+use super::references::{L1Solver, basis_pursuit_solve, min_l2};
 use super::trainer::Trainer;
 
 /// The reference interpolators of a problem.
@@ -20,19 +20,30 @@ pub struct References {
     pub l1_error: f64,
     /// `‖β_ℓ2 − β*‖²`.
     pub l2_error: f64,
+    /// How basis pursuit was solved.
+    pub l1_solver: L1Solver,
 }
 
 impl References {
     /// Computes both reference interpolators (needs `d > n`).
     pub fn compute(problem: &Problem) -> Result<References, SimError> {
+        References::compute_until(problem, &std::sync::atomic::AtomicBool::new(false))
+    }
+
+    /// [`References::compute`], given up with [`SimError::Cancelled`] once `cancel` is raised.
+    pub fn compute_until(
+        problem: &Problem,
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<References, SimError> {
         let y = problem.y_slice();
-        let beta_l1 = basis_pursuit(problem.x(), y)?;
+        let (beta_l1, l1_solver) = basis_pursuit_solve(problem.x(), y, cancel)?;
         let beta_l2 = min_l2(problem.x(), y)?;
         Ok(References {
             l1_error: problem.recovery_error(&beta_l1),
             l2_error: problem.recovery_error(&beta_l2),
             beta_l1,
             beta_l2,
+            l1_solver,
         })
     }
 }

@@ -1,10 +1,15 @@
 //! The hyperbolic entropy ψ_ρ and the implicit-bias interpolator
-//! `argmin_{Xβ=y} D_{ψ_ρ}(β, β_ref)` by damped dual Newton with continuation in ρ.
+//! `argmin_{Xβ=y} D_{ψ_ρ}(β, β_ref)` by damped dual Newton with continuation in ρ; the Newton
+//! systems are solved densely for small n and by conjugate gradients on Hessian–vector products
+//! (never forming an n × n matrix) for large n.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ndarray::Array2;
 
 use super::error::SimError;
-use super::linalg::{norm_inf, project_row_space, spd_solve, weighted_gram, x_mul, xt_mul};
+use super::gram::{Strategy, WeightedGram};
+use super::linalg::{norm_inf, x_mul, xt_mul};
 
 /// `ψ_ρ(β) = ½ Σ_j [β_j arcsinh(β_j/ρ_j) − sqrt(β_j² + ρ_j²) + ρ_j]`.
 pub fn psi(beta: &[f64], rho: &[f64]) -> f64 {
@@ -69,6 +74,7 @@ struct Dual<'a> {
     y: &'a [f64],
     rho: Vec<f64>,
     c: Vec<f64>,
+    options: &'a SolveOptions<'a>,
 }
 
 /// The dual at one point: value, primal β, Hessian weights `2 sqrt(β² + ρ²)`, gradient `Xβ − y`.
@@ -112,16 +118,20 @@ impl Dual<'_> {
         let mut point = self
             .eval(lambda)
             .ok_or_else(|| SimError::Numerical("implicit-bias solver: start overflows".into()))?;
+        let scale = norm_inf(self.y).max(1.0);
         for _ in 0..200 {
-            if norm_inf(&point.grad) <= tol {
+            let grad_norm = norm_inf(&point.grad);
+            if grad_norm <= tol {
                 return Ok(point);
             }
+            self.options.check_cancel()?;
             *steps += 1;
-            let h = weighted_gram(self.x, &point.weights);
+            let h = WeightedGram::new(self.x, &point.weights, self.options.strategy)?;
             let neg: Vec<f64> = point.grad.iter().map(|g| -g).collect();
-            let dir = spd_solve(&h, &neg)?;
+            // Inexact Newton (iterative solves): the forcing term shrinks with the residual.
+            let forcing = (grad_norm / scale).sqrt().clamp(1e-12, 0.1);
+            let dir = h.solve(&neg, forcing, None).z;
             let slope: f64 = dir.iter().zip(&point.grad).map(|(a, b)| a * b).sum();
-            let grad_norm = norm_inf(&point.grad);
             let mut t = 1.0;
             let accepted = loop {
                 let trial: Vec<f64> = lambda.iter().zip(&dir).map(|(l, p)| l + t * p).collect();
@@ -162,6 +172,26 @@ fn final_tolerance(y: &[f64]) -> f64 {
     1e-11 * norm_inf(y).max(1.0)
 }
 
+/// How an implicit-bias solve runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SolveOptions<'a> {
+    /// A previous dual solution, tried first.
+    pub warm: Option<&'a [f64]>,
+    /// Dense or iterative Newton systems.
+    pub strategy: Strategy,
+    /// Raised when the result is no longer wanted ([`SimError::Cancelled`]).
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+impl SolveOptions<'_> {
+    fn check_cancel(&self) -> Result<(), SimError> {
+        match self.cancel {
+            Some(c) if c.load(Ordering::Relaxed) => Err(SimError::Cancelled),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// `argmin_{Xβ=y} D_{ψ_ρ}(β, β_ref)` by damped dual Newton with continuation in ρ (docs/solver.md).
 /// A previous dual solution `warm` is tried first.
 pub fn implicit_bias(
@@ -170,6 +200,21 @@ pub fn implicit_bias(
     rho: &[f64],
     beta_ref: &[f64],
     warm: Option<&[f64]>,
+) -> Result<BiasSolution, SimError> {
+    let options = SolveOptions {
+        warm,
+        ..SolveOptions::default()
+    };
+    implicit_bias_with(x, y, rho, beta_ref, &options)
+}
+
+/// [`implicit_bias`] with every option.
+pub fn implicit_bias_with(
+    x: &Array2<f64>,
+    y: &[f64],
+    rho: &[f64],
+    beta_ref: &[f64],
+    options: &SolveOptions<'_>,
 ) -> Result<BiasSolution, SimError> {
     let (n, d) = x.dim();
     if n >= d {
@@ -194,13 +239,21 @@ pub fn implicit_bias(
             .zip(&rho)
             .map(|(b, r)| 0.5 * (b / r).asinh())
             .collect();
-        Dual { x, y, rho, c }
+        Dual {
+            x,
+            y,
+            rho,
+            c,
+            options,
+        }
     };
     let mut steps = 0;
-    if let Some(warm) = warm.filter(|w| w.len() == n) {
+    if let Some(warm) = options.warm.filter(|w| w.len() == n) {
         let mut lambda = warm.to_vec();
-        if let Ok(point) = at_scale(1.0).newton(&mut lambda, tol, &mut steps) {
-            return finish(x, y, rho, beta_ref, point, lambda, steps);
+        match at_scale(1.0).newton(&mut lambda, tol, &mut steps) {
+            Ok(point) => return finish(x, y, rho, beta_ref, point, lambda, steps, options),
+            Err(SimError::Cancelled) => return Err(SimError::Cancelled),
+            Err(_) => {}
         }
     }
     // Continuation: start where the problem is nearly weighted-ℓ2, then divide κ by 10.
@@ -217,7 +270,9 @@ pub fn implicit_bias(
                 .collect::<Vec<_>>(),
         );
         let rhs: Vec<f64> = y.iter().zip(&xwc).map(|(a, b)| a - b).collect();
-        lambda = spd_solve(&weighted_gram(x, &w), &rhs)?;
+        lambda = WeightedGram::new(x, &w, options.strategy)?
+            .solve(&rhs, 1e-10, None)
+            .z;
         let xtl = xt_mul(x, &lambda);
         let theta_max = dual
             .c
@@ -239,12 +294,13 @@ pub fn implicit_bias(
         };
         let point = dual.newton(&mut lambda, stage_tol, &mut steps)?;
         if last {
-            return finish(x, y, rho, beta_ref, point, lambda, steps);
+            return finish(x, y, rho, beta_ref, point, lambda, steps, options);
         }
         kappa /= 10.0;
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn finish(
     x: &Array2<f64>,
     y: &[f64],
@@ -253,8 +309,17 @@ fn finish(
     point: DualPoint,
     lambda: Vec<f64>,
     newton_steps: usize,
+    options: &SolveOptions,
 ) -> Result<BiasSolution, SimError> {
-    let kkt_residual = kkt_residual(x, y, &point.beta, rho, beta_ref)?;
+    let kkt_residual = kkt_residual_from(
+        x,
+        y,
+        &point.beta,
+        rho,
+        beta_ref,
+        Some(&lambda),
+        options.strategy,
+    )?;
     if kkt_residual.is_nan() || kkt_residual > KKT_TOLERANCE {
         return Err(SimError::Numerical(format!(
             "implicit-bias solver: KKT residual {kkt_residual:.2e} above {KKT_TOLERANCE:e}"
@@ -277,6 +342,20 @@ pub fn kkt_residual(
     rho: &[f64],
     beta_ref: &[f64],
 ) -> Result<f64, SimError> {
+    kkt_residual_from(x, y, beta, rho, beta_ref, None, Strategy::Auto)
+}
+
+/// [`kkt_residual`], the projection onto `range(Xᵀ)` solved as `XXᵀz = Xg` (from the guess z = λ,
+/// the dual solution, when given).
+fn kkt_residual_from(
+    x: &Array2<f64>,
+    y: &[f64],
+    beta: &[f64],
+    rho: &[f64],
+    beta_ref: &[f64],
+    lambda: Option<&[f64]>,
+    strategy: Strategy,
+) -> Result<f64, SimError> {
     let xb = x_mul(x, beta);
     let feas = xb
         .iter()
@@ -288,7 +367,9 @@ pub fn kkt_residual(
         .zip(grad_psi(beta_ref, rho))
         .map(|(a, b)| a - b)
         .collect();
-    let proj = project_row_space(x, &g)?;
+    let ones = vec![1.0; x.ncols()];
+    let gram = WeightedGram::new(x, &ones, strategy)?;
+    let proj = xt_mul(x, &gram.solve(&x_mul(x, &g), 1e-13, lambda).z);
     let off = g
         .iter()
         .zip(&proj)

@@ -28,6 +28,9 @@ pub enum SimError {
     /// A numerical routine failed.
     #[error("{0}")]
     Numerical(String),
+    /// The computation was cancelled (a newer request superseded it).
+    #[error("cancelled")]
+    Cancelled,
 }
 
 impl SimError {

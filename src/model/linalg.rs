@@ -45,13 +45,6 @@ pub fn spd_solve(h: &Mat<f64>, b: &[f64]) -> Result<Vec<f64>, SimError> {
     Ok((0..b.len()).map(|i| z[(i, 0)]).collect())
 }
 
-/// Orthogonal projection of `g ∈ R^d` onto `range(Xᵀ)`: `Xᵀ(XXᵀ)⁻¹Xg`.
-pub fn project_row_space(x: &Array2<f64>, g: &[f64]) -> Result<Vec<f64>, SimError> {
-    let gram = weighted_gram(x, &vec![1.0; x.ncols()]);
-    let z = spd_solve(&gram, &x_mul(x, g))?;
-    Ok(xt_mul(x, &z))
-}
-
 /// `‖a‖_∞`.
 pub fn norm_inf(a: &[f64]) -> f64 {
     a.iter().fold(0.0, |m, v| m.max(v.abs()))

@@ -3,9 +3,12 @@
 pub mod aligned;
 pub mod analysis;
 pub mod bias;
+pub mod cholesky;
 pub mod config;
 pub mod error;
 pub mod format;
+pub mod gram;
+pub mod homotopy;
 pub mod kernels;
 pub mod linalg;
 pub mod method;

@@ -1,5 +1,9 @@
-//! The reference interpolators: minimum ℓ2 in closed form and minimum ℓ1 (basis pursuit) by a
-//! linear program, polished on its support.
+//! The reference interpolators: minimum ℓ2 `Xᵀ(XXᵀ)⁻¹y` and minimum ℓ1 (basis pursuit) — by the
+//! Lasso homotopy with an optimality certificate, and by a linear program (Clarabel) as the check
+//! on small problems and the fallback when the homotopy fails (docs/solver.md).
+
+use std::fmt;
+use std::sync::atomic::AtomicBool;
 
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{
@@ -8,9 +12,15 @@ use clarabel::solver::{
 use ndarray::Array2;
 
 use super::error::SimError;
-use super::linalg::{norm_inf, spd_solve, weighted_gram, x_mul, xt_mul};
+use super::gram::{Strategy, WeightedGram};
+use super::homotopy::{self, Failure};
+use super::linalg::{norm_inf, spd_solve, x_mul, xt_mul};
 
-/// The minimum-ℓ2 interpolator `Xᵀ(XXᵀ)⁻¹y`.
+/// Relative interpolation residual the minimum-ℓ2 solve must reach.
+const L2_RESIDUAL: f64 = 1e-12;
+
+/// The minimum-ℓ2 interpolator `Xᵀ(XXᵀ)⁻¹y`: by Cholesky of `XXᵀ` for small n, by conjugate
+/// gradients on products with `XXᵀ` for large n (Cholesky again if they fall short).
 pub fn min_l2(x: &Array2<f64>, y: &[f64]) -> Result<Vec<f64>, SimError> {
     let (n, d) = x.dim();
     if n >= d {
@@ -20,13 +30,72 @@ pub fn min_l2(x: &Array2<f64>, y: &[f64]) -> Result<Vec<f64>, SimError> {
             what: "the minimum-ℓ2 interpolator",
         });
     }
-    let z = spd_solve(&weighted_gram(x, &vec![1.0; d]), y)?;
-    Ok(xt_mul(x, &z))
+    let ones = vec![1.0; d];
+    let scale = norm_inf(y).max(1.0);
+    let gram = WeightedGram::new(x, &ones, Strategy::Auto)?;
+    let beta = xt_mul(x, &gram.solve(y, 1e-14, None).z);
+    let residual = (x_mul(x, &beta).iter().zip(y)).fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+    if residual <= L2_RESIDUAL * scale {
+        return Ok(beta);
+    }
+    let dense = WeightedGram::new(x, &ones, Strategy::Dense)?;
+    Ok(xt_mul(x, &dense.solve(y, 0.0, None).z))
 }
 
-/// Basis pursuit `min ‖β‖₁ s.t. Xβ = y`, as the LP `min 1ᵀ(p+m), X(p−m) = y, p, m ≥ 0` solved by
-/// Clarabel, then polished by least squares on the support it found.
+/// How basis pursuit was solved.
+#[derive(Clone, Debug, PartialEq)]
+pub enum L1Solver {
+    /// The homotopy, certified optimal, after this many active-set changes.
+    Homotopy {
+        /// Active-set changes along the path.
+        steps: usize,
+    },
+    /// The linear program, because the homotopy failed for this reason.
+    Lp {
+        /// Why the homotopy was not used.
+        reason: String,
+    },
+}
+
+impl fmt::Display for L1Solver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            L1Solver::Homotopy { steps } => write!(f, "homotopy ({steps} steps, certified)"),
+            L1Solver::Lp { reason } => write!(f, "LP (the homotopy failed: {reason})"),
+        }
+    }
+}
+
+/// Basis pursuit `min ‖β‖₁ s.t. Xβ = y` (see [`basis_pursuit_solve`]).
 pub fn basis_pursuit(x: &Array2<f64>, y: &[f64]) -> Result<Vec<f64>, SimError> {
+    Ok(basis_pursuit_solve(x, y, &AtomicBool::new(false))?.0)
+}
+
+/// Basis pursuit by the homotopy, falling back to the LP when it fails; returns β and which
+/// solver gave it. `cancel` stops the homotopy between steps ([`SimError::Cancelled`]).
+pub fn basis_pursuit_solve(
+    x: &Array2<f64>,
+    y: &[f64],
+    cancel: &AtomicBool,
+) -> Result<(Vec<f64>, L1Solver), SimError> {
+    let (n, d) = x.dim();
+    if n >= d {
+        return Err(SimError::NotOverparametrised {
+            n,
+            d,
+            what: "basis pursuit",
+        });
+    }
+    match homotopy::basis_pursuit(x, y, cancel) {
+        Ok(c) => Ok((c.beta, L1Solver::Homotopy { steps: c.steps })),
+        Err(Failure::Cancelled) => Err(SimError::Cancelled),
+        Err(Failure::Other(reason)) => Ok((basis_pursuit_lp(x, y)?, L1Solver::Lp { reason })),
+    }
+}
+
+/// Basis pursuit as the LP `min 1ᵀ(p+m), X(p−m) = y, p, m ≥ 0` solved by Clarabel, then
+/// polished by least squares on the support it found (slow beyond a few hundred samples).
+pub fn basis_pursuit_lp(x: &Array2<f64>, y: &[f64]) -> Result<Vec<f64>, SimError> {
     let (n, d) = x.dim();
     if n >= d {
         return Err(SimError::NotOverparametrised {
