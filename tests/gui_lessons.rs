@@ -173,7 +173,9 @@ fn a_lesson_file_opens_from_the_menu_and_a_bad_one_says_its_line() {
     h.state_mut().menus_mut().lesson_path = good.display().to_string();
     h.get_by_label("Lesson").click();
     h.run_steps(2);
-    h.get_by_label(commands::spec(Action::OpenLessonFile).label)
+    // A menu item's accessible label carries its shortcut text: match the label with its "…"
+    // (the path field's tooltip names the command without it).
+    h.get_by_label_contains(commands::spec(Action::OpenLessonFile).label)
         .click();
     h.run_steps(3);
     let lesson = lessons::load_file(&good).expect("valid");
@@ -188,7 +190,9 @@ fn a_lesson_file_opens_from_the_menu_and_a_bad_one_says_its_line() {
     h.state_mut().menus_mut().lesson_path = bad.display().to_string();
     h.get_by_label("Lesson").click();
     h.run_steps(2);
-    h.get_by_label(commands::spec(Action::OpenLessonFile).label)
+    // A menu item's accessible label carries its shortcut text: match the label with its "…"
+    // (the path field's tooltip names the command without it).
+    h.get_by_label_contains(commands::spec(Action::OpenLessonFile).label)
         .click();
     h.run_steps(3);
     let notice = h.state_mut().menus_mut().notice().unwrap_or_default();

@@ -135,6 +135,9 @@ const EARLY_STEPS: u64 = 256;
 /// About this fraction of a run's work goes into curvature estimates (plus one estimate each
 /// time the step count doubles).
 const BUDGET: f64 = 0.01;
+/// Above [`EARLY_SIZE`], the estimate at a doubling of the step count is taken only if it costs
+/// at most this fraction of the work since the last one.
+const DOUBLING_BUDGET: f64 = 0.1;
 
 /// The curvature a run is watched by, refreshed along the run within a work budget: GD's and
 /// GF's sharpness `S_t`, the stochastic methods' `max_i κ_i`. Each must stay below `2/γ`.
@@ -175,8 +178,11 @@ impl CurvatureWatch {
         let cost = if sharp { 2.0 * iters as f64 + 4.0 } else { 4.0 };
         // Within the budget, and also log-spaced in steps so that short runs show their start;
         // on small problems at every sample of the first steps (a bounded one-off cost).
-        let doubled = step >= 1 && step >= 2 * self.estimated_at;
-        let early = (1..=EARLY_STEPS).contains(&step) && p.n() * p.d() <= EARLY_SIZE;
+        let small = p.n() * p.d() <= EARLY_SIZE;
+        let doubled = step >= 1
+            && step >= 2 * self.estimated_at
+            && (small || DOUBLING_BUDGET * self.credit >= cost);
+        let early = (1..=EARLY_STEPS).contains(&step) && small;
         if BUDGET * self.credit >= cost || doubled || early {
             self.estimated_at = step;
             self.credit = 0.0;
