@@ -147,7 +147,7 @@ fn conjugate_gradients_solve_the_weighted_gram_system() {
     let x = p.x();
     // Weights over eight orders of magnitude, as at small ρ: the preconditioner keeps the
     // heavy columns exactly.
-    let w: Vec<f64> = (0..300).map(|j| 10f64.powi((j % 9) as i32 - 6)).collect();
+    let w: Vec<f64> = (0..300).map(|j| 10f64.powi(j % 9 - 6)).collect();
     let b: Vec<f64> = (0..60).map(|i| (i as f64 * 0.37).sin()).collect();
     let exact = WeightedGram::new(x, &w, Strategy::Dense)
         .expect("dense")

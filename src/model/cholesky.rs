@@ -25,7 +25,7 @@ impl GrowingCholesky {
     pub fn append(&mut self, cross: &[f64], diag: f64) -> bool {
         let z = self.forward(cross);
         let rest = diag - z.iter().map(|v| v * v).sum::<f64>();
-        if !(rest > 1e-12 * diag) {
+        if rest.is_nan() || diag.is_nan() || rest <= 1e-12 * diag {
             return false;
         }
         let mut row = z;

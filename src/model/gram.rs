@@ -119,7 +119,7 @@ impl<'a> WeightedGram<'a> {
             }
             let q = self.apply(&p);
             let pq = dot(&p, &q);
-            if !(pq > 0.0) {
+            if pq.is_nan() || pq <= 0.0 {
                 break;
             }
             let step = rs / pq;

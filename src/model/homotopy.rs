@@ -39,6 +39,7 @@ const RESIDUAL_TOL: f64 = 1e-11;
 const DUAL_TOL: f64 = 1e-9;
 
 /// The active set of the path: columns, signs, coefficients and the factor of their Gram matrix.
+#[derive(Clone)]
 struct Active {
     index: Vec<usize>,
     sign: Vec<f64>,
@@ -48,6 +49,15 @@ struct Active {
 }
 
 impl Active {
+    /// Removes the k-th active column; returns its index in X.
+    fn remove(&mut self, k: usize) -> usize {
+        self.sign.remove(k);
+        self.beta.remove(k);
+        self.cols.remove(k);
+        self.chol.delete(k);
+        self.index.remove(k)
+    }
+
     /// `X_A v`.
     fn combine(&self, v: &[f64], n: usize) -> Vec<f64> {
         let mut out = vec![0.0; n];
@@ -165,8 +175,12 @@ pub fn basis_pursuit(
                 (step, event) = (t, Some(Event::Leave(k)));
             }
         }
-        // Entries at the very end of the path are the final segment's round-off, not events.
-        if matches!(event, Some(Event::Enter(_))) && step >= lambda * (1.0 - 1e-9) {
+        // Events at the very end of the path are the final segment's round-off: once y lies in
+        // the span of X_A no column can enter before λ = 0, and the coefficients of active
+        // columns outside the end point's support reach zero exactly at λ = 0. Acting on such
+        // an event would continue the path at λ ~ 1e-15·λ₀, where every step is noise; the
+        // end point's polish drops the coefficients that vanish there.
+        if event.is_some() && step >= lambda * (1.0 - 1e-9) {
             (step, event) = (lambda, None);
         }
         active
@@ -181,11 +195,7 @@ pub fn basis_pursuit(
             None => break,
             Some(Event::Enter(j)) => entering = Some(j),
             Some(Event::Leave(k)) => {
-                let j = active.index.remove(k);
-                active.sign.remove(k);
-                active.beta.remove(k);
-                active.cols.remove(k);
-                active.chol.delete(k);
+                let j = active.remove(k);
                 is_active[j] = false;
                 just_dropped = Some(j);
             }
@@ -208,7 +218,10 @@ enum Event {
 
 /// Re-solves `X_A β_A = y` on the final support and checks the LP's optimality conditions:
 /// interpolation, signs equal to the path's, and a dual certificate `w = X_A G⁻¹ s` with
-/// `‖Xᵀw‖_∞ ≤ 1` (then `yᵀw = ‖β‖₁`, so no interpolator has a smaller ℓ1 norm).
+/// `‖Xᵀw‖_∞ ≤ 1` (then `yᵀw = ‖β‖₁`, so no interpolator has a smaller ℓ1 norm). Coefficients
+/// that vanish at the end of the path (zero or of the wrong sign in the least squares) are
+/// dropped and the rest re-solved until all keep their signs: w still certifies any
+/// interpolator supported on A whose non-zero coefficients have the path's signs.
 fn certify(
     x: &Array2<f64>,
     y: &[f64],
@@ -220,13 +233,21 @@ fn certify(
     let mut beta = vec![0.0; d];
     let mut dual_norm = 0.0;
     if !active.index.is_empty() {
-        let b = active.least_squares(y, n);
-        for ((&j, &v), &s) in active.index.iter().zip(&b).zip(&active.sign) {
-            if v.signum() != s || v == 0.0 {
-                return Err(Failure::Other(format!(
-                    "coefficient {j} = {v:e} has the wrong sign at the end of the path"
-                )));
+        let mut support = active.clone();
+        let mut b = support.least_squares(y, n);
+        loop {
+            let vanished: Vec<usize> = (0..b.len())
+                .filter(|&k| b[k] * support.sign[k] <= 0.0)
+                .collect();
+            if vanished.is_empty() {
+                break;
             }
+            for &k in vanished.iter().rev() {
+                support.remove(k);
+            }
+            b = support.least_squares(y, n);
+        }
+        for (&j, &v) in support.index.iter().zip(&b) {
             beta[j] = v;
         }
         let w = active.combine(&active.solve_signs(n), n);
@@ -238,12 +259,12 @@ fn certify(
         .zip(y)
         .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()))
         / y_scale;
-    if !(residual <= RESIDUAL_TOL) {
+    if residual.is_nan() || residual > RESIDUAL_TOL {
         return Err(Failure::Other(format!(
             "the end point interpolates only to {residual:.1e}"
         )));
     }
-    if !(dual_norm <= 1.0 + DUAL_TOL) {
+    if dual_norm.is_nan() || dual_norm > 1.0 + DUAL_TOL {
         return Err(Failure::Other(format!(
             "the dual certificate has ‖Xᵀw‖_∞ = {dual_norm:.12} > 1"
         )));
