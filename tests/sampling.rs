@@ -57,7 +57,19 @@ fn assert_same_trajectory(runs: &[(Trainer, Stop); 2]) {
         a.sample.loss_exact && b.sample.loss_exact,
         "the final sample is exact"
     );
-    assert_eq!(a, b, "the same final sample, bit for bit");
+    // The watched curvature is refreshed at samples, so when it was last estimated follows the
+    // sampling; everything else in the final sample is the state's, bit for bit. (Debug prints
+    // every f64 in its shortest round-trip form: equal text is equal bits.)
+    let without_curvature = |p: &dln_explorer::model::Point| {
+        let mut q = p.clone();
+        q.sample.curvature = 0.0;
+        format!("{q:?}")
+    };
+    assert_eq!(
+        without_curvature(&a),
+        without_curvature(&b),
+        "the final sample"
+    );
 }
 
 #[test]

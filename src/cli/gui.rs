@@ -138,11 +138,11 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
     }
 }
 
+/// A scene to open with: its settings, the scene file, and the lesson at its step.
+type LessonScene = (Settings, Option<Preset>, Option<(Lesson, usize)>);
+
 /// The lesson `name` and its scene at `--lesson-step` (checked before any window opens).
-fn lesson_scene(
-    args: &GuiArgs,
-    name: &str,
-) -> Result<(Settings, Option<Preset>, Option<(Lesson, usize)>), CliError> {
+fn lesson_scene(args: &GuiArgs, name: &str) -> Result<LessonScene, CliError> {
     if args.sim != SimArgs::default() {
         return Err(CliError::Sim(SimError::invalid(
             "lesson",
