@@ -97,6 +97,18 @@ impl Method {
         }
     }
 
+    /// The work of one step on an `n`-row problem in units of one `n×d` product.
+    pub fn step_cost(&self, n: usize) -> f64 {
+        match self {
+            Method::Sgd { batch } => 2.0 * *batch as f64 / n as f64,
+            Method::Gf { .. } => 8.0,
+            Method::Gd
+            | Method::Sgf { .. }
+            | Method::LabelNoise { .. }
+            | Method::IsoNoise { .. } => 2.0,
+        }
+    }
+
     /// Physical time per step: γ for GD, SGD and the noise methods, h for SGF and GF.
     pub fn dt(&self, gamma: f64) -> f64 {
         match self {

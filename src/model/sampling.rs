@@ -98,3 +98,19 @@ impl SampleBudget {
         }
     }
 }
+
+/// When a tolerance is set, the exact loss is checked every this many steps, or every power-of-two
+/// multiple of it that keeps the checks within [`CHECK_SHARE`] of the stepping's work.
+pub const CHECK_EVERY: u64 = 1024;
+/// Share of the stepping's work the convergence checks may use.
+pub const CHECK_SHARE: f64 = 0.05;
+
+/// Steps between convergence checks for steps of `step_cost` (`n×d` products): [`CHECK_EVERY`],
+/// doubled until one exact loss costs at most [`CHECK_SHARE`] of the steps between checks.
+pub fn check_every(step_cost: f64) -> u64 {
+    let mut every = CHECK_EVERY;
+    while (every as f64) * step_cost * CHECK_SHARE < 1.0 && every < 1 << 40 {
+        every *= 2;
+    }
+    every
+}

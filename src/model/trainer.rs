@@ -9,18 +9,13 @@ use super::method::{Method, Stepper};
 use super::net::DiagNet;
 use super::problem::{Problem, Stream, stream_rng};
 use super::recorder::Recorder;
-use super::sampling::{Fidelity, SampleBudget};
+use super::sampling::{self, Fidelity, SampleBudget};
 pub use super::sampling::{Point, Sample};
 use super::sharpness::CurvatureWatch;
 pub use super::stop::Stop;
 
 /// Strided samples kept per run (log-spaced early samples come on top).
 pub const SAMPLE_CAPACITY: usize = 2048;
-/// When a tolerance is set, the exact loss is checked every this many steps, or every power-of-two
-/// multiple of it that keeps the checks within [`CHECK_SHARE`] of the stepping's work.
-const CHECK_EVERY: u64 = 1024;
-/// Share of the stepping's work the convergence checks may use.
-const CHECK_SHARE: f64 = 0.05;
 /// Largest problem (entries of `X`) whose off-schedule samples are exact.
 pub const EXACT_MARKS_UP_TO: usize = 1 << 20;
 
@@ -137,7 +132,7 @@ impl Trainer {
     /// converged or diverged (call [`Trainer::finish`] at the end of the budget), so a run
     /// stepped in chunks records exactly what one call would.
     pub fn run_until(&mut self, target: u64, tol: f64) -> Stop {
-        let check_every = self.check_every();
+        let check_every = sampling::check_every(self.step_cost());
         while self.step < target {
             let mut next = target.min(self.recorder.next_due(self.step + 1));
             if tol > 0.0 {
@@ -189,25 +184,9 @@ impl Trainer {
         }
     }
 
-    /// Steps between convergence checks: [`CHECK_EVERY`], doubled until one exact loss costs at
-    /// most [`CHECK_SHARE`] of the steps between checks.
-    fn check_every(&self) -> u64 {
-        let mut every = CHECK_EVERY;
-        while (every as f64) * self.step_cost() * CHECK_SHARE < 1.0 && every < 1 << 40 {
-            every *= 2;
-        }
-        every
-    }
-
     /// The work of one step in units of one `n×d` product.
     fn step_cost(&self) -> f64 {
-        let n = self.problem.n() as f64;
-        match self.method {
-            Method::Sgd { batch } => 2.0 * batch as f64 / n,
-            Method::Gf { .. } => 8.0,
-            Method::Gd | Method::Sgf { .. } => 2.0,
-            Method::LabelNoise { .. } | Method::IsoNoise { .. } => 2.0,
-        }
+        self.method.step_cost(self.problem.n())
     }
 
     /// Takes every due sample exactly from now on (the budget's comparison baseline).
