@@ -17,6 +17,7 @@ fn steps(c: &mut Criterion) {
         noise: 0.0,
         seed: 0,
         n_test: 0,
+        source: Default::default(),
     }));
     for (name, method) in [
         ("sgd_b1", Method::Sgd { batch: 1 }),

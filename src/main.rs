@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use dln_explorer::cli::{Cli, CliError, Command, bench, figure, gamma_max, gui, run, sweep};
+use dln_explorer::cli::{Cli, CliError, Command, bench, data, figure, gamma_max, gui, run, sweep};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Some(Command::Figure(a)) => figure::main(a),
         Some(Command::Gui(a)) => gui::main(a),
         Some(Command::GammaMax(a)) => gamma_max::main(a),
+        Some(Command::Data(a)) => data::main(a),
         None => gui::main(&gui::GuiArgs::default()),
     };
     match result {

@@ -38,6 +38,10 @@ pub enum Action {
     CopySettings,
     /// Open or close the help window.
     Help,
+    /// Open a data file (.npz or .csv).
+    OpenData,
+    /// Save the current data as .npz.
+    ExportData,
 }
 
 /// A command: what it is called, its shortcut and what it does.
@@ -158,6 +162,18 @@ pub const COMMANDS: &[CommandSpec] = &[
         label: "Help",
         shortcut: key(Key::F1),
         help: "The model, the four dynamics, the theorem and these shortcuts.",
+    },
+    CommandSpec {
+        action: Action::OpenData,
+        label: "Open data…",
+        shortcut: None,
+        help: "Train on your own data: a NumPy .npz (X, y, optional beta_star, X_test, y_test) or a CSV with a header and a column y. Dropping a file on the window does the same.",
+    },
+    CommandSpec {
+        action: Action::ExportData,
+        label: "Export data (.npz)",
+        shortcut: None,
+        help: "Save X, y, β* and the test set of the current scene as dln-data.npz (NumPy), to reproduce it exactly.",
     },
 ];
 

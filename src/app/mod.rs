@@ -3,6 +3,8 @@
 pub mod capture;
 pub mod commands;
 pub mod controls;
+pub mod data_controls;
+pub mod data_files;
 pub mod dispatch;
 pub mod export;
 pub mod gamma_max;
@@ -189,6 +191,7 @@ impl App {
         self.poll_writes(&ctx);
         self.refresh_gamma_max(&ctx);
         self.shortcuts(&ctx);
+        self.open_dropped(&ctx);
         let smooth = self.controls.smooth;
         if ctx.tessellation_options(|o| o.feathering) != smooth {
             ctx.tessellation_options_mut(|o| o.feathering = smooth);

@@ -56,6 +56,7 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
         noise: 0.0,
         seed: 0,
         n_test: 0,
+        source: Default::default(),
     }));
     let method = Method::new(kind, args.batch, None);
     // A small stable step: the timing is of the arithmetic, not of a converging run.

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod bench;
+pub mod data;
 pub mod figure;
 pub mod gamma_max;
 pub mod gui;
@@ -62,6 +63,9 @@ pub enum Command {
     /// linear-stability prediction.
     #[command(allow_negative_numbers = true)]
     GammaMax(gamma_max::GammaMaxArgs),
+    /// Write a scene's data (X, y, β*, the test set) as a NumPy .npz archive.
+    #[command(allow_negative_numbers = true)]
+    Data(data::DataArgs),
     /// Open the live visualiser (or capture a screenshot / frame timings headless).
     #[command(allow_negative_numbers = true)]
     Gui(gui::GuiArgs),
@@ -88,6 +92,17 @@ pub fn scene_json(s: &crate::model::Settings, rest: serde_json::Value) -> serde_
 /// Writes `text` to `path`, naming the path on failure.
 pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
     std::fs::write(path, bytes).map_err(|e| CliError::Io(path.to_path_buf(), e.to_string()))
+}
+
+impl From<crate::data::DataError> for CliError {
+    fn from(e: crate::data::DataError) -> CliError {
+        use crate::data::DataError;
+        match e {
+            DataError::Io(path, msg) => CliError::Io(path, msg),
+            DataError::Bad(path, msg) => CliError::BadFile(path, msg),
+            DataError::Sim(e) => CliError::Sim(e),
+        }
+    }
 }
 
 impl From<PresetError> for CliError {

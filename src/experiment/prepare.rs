@@ -36,13 +36,17 @@ pub fn prepare(settings: Settings, previous: Option<&Prepared>) -> Result<Prepar
             (p.problem.clone(), p.references.clone())
         }
         _ => {
-            let problem = Arc::new(Problem::generate(&settings.problem));
+            let mut problem = Problem::generate(&settings.problem);
             let refs = if problem.is_overparametrised() {
-                Some(Arc::new(References::compute(&problem)?))
+                let mut refs = References::compute(&problem)?;
+                problem.set_l1_reference(&refs.beta_l1);
+                refs.l1_error = problem.error(&refs.beta_l1);
+                refs.l2_error = problem.error(&refs.beta_l2);
+                Some(Arc::new(refs))
             } else {
                 None
             };
-            (problem, refs)
+            (Arc::new(problem), refs)
         }
     };
     let beta_l1 = references.as_ref().map(|r| r.beta_l1.as_slice());
@@ -68,7 +72,7 @@ impl Prepared {
             self.references.as_ref()?;
             gf_limit(&self.problem, self.settings.alpha)
                 .ok()
-                .map(|s| self.problem.recovery_error(&s.beta))
+                .map(|s| self.problem.error(&s.beta))
         })
     }
 

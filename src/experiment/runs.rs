@@ -121,6 +121,8 @@ impl PairedRuns {
             coords: p.coords.clone(),
             support: problem.support.clone(),
             reference_errors: p.reference_errors(),
+            error_measure: problem.measure,
+            shows_test_error: problem.shows_test_error(),
         }));
         Ok(())
     }

@@ -154,6 +154,7 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
             )],
         ),
         PlotKind::Error => {
+            let measure = info.error_measure;
             let refs = info.reference_errors.map(|[l1, l2, gf]| {
                 vec![
                     reference("ℓ1 interpolator", l1, L1_REFERENCE),
@@ -161,11 +162,17 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
                     reference("gradient-flow limit", gf, palette::color(MethodKind::Gf)),
                 ]
             });
+            let mut series = per_method(record, view, name, |p| p.sample.recovery_error);
+            let mut title = measure.title().to_string();
+            if info.shows_test_error {
+                title = format!("{title} (solid) and test error (dashed)");
+                series.extend(test_error_series(record, view));
+            }
             (
-                "Recovery error".to_string(),
+                title,
                 view.x_axis(),
-                Axis::log("‖β_k − β*‖²"),
-                per_method(record, view, name, |p| p.sample.recovery_error),
+                Axis::log(measure.symbol()),
+                series,
                 refs.unwrap_or_default(),
             )
         }
@@ -205,6 +212,18 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
         height: 380.0,
         heatmap: None,
     })
+}
+
+/// Each method's test error `(β − β*)ᵀ M (β − β*) + σ²` (on loaded data: the test-set MSE),
+/// dashed.
+fn test_error_series(record: &Record, view: ViewOptions) -> Vec<Series> {
+    (record.histories.iter())
+        .map(|(k, h)| {
+            let points = h.iter().map(|p| [view.x(p), p.sample.test_error]).collect();
+            let name = format!("{} test error", k.label());
+            Series::new(name, palette::color(*k), Style::Dashed, points)
+        })
+        .collect()
 }
 
 /// Exact α_k/α (geometric mean, min–max band) per method, P21's formula dashed for noisy ones.
@@ -308,7 +327,11 @@ fn coord_series(
     }
     let x_end = history.last().map_or(f64::NAN, |p| view.x(p));
     let truth = info.beta_star.iter().map(|&b| [x_end, b]).collect();
-    series.push(Series::new("β* (truth)", GROUND_TRUTH, Style::Rings, truth));
+    let truth_name = match info.error_measure {
+        crate::model::ErrorMeasure::L1Distance => "β_ℓ1 (no β* in the data)",
+        _ => "β* (truth)",
+    };
+    series.push(Series::new(truth_name, GROUND_TRUTH, Style::Rings, truth));
     if let Some(pred) = record.prediction(kind) {
         let marks = pred.coords.iter().map(|&b| [x_end, b]).collect();
         series.push(Series::new(
@@ -364,17 +387,43 @@ pub fn subtitle(info: &RunInfo) -> String {
         StepSize::Fixed(_) => "fixed".to_string(),
         rule => rule.to_string(),
     };
+    let source = &p.source;
+    let data = match (&source.data, source.design, &source.beta) {
+        (Some(data), _, _) => format!("data {}: n = {}, d = {}", file_name(&data.name), p.n, p.d),
+        (None, design, beta) => {
+            let mut text = format!(
+                "n = {}, d = {}, s = {}, σ = {}",
+                p.n,
+                p.d,
+                p.s,
+                short(p.noise)
+            );
+            if design != crate::model::Design::Isotropic {
+                text += &format!(" · {design}");
+            }
+            if *beta != crate::model::BetaRule::Gaussian
+                && !matches!(beta, crate::model::BetaRule::Given(_))
+            {
+                text += &format!(" · β* {beta}");
+            }
+            text
+        }
+    };
     format!(
-        "n = {}, d = {}, s = {}, σ = {} · seed {} · α = {} · γ = {} ({rule}) · batch {}",
-        p.n,
-        p.d,
-        p.s,
-        short(p.noise),
+        "{data} · seed {} · α = {} · γ = {} ({rule}) · batch {}",
         p.seed,
         short(s.alpha),
         short(info.gamma),
         s.batch
     )
+}
+
+/// The last component of a path, for titles.
+pub fn file_name(path: &str) -> &str {
+    std::path::Path::new(path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(path)
 }
 
 /// A figure of the given scene plots stacked, titled with the scene and its parameters.

@@ -25,6 +25,9 @@ pub enum SimError {
         /// What needed `d > n`.
         what: &'static str,
     },
+    /// A data set is inconsistent (shapes, non-finite values, size).
+    #[error("{0}")]
+    Data(String),
     /// A numerical routine failed.
     #[error("{0}")]
     Numerical(String),

@@ -35,8 +35,11 @@ pub struct Sample {
     pub alpha_ratio_max: f64,
     /// Geometric mean of P21's `α_t/α = exp(−2(γ/b)(XᵀX/n)_jj ∫L)`.
     pub alpha_ratio_p21: f64,
-    /// Recovery error `‖β_k − β*‖²`.
+    /// The error of [`Problem::error`]: `‖β_k − β*‖²`, or without β* the test error or the
+    /// distance to the minimum-ℓ1 interpolator.
     pub recovery_error: f64,
+    /// [`Problem::expected_test_error`]: `(β_k − β*)ᵀ M (β_k − β*) + σ²` on generated data.
+    pub test_error: f64,
     /// The curvature watched against `2/γ`: GD's and GF's sharpness `S = 2λ_max(∇²L)`, the
     /// stochastic methods' `max_i κ_i` (the latest estimate, refreshed within a work budget).
     pub curvature: f64,
@@ -254,7 +257,7 @@ impl Trainer {
         let sharp = !self.method.kind().is_stochastic();
         (self.curvature).observe(self.step, step_cost, sharp, &self.net, &self.problem);
         let sample = self.sample_of(&beta);
-        if sample.loss.is_finite() && sample.recovery_error.is_finite() {
+        if sample.loss.is_finite() && beta.iter().all(|b| b.is_finite()) {
             let coords = self.follow.iter().map(|&j| beta[j]).collect();
             self.recorder.push(self.step, Point { sample, coords });
         } else if self.diverged_at.is_none() {
@@ -286,7 +289,8 @@ impl Trainer {
             alpha_ratio_min: ratios.iter().copied().fold(f64::INFINITY, f64::min),
             alpha_ratio_max: ratios.iter().copied().fold(0.0, f64::max),
             alpha_ratio_p21: (-self.p21_rate() * diag_mean).exp(),
-            recovery_error: self.problem.recovery_error(beta),
+            recovery_error: self.problem.error(beta),
+            test_error: self.problem.expected_test_error(beta),
             curvature: self.curvature.latest.unwrap_or(f64::NAN),
         }
     }
