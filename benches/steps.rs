@@ -23,6 +23,7 @@ fn steps(c: &mut Criterion) {
             noise: 0.0,
             seed: 0,
             n_test: 0,
+            source: Default::default(),
         }));
         let mut methods = vec![
             ("sgd_b1", Method::Sgd { batch: 1 }, sgd_steps),

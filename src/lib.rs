@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod data;
 pub mod experiment;
 pub mod figure;
 pub mod lessons;

@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use dln_explorer::cli::{Cli, CliError, Command, bench, figure, gamma_max, gui, merge, run, sweep};
+use dln_explorer::cli::{
+    Cli, CliError, Command, bench, data, figure, gamma_max, gui, merge, run, sweep,
+};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Some(Command::Gui(a)) => gui::main(a),
         Some(Command::GammaMax(a)) => gamma_max::main(a),
         Some(Command::Merge(a)) => merge::main(a),
+        Some(Command::Data(a)) => data::main(a),
         None => gui::main(&gui::GuiArgs::default()),
     };
     match result {

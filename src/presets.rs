@@ -23,7 +23,7 @@ use crate::model::{Config, MethodKind};
 pub const DEFAULT: &str = "sgd-beats-gd";
 
 /// The shipped scenes: name and embedded TOML text, in menu order.
-const SHIPPED: [(&str, &str); 7] = [
+const SHIPPED: [(&str, &str); 10] = [
     (
         "sgd-beats-gd",
         include_str!("../assets/presets/sgd-beats-gd.toml"),
@@ -51,6 +51,18 @@ const SHIPPED: [(&str, &str); 7] = [
     (
         "slow-convergence-better-bias",
         include_str!("../assets/presets/slow-convergence-better-bias.toml"),
+    ),
+    (
+        "anisotropic-features",
+        include_str!("../assets/presets/anisotropic-features.toml"),
+    ),
+    (
+        "uncentred-data",
+        include_str!("../assets/presets/uncentred-data.toml"),
+    ),
+    (
+        "shape-of-the-noise",
+        include_str!("../assets/presets/shape-of-the-noise.toml"),
     ),
 ];
 
@@ -139,7 +151,17 @@ pub fn load_file(path: &Path) -> Result<Preset, PresetError> {
     let name = path
         .file_stem()
         .map_or_else(|| "scene".into(), |s| s.to_string_lossy().into_owned());
-    parse(&name, &text).map_err(|msg| PresetError::BadFile(path.to_path_buf(), msg))
+    let mut preset =
+        parse(&name, &text).map_err(|msg| PresetError::BadFile(path.to_path_buf(), msg))?;
+    resolve_data(&mut preset.config, path);
+    Ok(preset)
+}
+
+/// Makes the `data` file a settings file names relative to that file's folder.
+pub fn resolve_data(config: &mut Config, settings_file: &Path) {
+    if let Some(data) = &mut config.data {
+        *data = crate::data::resolve(settings_file, data);
+    }
 }
 
 /// Parses scene text; the error is one line naming the line number.
@@ -189,6 +211,7 @@ pub fn changes(from: &Config, to: &Config) -> Vec<String> {
     };
     let h = |c: &Config| c.h.map_or("auto".into(), short);
     let noise_steps = |c: &Config| c.noise_steps.map_or("all".into(), |k| k.to_string());
+    let opt = |v: &Option<String>, default: &str| v.clone().unwrap_or_else(|| default.into());
     let items = [
         ("n", from.n.to_string(), to.n.to_string()),
         ("d", from.d.to_string(), to.d.to_string()),
@@ -203,6 +226,21 @@ pub fn changes(from: &Config, to: &Config) -> Vec<String> {
         ("σ_ℓ", short(from.sigma_label), short(to.sigma_label)),
         ("σ_iso", short(from.sigma_iso), short(to.sigma_iso)),
         ("noise steps", noise_steps(from), noise_steps(to)),
+        (
+            "design",
+            opt(&from.design, "isotropic"),
+            opt(&to.design, "isotropic"),
+        ),
+        (
+            "β*",
+            opt(&from.beta_star, "gaussian"),
+            opt(&to.beta_star, "gaussian"),
+        ),
+        (
+            "data",
+            opt(&from.data, "generated"),
+            opt(&to.data, "generated"),
+        ),
     ];
     items
         .into_iter()
@@ -220,7 +258,9 @@ pub fn overlay_file(base: &Config, path: &Path) -> Result<Config, PresetError> {
     if let Some(toml::Value::Table(config)) = file.remove("config") {
         file = config;
     }
-    overlay(base, file).map_err(bad)
+    let mut config = overlay(base, file).map_err(bad)?;
+    resolve_data(&mut config, path);
+    Ok(config)
 }
 
 /// `base` with the keys of `table` (a scene file's `[config]` keys) replaced by its values; a

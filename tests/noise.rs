@@ -15,6 +15,7 @@ fn problem(seed: u64) -> Arc<Problem> {
         noise: 0.0,
         seed,
         n_test: 100,
+        source: Default::default(),
     }))
 }
 

@@ -13,6 +13,7 @@ fn problem(n: usize, d: usize) -> Arc<Problem> {
         noise: 0.0,
         seed: 7,
         n_test: 0,
+        source: Default::default(),
     }))
 }
 

@@ -20,6 +20,7 @@ fn problem(n: usize, d: usize, seed: u64) -> Arc<Problem> {
         noise: 0.0,
         seed,
         n_test: 10,
+        source: Default::default(),
     }))
 }
 

@@ -21,6 +21,7 @@ fn spec(n: usize, d: usize, seed: u64) -> ProblemSpec {
         noise: 0.0,
         seed,
         n_test: 100,
+        source: Default::default(),
     }
 }
 

@@ -20,6 +20,7 @@ fn problem(n: usize, d: usize, s: usize, noise: f64, seed: u64) -> Problem {
         noise,
         seed,
         n_test: 0,
+        source: Default::default(),
     })
 }
 
@@ -206,7 +207,7 @@ fn background_preparation_and_limits_equal_the_synchronous_ones() {
     let methods = MethodSet::of(&[MethodKind::Gd, MethodKind::Sgd]);
     let restart = |run| Command::Restart {
         run,
-        scene: scene.clone(),
+        scene: Box::new(scene.clone()),
         methods,
     };
     let run_with = |pace: Pace| {

@@ -46,6 +46,10 @@ pub enum Action {
     OpenLessonFile,
     /// Close the lesson.
     ExitLesson,
+    /// Open a data file (.npz or .csv).
+    OpenData,
+    /// Save the current data as .npz.
+    ExportData,
 }
 
 /// A command: what it is called, its shortcut and what it does.
@@ -190,6 +194,18 @@ pub const COMMANDS: &[CommandSpec] = &[
         label: "Exit lesson",
         shortcut: None,
         help: "Close the lesson; the scene on screen stays and → steps the runs again.",
+    },
+    CommandSpec {
+        action: Action::OpenData,
+        label: "Open data…",
+        shortcut: None,
+        help: "Train on your own data: a NumPy .npz (X, y, optional beta_star, X_test, y_test) or a CSV with a header and a column y. Dropping a file on the window does the same.",
+    },
+    CommandSpec {
+        action: Action::ExportData,
+        label: "Export data (.npz)",
+        shortcut: None,
+        help: "Save X, y, β* and the test set of the current scene as dln-data.npz (NumPy), to reproduce it exactly.",
     },
 ];
 

@@ -6,7 +6,7 @@ use super::gamma_max::GammaMaxView;
 use crate::experiment::{MethodSet, RunInfo};
 use crate::figure::num;
 use crate::model::config::MAX_ENTRIES;
-use crate::model::{Config, MethodKind, Settings, SimError, StepSize};
+use crate::model::{Config, MethodKind, Settings, StepSize};
 use crate::presets;
 
 /// Label of the γ slider (tests find it by this label).
@@ -92,8 +92,8 @@ impl Controls {
     }
 
     /// Takes the scene `p` (validated) and remembers it as the origin of the caption.
-    pub fn load_preset(&mut self, p: presets::Preset) -> Result<(), SimError> {
-        let settings = p.config.validate()?;
+    pub fn load_preset(&mut self, p: presets::Preset) -> Result<(), crate::data::DataError> {
+        let settings = crate::data::settings(&p.config)?;
         self.load(&settings);
         if let Some(kinds) = &p.methods {
             self.methods = MethodSet::of(kinds);
@@ -154,8 +154,10 @@ impl Controls {
         let mut restart = self.presets_ui(ui);
         let s = &mut self.settings;
         ui.label("Data");
+        let generated = s.problem.source.data.is_none();
         restart |= ui
-            .add(
+            .add_enabled(
+                generated,
                 egui::Slider::new(&mut s.problem.n, 2..=2000)
                     .logarithmic(true)
                     .text(N),
@@ -163,7 +165,8 @@ impl Controls {
             .on_hover_text("number of training samples n: the rows x_i ~ N(0, I_d) of X")
             .changed();
         restart |= ui
-            .add(
+            .add_enabled(
+                generated,
                 egui::Slider::new(&mut s.problem.d, 2..=5000)
                     .logarithmic(true)
                     .text(D),
@@ -171,13 +174,20 @@ impl Controls {
             .on_hover_text("dimension d of β; the theory needs d > n (over-parametrised)")
             .changed();
         restart |= ui
-            .add(egui::Slider::new(&mut s.problem.s, 0..=s.problem.d.min(100)).text(S))
+            .add_enabled(
+                generated,
+                egui::Slider::new(&mut s.problem.s, 0..=s.problem.d.min(100)).text(S),
+            )
             .on_hover_text("sparsity s: non-zeros of the ground truth β*, on a random support")
             .changed();
         restart |= ui
-            .add(egui::Slider::new(&mut s.problem.noise, 0.0..=1.0).text(NOISE))
+            .add_enabled(
+                generated,
+                egui::Slider::new(&mut s.problem.noise, 0.0..=1.0).text(NOISE),
+            )
             .on_hover_text("label noise σ: y = Xβ* + σ·N(0, 1)")
             .changed();
+        restart |= super::data_controls::ui(ui, &mut s.problem);
         ui.horizontal(|ui| {
             let label = ui.label("seed");
             restart |= ui
@@ -201,7 +211,8 @@ impl Controls {
         s.problem.s = s.problem.s.min(s.problem.d);
         s.problem.n_test = s.problem.n_test.min(MAX_ENTRIES / s.problem.d.max(1));
         if s.problem.d <= s.problem.n {
-            ui.colored_label(ui.visuals().warn_fg_color, "d ≤ n: not over-parametrised");
+            ui.colored_label(ui.visuals().warn_fg_color, "d ≤ n: not over-parametrised")
+                .on_hover_text("the implicit-bias theory needs d > n: there are no ℓ1/ℓ2 references, predicted limits or stable:C step rule; the runs still train with a fixed γ (the slider)");
         }
         ui.separator();
         ui.label("Training");

@@ -33,6 +33,8 @@ pub enum Request {
     ExportSweep,
     /// Open a lesson at its first step.
     OpenLesson(Box<crate::lessons::Lesson>),
+    /// Open a data file (.npz or .csv) and restart on it.
+    OpenData(PathBuf),
 }
 
 impl App {
@@ -76,6 +78,7 @@ impl App {
             Request::ExportPlot(kind, ExportFormat::Png(scale)) => {
                 self.export(ctx, Export::png(&dir, kind, scale, self.view()))
             }
+            Request::OpenData(path) => self.open_data(&path),
             Request::ExportSweep => {
                 if let Some(fig) = self.sweep.figure() {
                     let e = Export::sweep(&dir, fig);
@@ -138,6 +141,8 @@ impl App {
                     Err(e) => self.menus.say(format!("⚠ {e}")),
                 }
             }
+            Action::OpenData => self.open_data(&PathBuf::from(&self.menus.data_path)),
+            Action::ExportData => self.export_data(ctx),
             Action::CopySettings => {
                 ctx.copy_text(self.scenario().to_toml());
                 self.menus.say("settings copied as TOML".into());
@@ -155,7 +160,7 @@ impl App {
     }
 
     /// Writes `e` on a background thread; the notice says when it is done.
-    fn export(&mut self, ctx: &egui::Context, e: Export) {
+    pub(super) fn export(&mut self, ctx: &egui::Context, e: Export) {
         let files = e.len();
         match super::job::Job::spawn(ctx, "export", files, move |p| e.write(|| p.tick())) {
             Ok(job) => {

@@ -12,7 +12,7 @@ use crate::experiment::Record;
 use crate::figure::figures::PlotKind;
 use crate::figure::scene::{self, LIVE_PLOTS, ViewOptions};
 use crate::figure::{Figure, csv, png, svg};
-use crate::model::Config;
+use crate::model::{Config, Problem, ProblemSpec};
 
 /// What is on screen: the runs, the view options and the scene's title.
 #[derive(Clone, Copy)]
@@ -40,6 +40,8 @@ enum Content {
     Text(String),
     /// A screenshot of the window.
     Window(Arc<egui::ColorImage>),
+    /// The data of a problem (generated in the job) as `.npz`.
+    Npz(Box<ProblemSpec>),
 }
 
 /// Files to write into one folder.
@@ -82,6 +84,12 @@ impl Export {
         Export::new(dir, files)
     }
 
+    /// The problem's X, y, β* and test set as `dln-data.npz`.
+    pub fn data(dir: &Path, spec: ProblemSpec) -> Export {
+        let files = vec![("dln-data.npz".into(), Content::Npz(Box::new(spec)))];
+        Export::new(dir, files)
+    }
+
     /// A screenshot of the window as `dln-window.png`.
     pub fn window(dir: &Path, image: Arc<egui::ColorImage>) -> Export {
         Export::new(dir, vec![("dln-window.png".into(), Content::Window(image))])
@@ -119,6 +127,8 @@ impl Export {
                 )?,
                 Content::Text(text) => write(&path, text.as_bytes())?,
                 Content::Window(image) => save_png(&image, &path)?,
+                Content::Npz(spec) => crate::data::write(&path, &Problem::generate(&spec))
+                    .map_err(|e| e.to_string())?,
             }
             paths.push(path);
             tick();

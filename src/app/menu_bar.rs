@@ -27,6 +27,8 @@ pub struct Menus {
     pub png_scale: u8,
     /// Scenario file for save / load.
     pub scenario_path: String,
+    /// Data file for Open data….
+    pub data_path: String,
     /// Result of the last export or file operation.
     pub notice: Arc<Mutex<Option<String>>>,
     /// Lesson file for Open lesson file.
@@ -43,6 +45,7 @@ impl Default for Menus {
             export_dir: "dln-exports".into(),
             png_scale: 2,
             scenario_path: "scene.toml".into(),
+            data_path: "data.npz".into(),
             notice: Arc::new(Mutex::new(None)),
             lesson_path: "lesson.toml".into(),
         }
@@ -96,6 +99,14 @@ impl Menus {
                 ];
                 items(ui, &scene, &mut out);
                 ui.separator();
+                ui.horizontal(|ui| {
+                    ui.label("data");
+                    ui.text_edit_singleline(&mut self.data_path).on_hover_text(
+                        "Data file (.npz or .csv) for Open data…; or drop a file on the window",
+                    );
+                });
+                items(ui, &[Action::OpenData], &mut out);
+                ui.separator();
                 if ui
                     .button("Reset to defaults")
                     .on_hover_text("The default scene, dark theme, 100 % zoom")
@@ -123,6 +134,7 @@ impl Menus {
                     Action::ExportWindowPng,
                     Action::ExportSvg,
                     Action::ExportCsv,
+                    Action::ExportData,
                 ];
                 items(ui, &exports, &mut out);
                 if ui

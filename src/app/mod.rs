@@ -4,6 +4,8 @@ pub mod animation;
 pub mod capture;
 pub mod commands;
 pub mod controls;
+pub mod data_controls;
+pub mod data_files;
 pub mod dispatch;
 pub mod export;
 pub mod gamma_max;
@@ -155,7 +157,7 @@ impl App {
         self.live.reset(self.next_run);
         self.send(Command::Restart {
             run: self.next_run,
-            scene: self.controls.settings.clone(),
+            scene: Box::new(self.controls.settings.clone()),
             methods: self.controls.methods,
         });
     }
@@ -197,6 +199,7 @@ impl App {
         self.poll_writes(&ctx);
         self.refresh_gamma_max(&ctx);
         self.shortcuts(&ctx);
+        self.open_dropped(&ctx);
         let smooth = self.controls.smooth;
         if ctx.tessellation_options(|o| o.feathering) != smooth {
             ctx.tessellation_options_mut(|o| o.feathering = smooth);

@@ -7,17 +7,31 @@ use super::plots;
 use crate::experiment::Record;
 use crate::figure::noise::BROKEN_IDENTITY;
 use crate::figure::num;
+use crate::model::ErrorMeasure;
 use crate::model::analysis::geometric_mean_ratio;
 
 /// Draws the table for the runs in `live`.
 pub fn ui(ui: &mut egui::Ui, live: &Record) {
     ui.heading("Numbers");
+    let info = live.info.as_deref();
+    let measure = info.map_or(ErrorMeasure::Recovery, |i| i.error_measure);
+    let test = info.is_some_and(|i| i.shows_test_error);
+    let error = match measure {
+        ErrorMeasure::Recovery => "‖β−β*‖²",
+        ErrorMeasure::Test => "test err",
+        ErrorMeasure::L1Distance => "‖β−β_ℓ1‖²",
+        ErrorMeasure::Unavailable => "error",
+    };
     egui::Grid::new("numbers")
         .striped(true)
-        .num_columns(5)
+        .num_columns(5 + usize::from(test))
         .show(ui, |ui| {
-            for h in ["", "α_T/α", "P21", "→ limit", "‖β−β*‖²"] {
-                ui.strong(h);
+            for h in ["", "α_T/α", "P21", "→ limit", error] {
+                ui.strong(h).on_hover_text(measure.symbol());
+            }
+            if test {
+                ui.strong("test err")
+                    .on_hover_text("test error (β − β*)ᵀ M (β − β*) + σ² with M = E[xxᵀ] of the design (loaded data: the test-set MSE)");
             }
             ui.end_row();
             for s in &live.status {
@@ -30,6 +44,9 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
                         .map_or("–".into(), |(_, g)| num(g.gap));
                     ui.label(gap);
                     ui.label(num(p.sample.recovery_error));
+                    if test {
+                        ui.label(num(p.sample.test_error));
+                    }
                 }
                 ui.end_row();
             }
@@ -43,7 +60,7 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
             num(gf)
         };
         ui.label(format!(
-            "‖β−β*‖² of ℓ1: {}   ℓ2: {}   GF: {gf}",
+            "{error} of ℓ1: {}   ℓ2: {}   GF: {gf}",
             num(l1),
             num(l2)
         ));

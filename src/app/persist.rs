@@ -36,7 +36,7 @@ impl App {
         let Some(p) = eframe::get_value::<Persisted>(storage, STORAGE_KEY) else {
             return;
         };
-        if scene && let Ok(settings) = p.config.validate() {
+        if scene && let Ok(settings) = crate::data::settings(&p.config) {
             self.controls.load(&settings);
             self.controls.preset = p.preset;
             self.restart();

@@ -175,7 +175,7 @@ impl SweepPanel {
             ..base.clone()
         };
         let mut spec = SweepSpec {
-            base: config.validate()?,
+            base: crate::data::settings(&config)?,
             alphas: self.alphas()?,
             methods: METHODS
                 .iter()

@@ -82,13 +82,28 @@ pub struct SimArgs {
     /// Stop once the training loss is ≤ tol; 0 never stops early [default: 1e-20; ≥ 0].
     #[arg(long, value_parser = real)]
     pub tol: Option<f64>,
+    /// Feature distribution: isotropic, anisotropic:κ (1 ≤ κ ≤ 1e8), correlated:c (0 ≤ c < 1)
+    /// or uncentred:μ (|μ| ≤ 1e3) [default: isotropic].
+    #[arg(long, value_name = "NAME[:P]")]
+    pub design: Option<String>,
+    /// Ground truth β*: gaussian, signs:m (±m on a random support) or given:v1,…,vd
+    /// [default: gaussian].
+    #[arg(long, value_name = "RULE")]
+    pub beta_star: Option<String>,
+    /// Your own data instead of generated data: .npz (arrays X, y [, beta_star, X_test,
+    /// y_test]) or .csv (a header row, a column y); n, d, s and the test set come from it.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
 }
 
 /// Reads a TOML settings file, with a one-line error naming the file, line and problem.
 pub fn load_config(path: &Path) -> Result<Config, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Io(path.to_path_buf(), e.to_string()))?;
-    parse_config(&text).map_err(|msg| CliError::BadFile(path.to_path_buf(), msg))
+    let mut config =
+        parse_config(&text).map_err(|msg| CliError::BadFile(path.to_path_buf(), msg))?;
+    presets::resolve_data(&mut config, path);
+    Ok(config)
 }
 
 impl SimArgs {
@@ -127,12 +142,21 @@ impl SimArgs {
             c.gamma_rule = self.gamma_rule.clone();
             c.gamma = None;
         }
+        if self.design.is_some() {
+            c.design = self.design.clone();
+        }
+        if self.beta_star.is_some() {
+            c.beta_star = self.beta_star.clone();
+        }
+        if let Some(path) = &self.data {
+            c.data = Some(path.display().to_string());
+        }
     }
 
     /// Validated settings.
     pub fn settings(&self) -> Result<(Config, Settings), CliError> {
         let config = self.config()?;
-        let settings = config.validate()?;
+        let settings = crate::data::settings(&config)?;
         Ok((config, settings))
     }
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::CliError;
 use crate::model::config::{MAX_DIM, MAX_ENTRIES, check_range};
+use crate::model::format::si;
 use crate::model::{Method, MethodKind, Problem, ProblemSpec, Stop, Trainer};
 
 /// Flags of `bench`.
@@ -56,6 +57,7 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
         noise: 0.0,
         seed: 0,
         n_test: 0,
+        source: Default::default(),
     }));
     let method = Method::new(kind, args.batch, None);
     // A small stable step: the timing is of the arithmetic, not of a converging run.
@@ -85,10 +87,10 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
         );
     } else {
         println!(
-            "{} n = {n} d = {d}: {:.3} M steps/s tracked ({seconds:.3} s for {steps} steps), {:.3} M steps/s untracked",
+            "{} n = {n} d = {d}: {} steps/s tracked ({seconds:.3} s for {steps} steps), {} steps/s untracked",
             kind.label(),
-            rate / 1e6,
-            args.steps as f64 / untracked / 1e6
+            si(rate),
+            si(args.steps as f64 / untracked)
         );
     }
     Ok(())

@@ -3,6 +3,7 @@
 pub mod animate;
 pub mod args;
 pub mod bench;
+pub mod data;
 pub mod figure;
 pub mod gamma_max;
 pub mod gui;
@@ -69,6 +70,9 @@ pub enum Command {
     GammaMax(gamma_max::GammaMaxArgs),
     /// Merge the CSV files of a sharded sweep (`sweep --shard K/N`) into the unsharded sweep's.
     Merge(merge::MergeArgs),
+    /// Write a scene's data (X, y, β*, the test set) as a NumPy .npz archive.
+    #[command(allow_negative_numbers = true)]
+    Data(data::DataArgs),
     /// Open the live visualiser (or capture a screenshot / frame timings headless).
     #[command(allow_negative_numbers = true)]
     Gui(gui::GuiArgs),
@@ -106,6 +110,17 @@ impl From<crate::lessons::LessonError> for CliError {
                 crate::lessons::available(),
             )),
             crate::lessons::LessonError::File(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::data::DataError> for CliError {
+    fn from(e: crate::data::DataError) -> CliError {
+        use crate::data::DataError;
+        match e {
+            DataError::Io(path, msg) => CliError::Io(path, msg),
+            DataError::Bad(path, msg) => CliError::BadFile(path, msg),
+            DataError::Sim(e) => CliError::Sim(e),
         }
     }
 }

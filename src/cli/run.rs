@@ -10,7 +10,7 @@ use super::{CliError, SimArgs, fmt_num, scene_json, write_file};
 use crate::experiment::{MethodSet, Prepared, prepare, run_to_end};
 use crate::figure::csv::trajectory_csv;
 use crate::model::references::L1Solver;
-use crate::model::{Outcome, Settings, SimError, Stop, Trainer};
+use crate::model::{ErrorMeasure, Outcome, Settings, SimError, Stop, Trainer};
 
 /// Flags of `run`.
 #[derive(Args, Debug)]
@@ -65,12 +65,13 @@ pub fn main(args: &RunArgs) -> Result<(), CliError> {
     {
         eprintln!("note: basis pursuit by {}", refs.l1_solver);
     }
-    if !report.trainer.problem().is_overparametrised() {
-        let p = &report.settings.problem;
-        eprintln!(
-            "note: n = {} ≥ d = {}: not over-parametrised; the implicit-bias predictions need d > n and are omitted",
-            p.n, p.d
+    let problem = report.trainer.problem();
+    if !problem.is_overparametrised() {
+        let why = crate::model::stability::not_overparametrised(
+            problem.x(),
+            "each implicit-bias prediction",
         );
+        eprintln!("note: {why}; the predictions are omitted");
     }
     if let Some(path) = &args.csv {
         write_file(path, trajectory_csv(&config, &report.trainer).as_bytes())?;
@@ -91,7 +92,10 @@ pub fn to_json(r: &RunReport) -> serde_json::Value {
     let s = &r.settings;
     let o = &r.outcome;
     let refs = r.prepared.references.as_deref();
-    scene_json(
+    let problem = r.trainer.problem();
+    let measure = problem.measure;
+    let recovery = (measure == ErrorMeasure::Recovery).then_some(o.recovery_error);
+    let mut keys = scene_json(
         s,
         json!({
             "gamma": r.trainer.gamma(),
@@ -100,7 +104,9 @@ pub fn to_json(r: &RunReport) -> serde_json::Value {
             "steps_run": o.steps_run,
             "stop": r.stop.name(),
             "final_loss": o.final_loss,
-            "recovery_error": o.recovery_error,
+            "recovery_error": recovery,
+            "error_measure": measure.key(),
+            "expected_test_error": o.expected_test_error,
             "test_error": o.test_error,
             "loss_integral": o.loss_integral,
             "alpha_ratio": o.alpha_ratio,
@@ -121,7 +127,23 @@ pub fn to_json(r: &RunReport) -> serde_json::Value {
             "gf_recovery_error": r.prepared.gf_error(),
             "l1_solver": refs.map(|x| x.l1_solver.to_string()),
         }),
-    )
+    );
+    let data = problem.spec.source.data.as_ref();
+    let extra = match data {
+        Some(d) => json!({"data": d.name, "noise": null, "design": null, "beta_star": null}),
+        None => json!({
+            "data": null,
+            "design": problem.spec.source.design.to_string(),
+            "beta_star": problem.spec.source.beta.to_string(),
+        }),
+    };
+    if let (Some(map), serde_json::Value::Object(extra)) = (keys.as_object_mut(), extra) {
+        map.extend(extra);
+        if measure == ErrorMeasure::L1Distance {
+            map.insert("l1_distance".into(), json!(o.recovery_error));
+        }
+    }
+    keys
 }
 
 fn print_table(r: &RunReport) {
@@ -153,13 +175,30 @@ fn print_table(r: &RunReport) {
         ),
     }
     println!("  final loss         {}", fmt_num(o.final_loss));
+    let problem = r.trainer.problem();
+    let name = match problem.measure {
+        ErrorMeasure::Recovery => "recovery error    ",
+        ErrorMeasure::Test => "test error        ",
+        ErrorMeasure::L1Distance => "‖β − β_ℓ1‖²       ",
+        ErrorMeasure::Unavailable => "error (no β*)     ",
+    };
     println!(
-        "  recovery error     {}   (ℓ1: {}, ℓ2: {}, GF: {})",
+        "  {name} {}   (ℓ1: {}, ℓ2: {}, GF: {})",
         fmt_num(o.recovery_error),
         opt(refs.map(|x| x.l1_error)),
         opt(refs.map(|x| x.l2_error)),
         opt(r.prepared.gf_error())
     );
+    if problem.shows_test_error() {
+        println!(
+            "  test error         {}   ((β − β*)ᵀM(β − β*) + σ², {})",
+            fmt_num(o.expected_test_error),
+            match &problem.spec.source.data {
+                Some(_) => "on the test set".to_string(),
+                None => format!("design {}", problem.spec.source.design),
+            }
+        );
+    }
     println!(
         "  α_T/α exact        {}   (P21 formula: {})",
         fmt_num(o.alpha_ratio),

@@ -19,7 +19,7 @@ pub enum Command {
         /// Id the front end gave the run; frames carry it.
         run: u64,
         /// What to run.
-        scene: Settings,
+        scene: Box<Settings>,
         /// Which methods run on it.
         methods: MethodSet,
     },
@@ -118,7 +118,7 @@ impl Driver {
                 methods,
             } => {
                 self.ticks = 0;
-                self.runs.restart(run, scene, methods);
+                self.runs.restart(run, *scene, methods);
             }
             Command::Play => self.playing = true,
             Command::Pause => self.playing = false,

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::model::{MethodKind, Point, Settings, Stop};
+use crate::model::{ErrorMeasure, MethodKind, Point, Settings, Stop};
 
 use super::scene::MethodSet;
 
@@ -27,8 +27,12 @@ pub struct RunInfo {
     pub in_support: Vec<bool>,
     /// The support of β*, ascending.
     pub support: Vec<usize>,
-    /// `‖β_ℓ1 − β*‖²`, `‖β_ℓ2 − β*‖²`, `‖β_GF − β*‖²` when `d > n`.
+    /// `‖β_ℓ1 − β*‖²`, `‖β_ℓ2 − β*‖²`, `‖β_GF − β*‖²` when `d > n` (in the error measure).
     pub reference_errors: Option<[f64; 3]>,
+    /// What the error measures (`‖β − β*‖²` unless the data has no β*).
+    pub error_measure: ErrorMeasure,
+    /// Whether the test error differs from the error and is shown beside it.
+    pub shows_test_error: bool,
 }
 
 /// The theory's predicted limit of one method from its current state.

@@ -47,13 +47,17 @@ pub fn prepare_until(
     let (problem, references) = match same_data {
         Some(p) => (p.problem.clone(), p.references.clone()),
         None => {
-            let problem = Arc::new(Problem::generate(&settings.problem));
+            let mut problem = Problem::generate(&settings.problem);
             let refs = if problem.is_overparametrised() {
-                Some(Arc::new(References::compute_until(&problem, cancel)?))
+                let mut refs = References::compute_until(&problem, cancel)?;
+                problem.set_l1_reference(&refs.beta_l1);
+                refs.l1_error = problem.error(&refs.beta_l1);
+                refs.l2_error = problem.error(&refs.beta_l2);
+                Some(Arc::new(refs))
             } else {
                 None
             };
-            (problem, refs)
+            (Arc::new(problem), refs)
         }
     };
     // Gradient flow's limit depends on the data and α only: keep it when both are unchanged.
@@ -103,7 +107,7 @@ impl Prepared {
         let p = &self.problem;
         let rho = rho0(self.settings.alpha, d);
         let error = match implicit_bias_with(p.x(), p.y_slice(), &rho, &vec![0.0; d], &options) {
-            Ok(s) => Some(p.recovery_error(&s.beta)),
+            Ok(s) => Some(p.error(&s.beta)),
             Err(SimError::Cancelled) => return Err(SimError::Cancelled),
             Err(_) => None,
         };

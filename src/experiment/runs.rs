@@ -224,6 +224,8 @@ impl PairedRuns {
             } else {
                 p.reference_errors()
             },
+            error_measure: problem.measure,
+            shows_test_error: problem.shows_test_error(),
         }));
         Ok(())
     }

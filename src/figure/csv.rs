@@ -102,11 +102,13 @@ pub fn parse_header(text: &str) -> Result<(Config, f64), String> {
 /// The trajectory as CSV with the parameter header.
 pub fn trajectory_csv(config: &Config, trainer: &Trainer) -> String {
     let mut out = csv_header(config, trainer.gamma());
-    out.push_str("step,time,loss,loss_integral,alpha_ratio,alpha_ratio_min,alpha_ratio_max,alpha_ratio_p21,recovery_error\n");
+    // The error column is named by what it measures (recovery_error unless the data has no β*).
+    let error = trainer.problem().measure.key();
+    out.push_str(&format!("step,time,loss,loss_integral,alpha_ratio,alpha_ratio_min,alpha_ratio_max,alpha_ratio_p21,{error},expected_test_error\n"));
     for (_, p) in trainer.samples().iter() {
         let s = &p.sample;
         out.push_str(&format!(
-            "{},{:e},{:e},{:e},{:e},{:e},{:e},{:e},{:e}\n",
+            "{},{:e},{:e},{:e},{:e},{:e},{:e},{:e},{:e},{:e}\n",
             s.step,
             s.time,
             s.loss,
@@ -115,7 +117,8 @@ pub fn trajectory_csv(config: &Config, trainer: &Trainer) -> String {
             s.alpha_ratio_min,
             s.alpha_ratio_max,
             s.alpha_ratio_p21,
-            s.recovery_error
+            s.recovery_error,
+            s.test_error
         ));
     }
     out

@@ -9,6 +9,7 @@ pub mod palette;
 pub mod panel;
 pub mod png;
 pub mod scene;
+pub mod subtitle;
 pub mod svg;
 pub mod sweep_csv;
 pub mod ticks;

@@ -2,13 +2,13 @@
 //! [`Panel`]. The live plots, the app's exports and `dln-explorer figure` all call it.
 
 use crate::experiment::{Record, RunInfo};
-use crate::model::{MethodKind, Point, StepSize};
+use crate::model::{MethodKind, Point};
 
 use super::figures::{PlotKind, reference};
-use super::noise::{BROKEN_IDENTITY, PRODUCT_MARKS, noise_description, with_identity_note};
+use super::noise::{BROKEN_IDENTITY, PRODUCT_MARKS, with_identity_note};
 use super::palette::{self, GROUND_TRUTH, L1_REFERENCE, L2_REFERENCE, OFF_SUPPORT, PREDICTED};
+pub use super::subtitle::{file_name, subtitle};
 use super::{Axis, Figure, Panel, Series, Style};
-use crate::model::format::short;
 
 /// The four live plots, in screen order (2×2, row by row).
 pub const LIVE_PLOTS: [PlotKind; 4] = [
@@ -161,6 +161,7 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
             )],
         ),
         PlotKind::Error => {
+            let measure = info.error_measure;
             let refs = info.reference_errors.map(|[l1, l2, gf]| {
                 vec![
                     reference("ℓ1 interpolator", l1, L1_REFERENCE),
@@ -168,11 +169,17 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
                     reference("gradient-flow limit", gf, palette::color(MethodKind::Gf)),
                 ]
             });
+            let mut series = per_method(record, view, name, |p| p.sample.recovery_error);
+            let mut title = measure.title().to_string();
+            if info.shows_test_error {
+                title = format!("{title} (solid) and test error (dashed)");
+                series.extend(test_error_series(record, view));
+            }
             (
-                "Recovery error".to_string(),
+                title,
                 view.x_axis(),
-                Axis::log("‖β_k − β*‖²"),
-                per_method(record, view, name, |p| p.sample.recovery_error),
+                Axis::log(measure.symbol()),
+                series,
                 refs.unwrap_or_default(),
             )
         }
@@ -216,6 +223,18 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
         height: 380.0,
         heatmap: None,
     })
+}
+
+/// Each method's test error `(β − β*)ᵀ M (β − β*) + σ²` (on loaded data: the test-set MSE),
+/// dashed.
+fn test_error_series(record: &Record, view: ViewOptions) -> Vec<Series> {
+    (record.histories.iter())
+        .map(|(k, h)| {
+            let points = h.iter().map(|p| [view.x(p), p.sample.test_error]).collect();
+            let name = format!("{} test error", k.label());
+            Series::new(name, palette::color(*k), Style::Dashed, points)
+        })
+        .collect()
 }
 
 /// Exact α_k/α (geometric mean, min–max band) per method, P21's formula dashed for noisy ones.
@@ -327,7 +346,11 @@ fn coord_series(
     }
     let x_end = history.last().map_or(f64::NAN, |p| view.x(p));
     let truth = info.beta_star.iter().map(|&b| [x_end, b]).collect();
-    series.push(Series::new("β* (truth)", GROUND_TRUTH, Style::Rings, truth));
+    let truth_name = match info.error_measure {
+        crate::model::ErrorMeasure::L1Distance => "β_ℓ1 (no β* in the data)",
+        _ => "β* (truth)",
+    };
+    series.push(Series::new(truth_name, GROUND_TRUTH, Style::Rings, truth));
     if let Some(pred) = record.prediction(kind) {
         let marks = pred.coords.iter().map(|&b| [x_end, b]).collect();
         series.push(Series::new(
@@ -377,31 +400,6 @@ fn final_beta_series(record: &Record, info: &RunInfo) -> Vec<Series> {
         truth,
     ));
     series
-}
-
-/// The scene's parameters for a figure's subtitle.
-pub fn subtitle(info: &RunInfo) -> String {
-    let s = &info.scene;
-    let p = &s.problem;
-    let rule = match s.step_size {
-        StepSize::Fixed(_) => "fixed".to_string(),
-        rule => rule.to_string(),
-    };
-    let line = format!(
-        "n = {}, d = {}, s = {}, σ = {} · seed {} · α = {} · γ = {} ({rule}) · batch {}",
-        p.n,
-        p.d,
-        p.s,
-        short(p.noise),
-        p.seed,
-        short(s.alpha),
-        short(info.gamma),
-        s.batch
-    );
-    match noise_description(s, info.methods.iter()) {
-        Some(noise) => format!("{line}\n{noise}"),
-        None => line,
-    }
 }
 
 /// A figure of the given scene plots stacked, titled with the scene and its parameters.

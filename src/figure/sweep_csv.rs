@@ -317,6 +317,7 @@ fn parse_row(text: &str) -> Result<SweepRow, String> {
             final_loss: num(5)?,
             recovery_error: num(6)?,
             test_error: f64::NAN,
+            expected_test_error: f64::NAN,
             alpha_ratio: num(7)?,
             alpha_ratio_p21: f64::NAN,
             loss_integral: f64::NAN,

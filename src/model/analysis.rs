@@ -39,8 +39,8 @@ impl References {
         let (beta_l1, l1_solver) = basis_pursuit_solve(problem.x(), y, cancel)?;
         let beta_l2 = min_l2(problem.x(), y)?;
         Ok(References {
-            l1_error: problem.recovery_error(&beta_l1),
-            l2_error: problem.recovery_error(&beta_l2),
+            l1_error: problem.error(&beta_l1),
+            l2_error: problem.error(&beta_l2),
             beta_l1,
             beta_l2,
             l1_solver,
@@ -128,6 +128,8 @@ pub struct Outcome {
     pub recovery_error: f64,
     /// Mean squared error on the noiseless test set.
     pub test_error: f64,
+    /// The closed-form `(β − β*)ᵀ M (β − β*) + σ²` of a generated design (NaN on loaded data).
+    pub expected_test_error: f64,
     /// Geometric mean of the exact `α_T/α`.
     pub alpha_ratio: f64,
     /// Geometric mean of P21's `α_T/α`.
@@ -162,6 +164,7 @@ impl Outcome {
             final_loss: sample.loss,
             recovery_error: sample.recovery_error,
             test_error: p.test_error(&beta),
+            expected_test_error: sample.test_error,
             alpha_ratio: sample.alpha_ratio,
             alpha_ratio_p21: sample.alpha_ratio_p21,
             alpha_ratio_product: trainer

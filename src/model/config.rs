@@ -5,9 +5,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::design::{BetaRule, Design};
 use super::error::SimError;
 use super::format::exact;
-use super::problem::ProblemSpec;
+use super::problem::{ProblemSpec, Source};
 
 /// Largest `n` and `d` accepted.
 pub const MAX_DIM: usize = 100_000;
@@ -201,6 +202,15 @@ pub struct Config {
     pub steps: u64,
     /// Stop when the training loss is at most this (0: never).
     pub tol: f64,
+    /// Feature distribution: isotropic, anisotropic:κ, correlated:c or uncentred:μ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub design: Option<String>,
+    /// Ground truth: gaussian, signs:m or given:v1,…,vd.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub beta_star: Option<String>,
+    /// A data file (.npz or .csv) used instead of generated data (relative to the scene file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
 }
 
 impl Default for Config {
@@ -223,6 +233,9 @@ impl Default for Config {
             noise_steps: None,
             steps: 400_000,
             tol: 1e-20,
+            design: None,
+            beta_star: None,
+            data: None,
         }
     }
 }
@@ -280,6 +293,9 @@ impl From<&Settings> for Config {
             noise_steps: s.noise_steps,
             steps: s.steps,
             tol: s.tol,
+            design: (p.source.design != Design::Isotropic).then(|| p.source.design.to_string()),
+            beta_star: (p.source.beta != BetaRule::Gaussian).then(|| p.source.beta.to_string()),
+            data: p.source.data.as_ref().map(|d| d.name.clone()),
         }
     }
 }
@@ -342,8 +358,40 @@ impl Config {
         }
     }
 
-    /// Validates every setting into [`Settings`].
+    /// Validates every setting into [`Settings`] on generated data (a `data` file is loaded by
+    /// the front end, which calls [`Config::validate_with`]).
     pub fn validate(&self) -> Result<Settings, SimError> {
+        if let Some(path) = &self.data {
+            return Err(SimError::invalid(
+                "data",
+                path,
+                "a file loaded before validation (crate::data::settings)",
+            ));
+        }
+        self.validate_with(None)
+    }
+
+    /// Validates every setting into [`Settings`]; with a data set, its sizes replace `n`, `d`,
+    /// `s` and `n_test` and the design and β* rule are not used.
+    pub fn validate_with(
+        &self,
+        data: Option<std::sync::Arc<super::dataset::DataSet>>,
+    ) -> Result<Settings, SimError> {
+        let mut this = self.clone();
+        if let Some(data) = &data {
+            (this.n, this.d, this.s, this.n_test) = (data.n(), data.d(), data.s(), data.n_test());
+        }
+        let design: Design = self.design.as_deref().unwrap_or("isotropic").parse()?;
+        let beta: BetaRule = self.beta_star.as_deref().unwrap_or("gaussian").parse()?;
+        if let (BetaRule::Given(v), None) = (&beta, &data) {
+            beta.validate(this.d)?;
+            this.s = v.iter().filter(|x| **x != 0.0).count();
+        }
+        let source = Source { design, beta, data };
+        this.checked(source)
+    }
+
+    fn checked(&self, source: Source) -> Result<Settings, SimError> {
         let n = check_range("n", self.n, 1, MAX_DIM)?;
         let d = check_range("d", self.d, 1, MAX_DIM)?;
         if n * d > MAX_ENTRIES {
@@ -387,6 +435,7 @@ impl Config {
                 noise,
                 seed: self.seed,
                 n_test,
+                source,
             },
             method: self.method.parse()?,
             alpha,

@@ -25,6 +25,21 @@ pub enum SimError {
         /// What needed `d > n`.
         what: &'static str,
     },
+    /// `d > n` but the rows of `X` are linearly dependent, and the quantity needs full row rank.
+    #[error(
+        "X has rank {rank} < n = {n} (linearly dependent rows); {what} needs X of full row rank"
+    )]
+    RankDeficient {
+        /// Number of samples.
+        n: usize,
+        /// Rank of `X`.
+        rank: usize,
+        /// What needed full row rank.
+        what: &'static str,
+    },
+    /// A data set is inconsistent (shapes, non-finite values, size).
+    #[error("{0}")]
+    Data(String),
     /// A numerical routine failed.
     #[error("{0}")]
     Numerical(String),

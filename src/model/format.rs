@@ -29,3 +29,12 @@ pub fn round3(v: f64) -> f64 {
 pub fn short(v: f64) -> String {
     exact(round3(v))
 }
+
+/// A rate to three significant digits with an SI prefix (`152`, `72.9 k`, `12 M`).
+pub fn si(v: f64) -> String {
+    match v.abs() {
+        a if a >= 1e6 => format!("{} M", short(v / 1e6)),
+        a if a >= 1e3 => format!("{} k", short(v / 1e3)),
+        _ => short(v),
+    }
+}

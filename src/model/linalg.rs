@@ -35,6 +35,16 @@ pub fn lambda_max(m: &Mat<f64>) -> Result<f64, SimError> {
     Ok(values.last().copied().unwrap_or(0.0))
 }
 
+/// The rank of `X`'s rows: the eigenvalues of `XXᵀ` above `1e-10·λ_max` (singular values above
+/// `1e-5·σ_max`, well above the Gram's round-off).
+pub fn row_rank(x: &Array2<f64>) -> Result<usize, SimError> {
+    let values = weighted_gram(x, &vec![1.0; x.ncols()])
+        .self_adjoint_eigenvalues(Side::Lower)
+        .map_err(|e| SimError::Numerical(format!("eigenvalue solver failed: {e:?}")))?;
+    let top = values.last().copied().unwrap_or(0.0);
+    Ok(values.iter().filter(|&&v| v > 1e-10 * top).count())
+}
+
 /// Solves `H z = b` for symmetric positive-definite `H` (Cholesky).
 pub fn spd_solve(h: &Mat<f64>, b: &[f64]) -> Result<Vec<f64>, SimError> {
     let llt = h.llt(Side::Lower).map_err(|_| {

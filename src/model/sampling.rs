@@ -22,8 +22,12 @@ pub struct Sample {
     pub alpha_ratio_max: f64,
     /// Geometric mean of P21's `α_t/α = exp(−2(γ/b)(XᵀX/n)_jj ∫L)`.
     pub alpha_ratio_p21: f64,
-    /// Recovery error `‖β_k − β*‖²`.
+    /// The error of [`Problem::error`](super::problem::Problem::error): `‖β_k − β*‖²`, or
+    /// without β* the test error or the distance to the minimum-ℓ1 interpolator.
     pub recovery_error: f64,
+    /// `(β_k − β*)ᵀ M (β_k − β*) + σ²` on generated data
+    /// ([`Problem::expected_test_error`](super::problem::Problem::expected_test_error)).
+    pub test_error: f64,
     /// The curvature watched against `2/γ`: GD's and GF's sharpness `S = 2λ_max(∇²L)`, the
     /// stochastic methods' `max_i κ_i` (the latest estimate, refreshed within a work budget).
     pub curvature: f64,

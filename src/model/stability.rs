@@ -44,11 +44,19 @@ pub fn resolve_gamma(
         (StepSize::Stable(c), Some(b)) => {
             Ok(c * sgd_limit(x, b, &super::analysis::rho0(alpha, b.len())) / 2.0)
         }
-        (StepSize::Stable(_), None) => Err(SimError::NotOverparametrised {
-            n: x.nrows(),
-            d: x.ncols(),
-            what: "the stable step-size rule (a fixed γ — --gamma, or the γ slider — does not)",
-        }),
+        (StepSize::Stable(_), None) => Err(not_overparametrised(x, STABLE_RULE_NEEDS)),
+    }
+}
+
+const STABLE_RULE_NEEDS: &str =
+    "the stable step-size rule (a fixed γ — --gamma, or the γ slider — does not)";
+
+/// Why the implicit-bias theory does not apply to `x`: `n ≥ d`, or dependent rows.
+pub fn not_overparametrised(x: &Array2<f64>, what: &'static str) -> SimError {
+    let (n, d) = x.dim();
+    match super::linalg::row_rank(x) {
+        Ok(rank) if n < d && rank < n => SimError::RankDeficient { n, rank, what },
+        _ => SimError::NotOverparametrised { n, d, what },
     }
 }
 

@@ -245,7 +245,7 @@ impl Trainer {
             sample = self.sample_of(&beta, Fidelity::Exact);
         }
         self.window = (self.loss_integral, self.time());
-        if sample.loss.is_finite() && sample.recovery_error.is_finite() {
+        if sample.loss.is_finite() && beta.iter().all(|b| b.is_finite()) {
             let coords = self.follow.iter().map(|&j| beta[j]).collect();
             self.recorder.put(self.step, Point { sample, coords });
         } else if self.diverged_at.is_none() {
@@ -285,7 +285,8 @@ impl Trainer {
             alpha_ratio_min: ratios.iter().copied().fold(f64::INFINITY, f64::min),
             alpha_ratio_max: ratios.iter().copied().fold(0.0, f64::max),
             alpha_ratio_p21: (-self.p21_rate() * self.diag_mean).exp(),
-            recovery_error: self.problem.recovery_error(beta),
+            recovery_error: self.problem.error(beta),
+            test_error: self.problem.expected_test_error(beta),
             curvature: self.curvature.latest.unwrap_or(f64::NAN),
         }
     }

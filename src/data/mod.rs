@@ -1,0 +1,128 @@
+//! Reading and writing data sets: NumPy `.npz` archives and CSV files (docs/file-formats.md).
+//! A loaded file is only read, never modified; every bad file gives one error naming it.
+
+pub mod npz;
+pub mod table;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use thiserror::Error;
+
+use crate::model::{Config, DataSet, Problem, Settings, SimError};
+
+/// Why a data file could not be used.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum DataError {
+    /// The file could not be opened, read or written.
+    #[error("cannot access {0}: {1}")]
+    Io(PathBuf, String),
+    /// The file is malformed or inconsistent.
+    #[error("invalid data file {0}: {1}")]
+    Bad(PathBuf, String),
+    /// The settings around it are invalid.
+    #[error(transparent)]
+    Sim(#[from] SimError),
+}
+
+impl From<DataError> for SimError {
+    fn from(e: DataError) -> SimError {
+        match e {
+            DataError::Sim(e) => e,
+            other => SimError::Data(other.to_string()),
+        }
+    }
+}
+
+/// The file formats, by extension.
+pub const FORMATS: &str =
+    ".npz (NumPy arrays X, y [, beta_star, X_test, y_test]) or .csv (a header row, a column y)";
+
+/// Reads a data set from a `.npz` or `.csv` file.
+pub fn load(path: &Path) -> Result<DataSet, DataError> {
+    let bad = |e: SimError| DataError::Bad(path.to_path_buf(), e.to_string());
+    let io = |e: std::io::Error| DataError::Io(path.to_path_buf(), e.to_string());
+    let ext = (path.extension())
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if ext != "npz" && ext != "csv" {
+        return Err(DataError::Bad(
+            path.to_path_buf(),
+            format!("unknown format: must be {FORMATS}"),
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size == 0 {
+        return Err(DataError::Bad(path.to_path_buf(), "empty file".into()));
+    }
+    let name = path.display().to_string();
+    let reader = std::io::BufReader::new(file);
+    if ext == "npz" {
+        npz::read(reader, &name).map_err(bad)
+    } else {
+        table::read(reader, &name).map_err(bad)
+    }
+}
+
+/// Validated settings of `config`, with the data file it names loaded (generated data else).
+pub fn settings(config: &Config) -> Result<Settings, DataError> {
+    match &config.data {
+        None => Ok(config.validate()?),
+        Some(path) => {
+            let data = Arc::new(load(Path::new(path))?);
+            Ok(config.validate_with(Some(data))?)
+        }
+    }
+}
+
+/// Writes the problem's arrays to an `.npz` file (through a temporary file renamed into place,
+/// so a failed write leaves nothing half-written); refuses to overwrite the loaded data file.
+pub fn write(path: &Path, problem: &Problem) -> Result<(), DataError> {
+    let io = |e: String| DataError::Io(path.to_path_buf(), e);
+    if path
+        .extension()
+        .is_none_or(|e| !e.eq_ignore_ascii_case("npz"))
+    {
+        return Err(DataError::Bad(
+            path.to_path_buf(),
+            "the output must end in .npz".into(),
+        ));
+    }
+    if let Some(data) = &problem.spec.source.data
+        && same_file(Path::new(&data.name), path)
+    {
+        return Err(io(
+            "this is the loaded data file, which is never overwritten".into(),
+        ));
+    }
+    let tmp = path.with_extension("npz.part");
+    let file = std::fs::File::create(&tmp).map_err(|e| io(e.to_string()))?;
+    let written = npz::write(std::io::BufWriter::new(file), problem)
+        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| e.to_string()));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(io)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// `data` (a path in a scene file) resolved against the scene file's folder.
+pub fn resolve(scene_file: &Path, data: &str) -> String {
+    let p = Path::new(data);
+    if p.is_absolute() {
+        return data.to_string();
+    }
+    let dir = scene_file.parent().unwrap_or(Path::new(""));
+    let joined = dir.join(p);
+    std::path::absolute(&joined)
+        .unwrap_or(joined)
+        .display()
+        .to_string()
+}
