@@ -3,8 +3,8 @@
 
 use eframe::egui::{self, Color32};
 use egui_plot::{
-    FilledArea, HLine, Legend, Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, Points,
-    Polygon,
+    ColorConflictHandling, Corner, FilledArea, HLine, Legend, Line, LineStyle, MarkerShape, Plot,
+    PlotPoint, PlotPoints, Points, Polygon,
 };
 
 use super::plot_axes::axis_style;
@@ -44,6 +44,71 @@ pub struct Drawn {
     x_range: Option<(f64, f64)>,
     /// Heatmap cells as (corners in plot coordinates, fill, hover text).
     cells: Vec<([[f64; 2]; 4], Color32, String)>,
+    /// The corner the legend covers least data in.
+    legend: Corner,
+}
+
+/// Cells per side of the occupancy grid that places the legend.
+const GRID: usize = 12;
+
+/// The corner of the data's extent whose quarter (5 × 6 of 12 × 12 cells) the lines, bands and
+/// reference `levels` cross least; ties go to the first of bottom-left, top-right, top-left,
+/// bottom-right.
+fn quietest_corner(
+    lines: &[Vec<PlotPoint>],
+    bands: &[(Vec<f64>, Vec<f64>, Vec<f64>)],
+    levels: &[f64],
+    x: (f64, f64),
+    y: (f64, f64),
+) -> Corner {
+    let y = levels
+        .iter()
+        .fold(y, |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    let mut used = [[false; GRID]; GRID];
+    let cell = |v: f64, (lo, hi): (f64, f64)| {
+        let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+        ((t * GRID as f64) as usize).min(GRID - 1)
+    };
+    for line in lines {
+        for pair in line.windows(2) {
+            for k in 0..=4 {
+                let t = k as f64 / 4.0;
+                let (px, py) = (
+                    pair[0].x + t * (pair[1].x - pair[0].x),
+                    pair[0].y + t * (pair[1].y - pair[0].y),
+                );
+                used[cell(px, x)][cell(py, y)] = true;
+            }
+        }
+        if let [only] = line.as_slice() {
+            used[cell(only.x, x)][cell(only.y, y)] = true;
+        }
+    }
+    for v in levels {
+        let row = cell(*v, y);
+        used.iter_mut().for_each(|column| column[row] = true);
+    }
+    for (xs, lo, hi) in bands {
+        for ((bx, l), h) in xs.iter().zip(lo).zip(hi) {
+            let column = &mut used[cell(*bx, x)];
+            (cell(*l, y)..=cell(*h, y)).for_each(|j| column[j] = true);
+        }
+    }
+    let (w, h) = (5, 6);
+    let count = |xr: std::ops::Range<usize>, yr: std::ops::Range<usize>| {
+        xr.flat_map(|i| yr.clone().map(move |j| (i, j)))
+            .filter(|&(i, j)| used[i][j])
+            .count()
+    };
+    [
+        (Corner::LeftBottom, count(0..w, 0..h)),
+        (Corner::RightTop, count(GRID - w..GRID, GRID - h..GRID)),
+        (Corner::LeftTop, count(0..w, GRID - h..GRID)),
+        (Corner::RightBottom, count(GRID - w..GRID, 0..h)),
+    ]
+    .into_iter()
+    .min_by_key(|&(_, n)| n)
+    .map_or(Corner::LeftBottom, |(c, _)| c)
 }
 
 impl Drawn {
@@ -57,7 +122,7 @@ impl Drawn {
                     .collect()
             })
             .collect();
-        let bands = (panel.series.iter())
+        let bands: Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> = (panel.series.iter())
             .map(|s| {
                 let mut b = (Vec::new(), Vec::new(), Vec::new());
                 for q in &s.band {
@@ -84,7 +149,7 @@ impl Drawn {
             Scale::Log => 1.0,
             Scale::Linear => (hi - lo).max(1e-12),
         };
-        let levels = (panel.references.iter())
+        let levels: Vec<Level> = (panel.references.iter())
             .map(|r| match (coord(r.value, ys), y_range) {
                 (Some(v), Some(range)) if v < range.0 - margin(range) => Level::Below,
                 (Some(v), Some(range)) if v > range.1 + margin(range) => Level::Above,
@@ -96,6 +161,18 @@ impl Drawn {
             .heatmap
             .as_ref()
             .map_or_else(Vec::new, |h| heat_cells(h, xs, ys));
+        let legend = match (x_range, y_range) {
+            (Some(x), Some(y)) => {
+                let lines_at: Vec<f64> = (levels.iter())
+                    .filter_map(|l| match *l {
+                        Level::Line(v) => Some(v),
+                        _ => None,
+                    })
+                    .collect();
+                quietest_corner(&lines, &bands, &lines_at, x, y)
+            }
+            _ => Corner::LeftBottom,
+        };
         Drawn {
             panel,
             lines,
@@ -104,6 +181,7 @@ impl Drawn {
             y_range,
             x_range,
             cells,
+            legend,
         }
     }
 
@@ -123,7 +201,11 @@ impl Drawn {
         let mut plot = Plot::new(id)
             .width(size.x)
             .height(size.y)
-            .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
+            .legend(
+                Legend::default()
+                    .position(self.legend)
+                    .color_conflict_handling(ColorConflictHandling::PickLast),
+            )
             .y_axis_min_width(56.0)
             .show_x(hover)
             .show_y(hover)
@@ -189,9 +271,9 @@ impl Drawn {
         for ((s, line), band) in self.panel.series.iter().zip(&self.lines).zip(&self.bands) {
             let c = rgb(s.color);
             if !band.0.is_empty() {
-                let name = format!("{} min–max", s.name);
+                // Named as its series: one legend entry shows and hides both.
                 plot.add(
-                    FilledArea::new(name, &band.0, &band.1, &band.2)
+                    FilledArea::new(s.legend_name(), &band.0, &band.1, &band.2)
                         .fill_color(c.gamma_multiply(0.10))
                         .stroke(egui::Stroke::new(0.6, c.gamma_multiply(0.6))),
                 );
