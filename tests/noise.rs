@@ -204,7 +204,9 @@ fn gaps_after_the_noise_stops(p: &Arc<Problem>, method: Method, k: u64) -> (f64,
     assert_eq!(t.run(2_000_000, 1e-24), Stop::Converged, "{method:?}");
     let beta = t.beta();
     let from_state = predicted_limit(&t, None).expect("prediction");
-    let from_steps = product_limit(&t).expect("tracked").expect("prediction");
+    let from_steps = product_limit(&t, None)
+        .expect("tracked")
+        .expect("prediction");
     (
         relative_gap(&beta, &from_state.beta),
         relative_gap(&beta, &from_steps.beta),

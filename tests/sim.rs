@@ -351,7 +351,7 @@ fn sgd_limit_is_within_five_percent_of_p21_prediction() {
     let gamma = stable_gamma(&p, 1.0, alpha);
     let mut t = Trainer::new(p.clone(), Method::Sgd { batch: 1 }, alpha, gamma).expect("trainer");
     assert_eq!(t.run(1_000_000, 1e-20), Stop::Converged);
-    let p21 = p21_limit(&t).expect("P21 prediction");
+    let p21 = p21_limit(&t, None).expect("P21 prediction");
     let gap = relative_gap(&t.beta(), &p21.beta);
     assert!(
         gap <= 0.05,

@@ -142,6 +142,33 @@ fn newton_cg_matches_dense_newton() {
     }
 }
 
+/// From 2²⁰ entries the product runs on fixed column slices: the same bits on 1, 2 or 3
+/// threads, and `X (w ⊙ Xᵀv)` to round-off.
+#[test]
+fn the_parallel_gram_product_is_the_same_for_any_thread_count() {
+    let (n, d) = (130, 8100);
+    let x = ndarray::Array2::from_shape_fn((n, d), |(i, j)| ((i * 31 + j * 17) % 23) as f64 - 11.0);
+    let w: Vec<f64> = (0..d).map(|j| 10f64.powi(j as i32 % 7 - 3)).collect();
+    let v: Vec<f64> = (0..n).map(|i| (i as f64 * 0.61).cos()).collect();
+    let gram = WeightedGram::new(&x, &w, Strategy::Iterative).expect("gram");
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        pool.install(|| gram.apply(&v))
+    };
+    let one = on(1);
+    assert_eq!(one, on(2));
+    assert_eq!(one, on(3));
+    let t: Vec<f64> = xt_mul(&x, &v).iter().zip(&w).map(|(a, w)| a * w).collect();
+    let direct = x_mul(&x, &t);
+    let scale = norm_inf(&direct);
+    for (a, b) in one.iter().zip(&direct) {
+        assert!((a - b).abs() <= 1e-12 * scale, "{a} against {b}");
+    }
+}
+
 #[test]
 fn conjugate_gradients_solve_the_weighted_gram_system() {
     let p = problem(60, 300, 5, 0.0, 3);

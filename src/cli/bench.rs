@@ -26,9 +26,16 @@ pub struct BenchArgs {
     /// Batch size of SGD [1..=n].
     #[arg(long, default_value_t = 1)]
     pub batch: usize,
+    /// Non-zeros of β* [0..=d].
+    #[arg(long, default_value_t = 5)]
+    pub s: usize,
     /// Steps to time [≥ 1].
     #[arg(long, default_value_t = 2_000_000)]
     pub steps: u64,
+    /// Time a scene's preparation instead (data, basis pursuit and the stable:1 rule: what
+    /// precedes the first step), then gradient flow's limit.
+    #[arg(long)]
+    pub prepare: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -50,10 +57,14 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
     if args.steps == 0 {
         return Err(crate::model::SimError::invalid("steps", 0, "an integer ≥ 1").into());
     }
+    let s = check_range("s", args.s, 0, d)?;
+    if args.prepare {
+        return prepare(n, d, s, args.json);
+    }
     let problem = Arc::new(Problem::generate(&ProblemSpec {
         n,
         d,
-        s: 5.min(d),
+        s,
         noise: 0.0,
         seed: 0,
         n_test: 0,
@@ -91,6 +102,37 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
             kind.label(),
             si(rate),
             si(args.steps as f64 / untracked)
+        );
+    }
+    Ok(())
+}
+
+/// Times the preparation of the default scene at this size and then its gradient-flow limit.
+fn prepare(n: usize, d: usize, s: usize, json: bool) -> Result<(), CliError> {
+    let settings = crate::model::Config {
+        n,
+        d,
+        s,
+        ..Default::default()
+    }
+    .validate()?;
+    let start = Instant::now();
+    let prepared = crate::experiment::prepare(settings, None)?;
+    let seconds = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let gf = prepared.gf_error();
+    let gf_seconds = start.elapsed().as_secs_f64();
+    let solver = (prepared.references.as_ref()).map(|r| r.l1_solver.to_string());
+    if json {
+        println!(
+            "{}",
+            json!({"n": n, "d": d, "s": s, "prepare_seconds": seconds, "gf_seconds": gf_seconds,
+                   "l1_solver": solver, "gf_error": gf})
+        );
+    } else {
+        println!(
+            "n = {n} d = {d} s = {s}: prepared in {seconds:.3} s (data, basis pursuit by {}, γ rule); gradient-flow limit in {gf_seconds:.3} s",
+            solver.as_deref().unwrap_or("—")
         );
     }
     Ok(())

@@ -412,7 +412,7 @@ fn product_prediction(trainer: &Trainer, coords: &[usize]) -> Option<(Vec<f64>, 
     if trainer.method().kind().keeps_mirror_identity() {
         return None;
     }
-    let solution = product_limit(trainer)?.ok()?;
+    let solution = product_limit(trainer, None)?.ok()?;
     let gap = relative_gap(&trainer.beta(), &solution.beta);
     Some((coords.iter().map(|&j| solution.beta[j]).collect(), gap))
 }

@@ -81,7 +81,10 @@ pub fn predicted_limit(trainer: &Trainer, warm: Option<&[f64]>) -> Result<BiasSo
 /// prediction of the purely multiplicative chain `s̄ = α e^{L₊}`, `d̄ = α e^{L₋}` of the same steps
 /// (ρ̄ = ρ₀ exp(−Σ q(D)) — the product formula). Where the identity holds `(s̄, d̄)` is the state
 /// and this is [`predicted_limit`]; isotropic noise moves the state off that chain.
-pub fn product_limit(trainer: &Trainer) -> Option<Result<BiasSolution, SimError>> {
+pub fn product_limit(
+    trainer: &Trainer,
+    warm: Option<&[f64]>,
+) -> Option<Result<BiasSolution, SimError>> {
     let (plus, minus) = trainer.dual_logs()?;
     let alpha = trainer.alpha();
     let chain = DiagNet {
@@ -90,11 +93,12 @@ pub fn product_limit(trainer: &Trainer) -> Option<Result<BiasSolution, SimError>
     };
     let (rho, offset) = chain.rho_and_offset(&trainer.gamma_sum());
     let p = trainer.problem();
-    Some(implicit_bias(p.x(), p.y_slice(), &rho, &offset, None))
+    Some(implicit_bias(p.x(), p.y_slice(), &rho, &offset, warm))
 }
 
-/// P21's prediction `argmin_{Xβ=y} ψ_{ρ}(β)` with ρ from the loss-integral formula for α_t.
-pub fn p21_limit(trainer: &Trainer) -> Result<BiasSolution, SimError> {
+/// P21's prediction `argmin_{Xβ=y} ψ_{ρ}(β)` with ρ from the loss-integral formula for α_t
+/// (from the dual solution `warm` if given, e.g. [`predicted_limit`]'s).
+pub fn p21_limit(trainer: &Trainer, warm: Option<&[f64]>) -> Result<BiasSolution, SimError> {
     let p = trainer.problem();
     let d = p.d();
     implicit_bias(
@@ -102,7 +106,7 @@ pub fn p21_limit(trainer: &Trainer) -> Result<BiasSolution, SimError> {
         p.y_slice(),
         &rho_of_alpha(&trainer.alpha_p21()),
         &vec![0.0; d],
-        None,
+        warm,
     )
 }
 
@@ -158,7 +162,13 @@ impl Outcome {
         let sample = trainer.sample();
         let diverged = trainer.diverged_at().is_some();
         let usable = !diverged && p.is_overparametrised();
-        let gap = |s: Result<BiasSolution, SimError>| s.ok().map(|s| relative_gap(&beta, &s.beta));
+        let gap = |s: &Result<BiasSolution, SimError>| {
+            s.as_ref().ok().map(|s| relative_gap(&beta, &s.beta))
+        };
+        // The other predictions start from the state's: at nearby ρ, a few Newton steps.
+        let predicted = usable.then(|| predicted_limit(trainer, None));
+        let warm = predicted.as_ref().and_then(|s| s.as_ref().ok());
+        let warm = warm.map(|s| s.lambda.as_slice());
         Outcome {
             steps_run: trainer.step(),
             final_loss: sample.loss,
@@ -171,11 +181,9 @@ impl Outcome {
                 .alpha_product()
                 .map(|a| geometric_mean_ratio(&a, trainer.alpha())),
             loss_integral: trainer.loss_integral(),
-            predicted_gap: usable
-                .then(|| gap(predicted_limit(trainer, None)))
-                .flatten(),
-            predicted_gap_p21: usable.then(|| gap(p21_limit(trainer))).flatten(),
-            predicted_gap_product: (usable.then(|| product_limit(trainer).map(gap)))
+            predicted_gap: predicted.as_ref().and_then(gap),
+            predicted_gap_p21: usable.then(|| gap(&p21_limit(trainer, warm))).flatten(),
+            predicted_gap_product: (usable.then(|| product_limit(trainer, warm).map(|s| gap(&s))))
                 .flatten()
                 .flatten(),
             diverged_at_step: trainer.diverged_at(),

@@ -6,6 +6,7 @@ use faer::linalg::solvers::{Llt, Solve};
 use faer::{Mat, Side};
 use multiversion::multiversion;
 use ndarray::Array2;
+use rayon::prelude::*;
 
 use super::error::SimError;
 use super::linalg::weighted_gram;
@@ -73,11 +74,30 @@ impl<'a> WeightedGram<'a> {
         Ok(WeightedGram { x, w, kind })
     }
 
-    /// `H v`, in one pass over X.
+    /// `H v`, in one pass over X; from `n·d ≥ 2²⁰` on every core, over [`SLICES`] fixed column
+    /// slices whose partial products are added in slice order (the same result for any number
+    /// of threads).
     pub fn apply(&self, v: &[f64]) -> Vec<f64> {
-        let mut out = vec![0.0; v.len()];
         let x = self.x.as_slice().expect("standard layout");
-        weighted_gram_product(x, self.w, v, &mut out);
+        let d = self.w.len();
+        let mut out = vec![0.0; v.len()];
+        if v.len() * d < PARALLEL_FROM {
+            weighted_gram_product(x, self.w, v, 0..d, &mut out);
+            return out;
+        }
+        let width = d.div_ceil(SLICES).next_multiple_of(COLUMN_BLOCK);
+        let partials: Vec<Vec<f64>> = (0..d.div_ceil(width))
+            .into_par_iter()
+            .map(|k| {
+                let mut part = vec![0.0; v.len()];
+                let columns = k * width..((k + 1) * width).min(d);
+                weighted_gram_product(x, self.w, v, columns, &mut part);
+                part
+            })
+            .collect();
+        for part in &partials {
+            out.iter_mut().zip(part).for_each(|(o, p)| *o += p);
+        }
         out
     }
 
@@ -144,14 +164,26 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// the L2 cache between its two uses.
 const COLUMN_BLOCK: usize = 32;
 
-/// `out = X (w ⊙ Xᵀv)` for row-major `x` (`v.len()` rows of `w.len()` columns), one column
-/// block at a time, so that X is read from memory once.
+/// Fewest entries of X for which [`WeightedGram::apply`] uses every core.
+const PARALLEL_FROM: usize = 1 << 20;
+
+/// Column slices of a parallel product.
+const SLICES: usize = 8;
+
+/// `out += X_C (w_C ⊙ X_Cᵀv)` over the columns C of row-major `x` (`v.len()` rows of `w.len()`
+/// columns), one column block at a time, so that X is read from memory once.
 #[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
-fn weighted_gram_product(x: &[f64], w: &[f64], v: &[f64], out: &mut [f64]) {
+fn weighted_gram_product(
+    x: &[f64],
+    w: &[f64],
+    v: &[f64],
+    columns: std::ops::Range<usize>,
+    out: &mut [f64],
+) {
     let d = w.len();
     let mut t = [0.0; COLUMN_BLOCK];
-    for j0 in (0..d).step_by(COLUMN_BLOCK) {
-        let width = COLUMN_BLOCK.min(d - j0);
+    for j0 in columns.clone().step_by(COLUMN_BLOCK) {
+        let width = COLUMN_BLOCK.min(columns.end - j0);
         let t = &mut t[..width];
         t.fill(0.0);
         for (i, vi) in v.iter().enumerate() {
