@@ -92,15 +92,24 @@ fn sparse_sampling_leaves_an_sgd_run_bit_identical() {
         count(sparse, true),
         count(dense, true)
     );
-    // A cheap sample's loss is the mean mini-batch loss over its window (an unbiased estimate of
-    // the window's mean loss).
-    let points: Vec<_> = sparse.samples().iter().map(|(_, q)| q.sample).collect();
-    for w in points.windows(2) {
-        if !w[1].loss_exact {
-            let window = (w[1].loss_integral - w[0].loss_integral) / (w[1].time - w[0].time);
-            assert_eq!(w[1].loss.to_bits(), window.to_bits(), "step {}", w[1].step);
-        }
-    }
+    // A cheap sample's loss is the mean mini-batch loss over at least the last epoch (n/b
+    // steps): close to the exact loss at that step, which the dense run recorded (the two
+    // trajectories are the same). Mean squared residuals of single samples would scatter over
+    // decades on the log plot.
+    let exact: std::collections::HashMap<u64, f64> = (dense.samples().iter())
+        .map(|(k, q)| (k, q.sample.loss))
+        .collect();
+    let mut logs: Vec<f64> = (sparse.samples().iter())
+        .filter(|(_, q)| !q.sample.loss_exact)
+        .filter_map(|(k, q)| Some((q.sample.loss / exact.get(&k)?).ln().abs()))
+        .collect();
+    assert!(logs.len() > 40, "{} cheap samples", logs.len());
+    logs.sort_by(f64::total_cmp);
+    let (median, worst) = (logs[logs.len() / 2], logs[logs.len() - 1]);
+    assert!(
+        median < 0.1 && worst < 2f64.ln(),
+        "cheap/exact loss: median |ln| {median}, worst {worst}"
+    );
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! Headless capture: after the runs finish, save a screenshot of the window or time frames,
-//! print the result and close (`gui --screenshot`, `gui --frame-stats`).
+//! print the result and close (`gui --screenshot`, `gui --frame-stats`). Frame timing also
+//! reports the frames drawn while the runs were stepping, and how long they took.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use eframe::egui;
 
@@ -22,6 +24,11 @@ pub struct Capture {
 #[derive(Default)]
 pub(super) struct CaptureState {
     settle: u32,
+    /// The first frame, and the frame at which the runs had finished.
+    started: Option<Instant>,
+    finished_after: Option<f64>,
+    /// eframe's CPU time of the frames drawn while the runs stepped.
+    running_ms: Vec<f32>,
     requested: bool,
     saved: Arc<Mutex<Option<Result<(), String>>>>,
     frame_ms: Vec<f32>,
@@ -39,8 +46,13 @@ impl App {
             return;
         };
         ctx.request_repaint();
+        let started = *state.started.get_or_insert_with(Instant::now);
         if !finished {
+            state.running_ms.extend(cpu.map(|ms| ms * 1000.0));
             return;
+        }
+        if state.finished_after.is_none() {
+            state.finished_after = Some(started.elapsed().as_secs_f64());
         }
         state.settle += 1;
         if state.settle < 5 {
@@ -53,7 +65,7 @@ impl App {
             }
             if state.frame_ms.len() >= n {
                 let smooth = self.controls.smooth;
-                let json = frame_stats_json(&state.frame_ms, &state.body_ms, smooth);
+                let json = frame_stats_json(state, smooth);
                 self.finish(ctx, Ok(json));
             }
             return;
@@ -94,16 +106,23 @@ fn quantile(ms: &[f32], q: f64) -> f64 {
     crate::experiment::summary::quantile(&mut values, q)
 }
 
-/// `{frames, ui_ms_p50, ui_ms_p95, rss_mb}` from eframe's per-frame CPU time (UI pass plus
-/// tessellation and painting), plus the same quantiles of the app's own UI code alone.
-fn frame_stats_json(frame_ms: &[f32], body_ms: &[f32], smooth: bool) -> String {
+/// `{frames, ui_ms_p50, ui_ms_p95, rss_mb, …}` from eframe's per-frame CPU time (UI pass plus
+/// tessellation and painting) after the runs finished, the same quantiles of the app's own UI
+/// code alone, and of the frames drawn while the runs stepped (`running_*`, with the seconds
+/// from the first frame until they finished).
+fn frame_stats_json(state: &CaptureState, smooth: bool) -> String {
+    let running = &state.running_ms;
     serde_json::json!({
         "smooth_lines": smooth,
-        "frames": frame_ms.len(),
-        "ui_ms_p50": quantile(frame_ms, 0.5),
-        "ui_ms_p95": quantile(frame_ms, 0.95),
-        "app_ms_p50": quantile(body_ms, 0.5),
-        "app_ms_p95": quantile(body_ms, 0.95),
+        "frames": state.frame_ms.len(),
+        "ui_ms_p50": quantile(&state.frame_ms, 0.5),
+        "ui_ms_p95": quantile(&state.frame_ms, 0.95),
+        "app_ms_p50": quantile(&state.body_ms, 0.5),
+        "app_ms_p95": quantile(&state.body_ms, 0.95),
+        "running_frames": running.len(),
+        "running_ui_ms_p50": quantile(running, 0.5),
+        "running_ui_ms_p95": quantile(running, 0.95),
+        "seconds_to_finish": state.finished_after,
         "rss_mb": rss_mb(),
     })
     .to_string()

@@ -51,8 +51,8 @@ pub struct Drawn {
 /// Cells per side of the occupancy grid that places the legend.
 const GRID: usize = 12;
 
-/// The corner of the data's extent whose quarter (5 × 6 of 12 × 12 cells) the lines, bands and
-/// reference `levels` cross least; ties go to the first of bottom-left, top-right, top-left,
+/// The corner of the data's extent whose quarter (5 × 6 of 12 × 12 cells) holds fewest cells
+/// with points of the lines or bands, or reference `levels`; ties go to the first of bottom-left, top-right, top-left,
 /// bottom-right.
 fn quietest_corner(
     lines: &[Vec<PlotPoint>],
@@ -69,20 +69,8 @@ fn quietest_corner(
         let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
         ((t * GRID as f64) as usize).min(GRID - 1)
     };
-    for line in lines {
-        for pair in line.windows(2) {
-            for k in 0..=4 {
-                let t = k as f64 / 4.0;
-                let (px, py) = (
-                    pair[0].x + t * (pair[1].x - pair[0].x),
-                    pair[0].y + t * (pair[1].y - pair[0].y),
-                );
-                used[cell(px, x)][cell(py, y)] = true;
-            }
-        }
-        if let [only] = line.as_slice() {
-            used[cell(only.x, x)][cell(only.y, y)] = true;
-        }
+    for p in lines.iter().flatten() {
+        used[cell(p.x, x)][cell(p.y, y)] = true;
     }
     for v in levels {
         let row = cell(*v, y);

@@ -118,3 +118,37 @@ pub fn check_every(step_cost: f64) -> u64 {
     }
     every
 }
+
+/// The trailing mean of a stochastic method's loss estimates over at least `span` steps (SGD:
+/// an epoch, `n/b` steps, so a cheap sample averages about n squared residuals), read from
+/// the loss integral at past samples.
+#[derive(Clone, Debug)]
+pub struct LossWindow {
+    span: u64,
+    /// `(step, ∫L, time)` at recent samples, the oldest at least `span` steps back.
+    marks: std::collections::VecDeque<(u64, f64, f64)>,
+}
+
+impl LossWindow {
+    /// An empty window of `span` steps.
+    pub fn new(span: u64) -> LossWindow {
+        LossWindow {
+            span: span.max(1),
+            marks: Default::default(),
+        }
+    }
+
+    /// Notes the integral at a sample, dropping marks no longer needed.
+    pub fn mark(&mut self, step: u64, integral: f64, time: f64) {
+        self.marks.push_back((step, integral, time));
+        while self.marks.len() >= 2 && self.marks[1].0 + self.span <= step {
+            self.marks.pop_front();
+        }
+    }
+
+    /// The mean loss since the window's oldest mark (NaN when no time has passed).
+    pub fn mean(&self, integral: f64, time: f64) -> f64 {
+        let (_, i0, t0) = self.marks.front().copied().unwrap_or_default();
+        (integral - i0) / (time - t0)
+    }
+}

@@ -9,7 +9,7 @@ use super::method::{Method, Stepper};
 use super::net::DiagNet;
 use super::problem::{Problem, Stream, stream_rng};
 use super::recorder::Recorder;
-use super::sampling::{self, Fidelity, SampleBudget};
+use super::sampling::{self, Fidelity, LossWindow, SampleBudget};
 pub use super::sampling::{Point, Sample};
 use super::sharpness::CurvatureWatch;
 pub use super::stop::Stop;
@@ -38,7 +38,7 @@ pub struct Trainer {
     curvature: CurvatureWatch,
     budget: SampleBudget,
     last_loss: f64,
-    window: (f64, f64),
+    window: LossWindow,
     diag_mean: f64,
 }
 
@@ -93,7 +93,10 @@ impl Trainer {
             curvature: CurvatureWatch::default(),
             budget: SampleBudget::default(),
             last_loss: f64::NAN,
-            window: (0.0, 0.0),
+            window: LossWindow::new(match method {
+                Method::Sgd { batch } => n.div_ceil(batch) as u64,
+                _ => 1,
+            }),
             diag_mean,
         };
         trainer.record(Fidelity::Exact);
@@ -244,7 +247,7 @@ impl Trainer {
         if fidelity == Fidelity::Cheap && !sample.loss.is_finite() {
             sample = self.sample_of(&beta, Fidelity::Exact);
         }
-        self.window = (self.loss_integral, self.time());
+        (self.window).mark(self.step, self.loss_integral, self.time());
         if sample.loss.is_finite() && beta.iter().all(|b| b.is_finite()) {
             let coords = self.follow.iter().map(|&j| beta[j]).collect();
             self.recorder.put(self.step, Point { sample, coords });
@@ -270,8 +273,7 @@ impl Trainer {
         let loss = if loss_exact {
             self.problem.loss(beta)
         } else if self.method.kind().is_stochastic() {
-            let (integral, time) = self.window;
-            (self.loss_integral - integral) / (self.time() - time)
+            self.window.mean(self.loss_integral, self.time())
         } else {
             self.last_loss
         };
