@@ -6,6 +6,7 @@ pub mod driver;
 pub mod frame;
 pub mod gamma_max;
 pub mod grid;
+pub mod predict;
 pub mod prepare;
 pub mod runs;
 pub mod scene;

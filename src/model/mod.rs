@@ -14,6 +14,7 @@ pub mod homotopy;
 pub mod kernels;
 pub mod linalg;
 pub mod method;
+pub mod method_kind;
 pub mod net;
 pub mod problem;
 pub mod recorder;

@@ -1,0 +1,100 @@
+//! The names of the training dynamics, as settings, flags and files write them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::SimError;
+
+/// The training dynamics (docs/dynamics.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MethodKind {
+    /// Full-batch gradient descent.
+    Gd,
+    /// Mini-batch stochastic gradient descent.
+    Sgd,
+    /// Stochastic gradient flow (Euler–Maruyama).
+    Sgf,
+    /// Gradient flow (RK4 in the mirror coordinates).
+    Gf,
+    /// GD on labels `y + σ_ℓ ξ_k`, fresh `ξ_k ~ N(0, I_n)` each step.
+    #[serde(rename = "label-noise")]
+    LabelNoise,
+    /// A GD step plus isotropic Gaussian noise `sqrt(γ) σ_iso (ζ_u, ζ_v)` on the layers.
+    #[serde(rename = "iso-noise")]
+    IsoNoise,
+}
+
+impl MethodKind {
+    /// All methods in display order.
+    pub const ALL: [MethodKind; 6] = [
+        MethodKind::Gd,
+        MethodKind::Sgd,
+        MethodKind::Sgf,
+        MethodKind::Gf,
+        MethodKind::LabelNoise,
+        MethodKind::IsoNoise,
+    ];
+
+    /// The lowercase name used on the command line and in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            MethodKind::Gd => "gd",
+            MethodKind::Sgd => "sgd",
+            MethodKind::Sgf => "sgf",
+            MethodKind::Gf => "gf",
+            MethodKind::LabelNoise => "label-noise",
+            MethodKind::IsoNoise => "iso-noise",
+        }
+    }
+
+    /// The name as shown in plots and legends.
+    pub fn label(self) -> &'static str {
+        match self {
+            MethodKind::Gd => "GD",
+            MethodKind::Sgd => "SGD",
+            MethodKind::Sgf => "SGF",
+            MethodKind::Gf => "GF",
+            MethodKind::LabelNoise => "label-noise GD",
+            MethodKind::IsoNoise => "isotropic-noise GD",
+        }
+    }
+
+    /// Whether the method is noisy (its effective α shrinks by P21's formula).
+    pub fn is_stochastic(self) -> bool {
+        matches!(self, MethodKind::Sgd | MethodKind::Sgf)
+    }
+
+    /// Whether this is one of the noise methods (label noise, isotropic noise), whose noise
+    /// level is a setting of its own.
+    pub fn is_noise_method(self) -> bool {
+        matches!(self, MethodKind::LabelNoise | MethodKind::IsoNoise)
+    }
+
+    /// Whether every step is the multiplicative update with `D ∈ range(Xᵀ)`, so that the exact
+    /// α_t and the predicted limit hold (false for isotropic noise: docs/dynamics.md).
+    pub fn keeps_mirror_identity(self) -> bool {
+        self != MethodKind::IsoNoise
+    }
+}
+
+impl fmt::Display for MethodKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for MethodKind {
+    type Err = SimError;
+    fn from_str(s: &str) -> Result<Self, SimError> {
+        MethodKind::ALL
+            .into_iter()
+            .find(|m| m.name() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| SimError::invalid("method", s, METHOD_NAMES))
+    }
+}
+
+/// The allowed values of `method`, in words.
+pub const METHOD_NAMES: &str = "one of gd, sgd, sgf, gf, label-noise, iso-noise";
