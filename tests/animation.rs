@@ -226,3 +226,36 @@ fn mp4_without_ffmpeg_says_so_in_one_line() {
     assert!(err.contains("ffmpeg") && err.contains("x.mp4"), "{err}");
     assert!(!out.exists());
 }
+
+/// Where ffmpeg is installed (CI does not install it), the MP4 has the requested frames at the
+/// figure's width; ffprobe, which ships with ffmpeg, reads it back.
+#[test]
+fn mp4_with_ffmpeg_has_the_requested_frames() {
+    let probe = |args: &[&str]| Command::new("ffprobe").args(args).output();
+    if Command::new("ffmpeg").arg("-version").output().is_err() || probe(&["-version"]).is_err() {
+        eprintln!("skipped: ffmpeg is not on the PATH");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("run.mp4");
+    let o = Command::new(env!("CARGO_BIN_EXE_dln-explorer"))
+        .args([
+            "figure", "--plot", "loss", "--frames", "12", "--steps", "2000",
+        ])
+        .args(["--out", out.to_str().unwrap()])
+        .output()
+        .expect("the binary runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = probe(&[
+        "-v",
+        "error",
+        "-count_frames",
+        "-show_entries",
+        "stream=width,nb_read_frames",
+        "-of",
+        "csv=p=0",
+        out.to_str().unwrap(),
+    ])
+    .expect("ffprobe runs");
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "960,12");
+}
