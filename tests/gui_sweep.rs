@@ -25,7 +25,7 @@ fn harness(panel: SweepPanel, config: Config) -> Harness<'static, SweepPanel> {
     Harness::builder()
         .with_size(egui::vec2(1200.0, 900.0))
         .build_ui_state(
-            move |ui, panel: &mut SweepPanel| panel.ui(ui, &config),
+            move |ui, panel: &mut SweepPanel| panel.ui(ui, &config, true),
             panel,
         )
 }

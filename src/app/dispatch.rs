@@ -16,7 +16,11 @@ use crate::figure::scene::LIVE_PLOTS;
 use crate::presets::{self, Preset};
 
 /// Zoom factor of presentation mode.
-const PRESENTATION_ZOOM: f32 = 1.4;
+/// Presentation mode's zoom for a window `height` physical pixels tall: 1.25 at 720 and in
+/// proportion above, so a slide shows the same layout on any projector.
+pub(super) fn presentation_zoom(height: f32) -> f32 {
+    (1.25 * height / 720.0).clamp(1.25, 2.5)
+}
 
 /// Something a panel asks the app to do.
 #[derive(Clone, Debug)]
@@ -237,6 +241,10 @@ impl App {
     pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
         self.menus.presentation = on;
         self.plots.thickness = if on { 2.2 } else { 1.0 };
+        self.plots.title_style = match on {
+            true => egui::TextStyle::Body,
+            false => egui::TextStyle::Small,
+        };
         if on {
             let mut v = egui::Visuals::light();
             v.override_text_color = Some(egui::Color32::BLACK);
@@ -244,7 +252,8 @@ impl App {
             v.extreme_bg_color = egui::Color32::WHITE;
             v.widgets.noninteractive.bg_stroke.color = egui::Color32::from_gray(60);
             ctx.set_visuals(v);
-            ctx.set_zoom_factor(PRESENTATION_ZOOM);
+            let height = ctx.content_rect().height() * ctx.pixels_per_point();
+            ctx.set_zoom_factor(presentation_zoom(height));
         } else {
             ctx.set_visuals(egui::Visuals::dark());
             ctx.set_zoom_factor(1.0);

@@ -95,6 +95,11 @@ impl<T> Job<T> {
         self.cancel.store(true, Ordering::Relaxed);
     }
 
+    /// Whether [`Job::cancel`] was called.
+    pub fn was_cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
     /// Time since the job started.
     pub fn elapsed(&self) -> Duration {
         self.started.elapsed()

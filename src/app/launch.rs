@@ -110,8 +110,14 @@ impl Launch {
             app = app.with_capture(c);
         }
         if let Some([w, h]) = self.window_size {
-            // Logical pixels: presentation mode's zoom must not enlarge the window.
-            let size = egui::vec2(w, h) / ctx.zoom_factor();
+            // Logical pixels: presentation mode's zoom must not enlarge the window. The zoom is
+            // the one for this height (the context's applies from the next frame).
+            let zoom = match app.presentation() {
+                true => super::dispatch::presentation_zoom(h),
+                false => ctx.zoom_factor(),
+            };
+            ctx.set_zoom_factor(zoom);
+            let size = egui::vec2(w, h) / zoom;
             ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
         }
         if let Some(slot) = self.outcome {

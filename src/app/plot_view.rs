@@ -189,11 +189,6 @@ impl Drawn {
         let mut plot = Plot::new(id)
             .width(size.x)
             .height(size.y)
-            .legend(
-                Legend::default()
-                    .position(self.legend)
-                    .color_conflict_handling(ColorConflictHandling::PickLast),
-            )
             .y_axis_min_width(56.0)
             .show_x(hover)
             .show_y(hover)
@@ -218,6 +213,14 @@ impl Drawn {
                 };
                 Some(format!("{name}\n{x}\ny = {}", num(y)))
             });
+        // A heatmap's cells say what they are on hover; a legend would only cover them.
+        if p.heatmap.is_none() {
+            plot = plot.legend(
+                Legend::default()
+                    .position(self.legend)
+                    .color_conflict_handling(ColorConflictHandling::PickLast),
+            );
+        }
         if integer_x || p.x.label.starts_with("time") {
             plot = plot
                 .link_axis(link, [true, false])

@@ -39,6 +39,8 @@ pub struct Plots {
     pub options: ViewOptions,
     /// Line-width multiplier (thicker in presentation mode).
     pub thickness: f32,
+    /// Text style of the plots' titles (body size in presentation mode).
+    pub title_style: egui::TextStyle,
     /// The pointer read-out and crosshair (off for headless screenshots).
     pub hover: bool,
     /// The plot a lesson step points at (framed and its title marked).
@@ -52,6 +54,7 @@ impl Default for Plots {
         Plots {
             options: ViewOptions::default(),
             thickness: 1.0,
+            title_style: egui::TextStyle::Small,
             hover: true,
             highlight: None,
             drawn: Vec::new(),
@@ -106,7 +109,7 @@ impl Plots {
         self.refresh(live);
         let avail = ui.available_size();
         let gap = ui.spacing().item_spacing;
-        let title_h = ui.text_style_height(&egui::TextStyle::Small) + gap.y;
+        let title_h = ui.text_style_height(&self.title_style) + gap.y;
         let size = egui::vec2(
             ((avail.x - gap.x) / 2.0).max(120.0),
             ((avail.y - gap.y) / 2.0 - title_h).max(100.0),
@@ -122,20 +125,20 @@ impl Plots {
                             return;
                         };
                         let marked = self.highlight == Some(kind);
-                        let mut title = egui::RichText::new(&d.panel.title).strong();
+                        let mut title = egui::RichText::new(&d.panel.title)
+                            .strong()
+                            .text_style(self.title_style.clone());
                         if marked {
                             title = title.color(super::lesson::MARK);
                         }
-                        ui.small(title);
+                        // One line, so the plots below keep their computed height.
+                        ui.add(egui::Label::new(title).truncate());
                         let r = d.show(ui, kind.name(), size, self.thickness, self.hover);
                         if marked {
                             let stroke = egui::Stroke::new(3.0, super::lesson::MARK);
-                            ui.painter().rect_stroke(
-                                r.rect.expand(1.0),
-                                2.0,
-                                stroke,
-                                egui::StrokeKind::Outside,
-                            );
+                            // Inside the plot's rectangle: clear of its title and tick labels.
+                            ui.painter()
+                                .rect_stroke(r.rect, 2.0, stroke, egui::StrokeKind::Inside);
                         }
                         shown.push((kind, r));
                     });

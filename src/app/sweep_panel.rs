@@ -253,11 +253,10 @@ impl SweepPanel {
             }
         };
         let total = spec.runs();
-        let mut line = if rows.len() < total {
-            format!(
-                "cancelled after {} of {total} runs; partial results shown",
-                rows.len()
-            )
+        // Runs without a row (no γ_max found) are counted by the notes below, not as a cancel.
+        let mut line = if job.was_cancelled() {
+            let (done, _) = job.progress();
+            format!("cancelled after {done} of {total} runs; partial results shown")
         } else {
             format!(
                 "finished {total} runs in {:.1} s",
@@ -292,7 +291,7 @@ impl SweepPanel {
     }
 
     /// Draws the controls, progress and plots; `base` is the scene the sweep starts from.
-    pub fn ui(&mut self, ui: &mut egui::Ui, base: &Config) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, base: &Config, hover: bool) {
         let ctx = ui.ctx().clone();
         // ‖ ∞ ⚠ need the app's fallback font (idempotent; lets the panel stand alone).
         super::install_fonts(&ctx);
@@ -300,7 +299,7 @@ impl SweepPanel {
         self.controls(ui, base);
         ui.separator();
         match &self.results {
-            Some(results) => plots(ui, results),
+            Some(results) => plots(ui, results, hover),
             None if self.running.is_some() => {
                 ui.label("Sweeping… the plots appear when the runs finish.");
             }
@@ -311,23 +310,43 @@ impl SweepPanel {
     }
 }
 
-/// The sweep figure's panels stacked (the error plot over the ratio plot, or the heatmaps).
-fn plots(ui: &mut egui::Ui, r: &Results) {
+/// Below this height (points) the sweep's two plots go side by side.
+const SHORT: f32 = 420.0;
+
+/// The sweep figure's panels: the error plot over the ratio plot (side by side when the window
+/// is short, as in presentation mode at 1280 × 720), the heatmaps side by side; `hover` shows the
+/// pointer read-out.
+fn plots(ui: &mut egui::Ui, r: &Results, hover: bool) {
     // Room for the titles and the export button under the plots.
-    let k = r.drawn.len().max(1) as f32;
-    let avail = ui.available_height()
-        - k * ui.text_style_height(&egui::TextStyle::Small)
-        - 2.0 * ui.spacing().interact_size.y;
+    let title = ui.text_style_height(&egui::TextStyle::Small);
+    let avail = ui.available_height() - 2.0 * title - 2.0 * ui.spacing().interact_size.y;
     let width = ui.available_width();
-    for (i, d) in r.drawn.iter().enumerate() {
-        let share = if r.drawn.len() == 2 {
-            [0.6, 0.4][i]
-        } else {
-            1.0 / k
-        };
-        let h = (avail * share - 12.0).max(120.0);
+    let show = |ui: &mut egui::Ui, i: usize, d: &Drawn, size: egui::Vec2| {
         ui.small(egui::RichText::new(&d.panel.title).strong());
-        d.show(ui, &format!("sweep-{i}"), egui::vec2(width, h), 1.0, true);
+        d.show(ui, &format!("sweep-{i}"), size, 1.0, hover);
+    };
+    if r.drawn.len() > 2 || (r.drawn.len() == 2 && avail < SHORT) {
+        let k = r.drawn.len() as f32;
+        let w = (width - (k - 1.0) * ui.spacing().item_spacing.x) / k;
+        ui.horizontal_top(|ui| {
+            for (i, d) in r.drawn.iter().enumerate() {
+                ui.vertical(|ui| show(ui, i, d, egui::vec2(w, avail.max(120.0))));
+            }
+        });
+    } else {
+        for (i, d) in r.drawn.iter().enumerate() {
+            let share = if r.drawn.len() == 2 {
+                [0.6, 0.4][i]
+            } else {
+                1.0
+            };
+            show(
+                ui,
+                i,
+                d,
+                egui::vec2(width, (avail * share - 12.0).max(100.0)),
+            );
+        }
     }
     if r.drawn.len() < 2 {
         ui.label("The paired ratio to GD needs GD among the methods.");

@@ -1,4 +1,4 @@
-//! The floating windows: the help sheet and the α-sweep panel (kept open while it runs).
+//! The floating windows: the help sheet and the sweep panel (kept open while it runs).
 
 use eframe::egui;
 
@@ -18,13 +18,13 @@ impl App {
         self.menus.show_help = open;
         let mut open = self.menus.show_sweep || self.sweep.is_running();
         let config = self.controls.config();
-        egui::Window::new("α sweep — SGD beats GD")
+        egui::Window::new("Sweep")
             .open(&mut open)
             .default_size([1000.0, 760.0])
             .resizable(true)
             .constrain_to(area)
             .show(ctx, |ui| {
-                self.sweep.ui(ui, &config);
+                self.sweep.ui(ui, &config, self.plots.hover);
                 if self.sweep.figure().is_some() && ui.button("Export sweep as SVG").clicked() {
                     out.push(Request::ExportSweep);
                 }

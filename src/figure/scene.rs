@@ -247,12 +247,16 @@ fn alpha_series(record: &Record, view: ViewOptions) -> Vec<Series> {
             .map(|p| [view.x(p), p.sample.alpha_ratio])
             .collect();
         let mut s = Series::new(run_name(record, *k), c, Style::Line, points);
-        s.band = (h.iter())
-            .map(|p| {
-                let q = &p.sample;
-                [view.x(p), q.alpha_ratio_min, q.alpha_ratio_max]
-            })
-            .collect();
+        // Where the identity breaks (isotropic noise) the state's α_j wander over decades: their
+        // band would flatten every other curve, so only the geometric mean is drawn.
+        if k.keeps_mirror_identity() {
+            s.band = (h.iter())
+                .map(|p| {
+                    let q = &p.sample;
+                    [view.x(p), q.alpha_ratio_min, q.alpha_ratio_max]
+                })
+                .collect();
+        }
         series.push(s);
         if k.is_stochastic() {
             let points = h
