@@ -1,0 +1,74 @@
+//! Data files dropped on the app's window (kittest, inline backend): a NumPy `.npz` restarts
+//! the runs on its X and y; a bad file says why and leaves the scene as it was.
+
+use std::path::Path;
+
+use dln_explorer::app::App;
+use dln_explorer::cli::SimArgs;
+use dln_explorer::model::Settings;
+use eframe::egui;
+use egui_kittest::Harness;
+
+fn settings() -> Settings {
+    match (SimArgs {
+        steps: Some(2000),
+        gamma: Some(0.05),
+        ..SimArgs::default()
+    })
+    .settings()
+    {
+        Ok((_, s)) => s,
+        Err(e) => panic!("test settings invalid: {e}"),
+    }
+}
+
+/// A file dropped from the disk, as the native integration hands it over.
+#[derive(Debug)]
+struct OnDisk(std::path::PathBuf);
+
+impl egui::DroppedFile for OnDisk {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(h: &mut Harness<'_, App>, name: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(OnDisk(path)));
+    h.run_steps(30);
+}
+
+#[test]
+fn a_dropped_npz_restarts_on_its_data_and_a_bad_file_changes_nothing() {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1600.0, 900.0))
+        .build_ui_state(
+            |ui, app: &mut App| app.ui_body(ui),
+            App::inline(&settings(), 100),
+        );
+    h.run_steps(2);
+    drop_file(&mut h, "numpy.npz");
+    let problem = &h.state().controls().settings.problem;
+    assert_eq!((problem.n, problem.d), (4, 6), "the file's sizes");
+    let data = problem.source.data.as_ref().expect("loaded data");
+    assert!(data.name.ends_with("numpy.npz"), "{}", data.name);
+    let info = h.state().live().info.clone().expect("the runs restarted");
+    assert_eq!((info.scene.problem.n, info.scene.problem.d), (4, 6));
+    let before = h.state().controls().settings.clone();
+    drop_file(&mut h, "bad_nan.npz");
+    let notice = h.state_mut().menus_mut().notice().unwrap_or_default();
+    assert!(notice.contains("NaN at row 2, column 3"), "{notice}");
+    assert_eq!(
+        h.state().controls().settings,
+        before,
+        "the scene stays as it was"
+    );
+}
