@@ -4,7 +4,7 @@
 use eframe::egui::{self, Color32};
 use egui_plot::{
     ColorConflictHandling, Corner, FilledArea, HLine, Legend, Line, LineStyle, MarkerShape, Plot,
-    PlotPoint, PlotPoints, Points, Polygon,
+    PlotPoint, PlotPoints, Points, Polygon, Text,
 };
 
 use super::plot_axes::axis_style;
@@ -73,8 +73,13 @@ fn quietest_corner(
         used[cell(p.x, x)][cell(p.y, y)] = true;
     }
     for v in levels {
+        // The dashed line across, and its name just above its left end.
         let row = cell(*v, y);
         used.iter_mut().for_each(|column| column[row] = true);
+        let above = (row + 1).min(GRID - 1);
+        used.iter_mut()
+            .take(4)
+            .for_each(|column| column[above] = true);
     }
     for (xs, lo, hi) in bands {
         for ((bx, l), h) in xs.iter().zip(lo).zip(hi) {
@@ -298,6 +303,7 @@ impl Drawn {
             }
         }
         let x = self.x_range.map_or(0.0, |(lo, hi)| 0.5 * (lo + hi));
+        let left = self.x_range.map_or(0.0, |(lo, _)| lo);
         for (r, level) in self.panel.references.iter().zip(&self.levels) {
             let c = rgb(r.color);
             let edge = |below: bool| {
@@ -317,12 +323,25 @@ impl Drawn {
                     .color(c)
             };
             match level {
-                Level::Line(y) => plot.add(
-                    HLine::new(format!("{}: {}", r.name, num(r.value)), *y)
-                        .color(c)
-                        .style(LineStyle::dashed_dense())
-                        .width(1.2 * thickness),
-                ),
+                // Named on the line itself, at its left end, not in the legend: the legend stays
+                // small enough to leave the curves visible.
+                Level::Line(y) => {
+                    plot.add(
+                        HLine::new("", *y)
+                            .color(c)
+                            .style(LineStyle::dashed_dense())
+                            .width(1.2 * thickness),
+                    );
+                    let label = format!("{}: {}", r.name, num(r.value));
+                    plot.add(
+                        Text::new(
+                            "",
+                            PlotPoint::new(left, *y),
+                            egui::RichText::new(label).size(11.0 * thickness.sqrt()),
+                        )
+                        .anchor(egui::Align2::LEFT_BOTTOM),
+                    );
+                }
                 Level::Below => plot.add(edge(true)),
                 Level::Above => plot.add(edge(false)),
             }
