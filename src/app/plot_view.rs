@@ -303,7 +303,10 @@ impl Drawn {
             }
         }
         let x = self.x_range.map_or(0.0, |(lo, hi)| 0.5 * (lo + hi));
-        let left = self.x_range.map_or(0.0, |(lo, _)| lo);
+        let (left, right) = self.x_range.unwrap_or((0.0, 1.0));
+        // Labels at the left closer than a tenth of the y span would overlap.
+        let gap = self.y_range.map_or(0.0, |(lo, hi)| 0.1 * (hi - lo));
+        let mut placed: Vec<f64> = Vec::new();
         for (r, level) in self.panel.references.iter().zip(&self.levels) {
             let c = rgb(r.color);
             let edge = |below: bool| {
@@ -332,14 +335,23 @@ impl Drawn {
                             .style(LineStyle::dashed_dense())
                             .width(1.2 * thickness),
                     );
+                    // A label too close to one already at the left goes to the right end.
+                    let crowded = placed.iter().any(|p| (p - y).abs() < gap);
+                    let (at, anchor) = match crowded {
+                        true => (right, egui::Align2::RIGHT_BOTTOM),
+                        false => (left, egui::Align2::LEFT_BOTTOM),
+                    };
+                    if !crowded {
+                        placed.push(*y);
+                    }
                     let label = format!("{}: {}", r.name, num(r.value));
                     plot.add(
                         Text::new(
                             "",
-                            PlotPoint::new(left, *y),
+                            PlotPoint::new(at, *y),
                             egui::RichText::new(label).size(11.0 * thickness.sqrt()),
                         )
-                        .anchor(egui::Align2::LEFT_BOTTOM),
+                        .anchor(anchor),
                     );
                 }
                 Level::Below => plot.add(edge(true)),
