@@ -54,8 +54,12 @@ const STABLE_RULE_NEEDS: &str =
 /// Why the implicit-bias theory does not apply to `x`: `n ≥ d`, or dependent rows.
 pub fn not_overparametrised(x: &Array2<f64>, what: &'static str) -> SimError {
     let (n, d) = x.dim();
-    match super::linalg::row_rank(x) {
-        Ok(rank) if n < d && rank < n => SimError::RankDeficient { n, rank, what },
+    // The rank is only in question for d > n, and only checked where loading checks it.
+    let rank = (n < d && n <= super::dataset::RANK_CHECKED_UP_TO)
+        .then(|| super::linalg::row_rank(x).ok())
+        .flatten();
+    match rank {
+        Some(rank) if rank < n => SimError::RankDeficient { n, rank, what },
         _ => SimError::NotOverparametrised { n, d, what },
     }
 }
