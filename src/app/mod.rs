@@ -12,6 +12,7 @@ pub mod gamma_max;
 pub mod help;
 pub mod job;
 pub mod launch;
+pub mod legend_place;
 pub mod lesson;
 pub mod menu_bar;
 pub mod numbers;

@@ -1,6 +1,7 @@
 //! Figures and data for slides and papers: an SVG plot writer, its PNG rasteriser, CSV of every
 //! series, and the method colours shared with the GUI. Pure functions over data: no egui.
 
+pub mod alpha;
 pub mod animation;
 pub mod csv;
 pub mod figures;
