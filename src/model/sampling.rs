@@ -130,8 +130,12 @@ pub struct LossWindow {
 }
 
 impl LossWindow {
-    /// An empty window of `span` steps.
-    pub fn new(span: u64) -> LossWindow {
+    /// An empty window for `method` on `n` samples: an epoch for SGD, one step otherwise.
+    pub fn of(method: super::method::Method, n: usize) -> LossWindow {
+        let span = match method {
+            super::method::Method::Sgd { batch } => n.div_ceil(batch) as u64,
+            _ => 1,
+        };
         LossWindow {
             span: span.max(1),
             marks: Default::default(),

@@ -93,10 +93,7 @@ impl Trainer {
             curvature: CurvatureWatch::default(),
             budget: SampleBudget::default(),
             last_loss: f64::NAN,
-            window: LossWindow::new(match method {
-                Method::Sgd { batch } => n.div_ceil(batch) as u64,
-                _ => 1,
-            }),
+            window: LossWindow::of(method, n),
             diag_mean,
         };
         trainer.record(Fidelity::Exact);
