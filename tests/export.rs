@@ -392,7 +392,7 @@ fn the_per_coordinate_alpha_plot_holds_every_coordinates_exact_alpha_at_the_end(
     let prepared = prepare(config.validate().expect("valid"), None).expect("prepared");
     let support = prepared.problem.support.clone();
     let methods = MethodSet::of(&[MethodKind::Gd, MethodKind::Sgd]);
-    let (runs, record) = run_to_end(std::sync::Arc::new(prepared), methods).expect("runs");
+    let (runs, record) = run_to_end(std::sync::Arc::new(prepared), methods, true).expect("runs");
     let per_coordinate = ViewOptions {
         alpha_per_coordinate: true,
         ..ViewOptions::default()

@@ -153,7 +153,7 @@ fn the_shape_of_the_noise_scene_is_matched_to_sgd() {
     let p = presets::get("shape-of-the-noise").expect("shipped");
     let mut s = p.config.validate().expect("valid");
     s.method = MethodKind::Sgd;
-    let sgd = execute(s.clone()).expect("runs");
+    let sgd = execute(s.clone(), false).expect("runs");
     assert!(sgd.outcome.final_loss <= s.tol, "SGD converges");
     let (n, d) = (s.problem.n as f64, s.problem.d as f64);
     let gamma = sgd.trainer.gamma();

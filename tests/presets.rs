@@ -42,7 +42,7 @@ fn every_preset_runs_1000_steps_and_only_the_divergence_scene_diverges() {
         let methods = (p.methods.clone())
             .unwrap_or_else(|| vec![MethodKind::Gd, MethodKind::Sgd, MethodKind::Sgf]);
         for method in methods {
-            let report = execute(settings(&p.config, method, Some(1000))).expect("runs");
+            let report = execute(settings(&p.config, method, Some(1000)), true).expect("runs");
             let diverged = report.trainer.diverged_at();
             if p.name == "too-large-step-diverges" {
                 let k = diverged.unwrap_or_else(|| panic!("{}: {method} did not diverge", p.name));
@@ -67,8 +67,8 @@ fn every_preset_runs_1000_steps_and_only_the_divergence_scene_diverges() {
 #[test]
 fn sgd_beats_gd_scene_ends_with_sgd_error_below_gd() {
     let p = presets::get("sgd-beats-gd").expect("shipped");
-    let gd = execute(settings(&p.config, MethodKind::Gd, None)).expect("gd runs");
-    let sgd = execute(settings(&p.config, MethodKind::Sgd, None)).expect("sgd runs");
+    let gd = execute(settings(&p.config, MethodKind::Gd, None), false).expect("gd runs");
+    let sgd = execute(settings(&p.config, MethodKind::Sgd, None), false).expect("sgd runs");
     for r in [&gd, &sgd] {
         assert!(
             r.outcome.final_loss <= 1e-19,

@@ -17,19 +17,32 @@ fn problem(n: usize, d: usize) -> Arc<Problem> {
     }))
 }
 
-/// Runs `method` to `steps` (tolerance `tol`) twice: within the sample budget and sampling
-/// everything exactly; returns both trainers and their stops.
+/// How a run is sampled.
+#[derive(Clone, Copy)]
+enum Sampling {
+    /// Within the sample budget (the default).
+    Budgeted,
+    /// Every due sample exact (the budget's baseline).
+    Dense,
+    /// No history, only the final state (sweeps).
+    FinalOnly,
+}
+
+/// Runs `method` to `steps` (tolerance `tol`) within the sample budget, sampling everything
+/// exactly, and keeping no history; returns the three trainers and their stops.
 fn sparse_and_dense(
     p: &Arc<Problem>,
     method: Method,
     gamma: f64,
     steps: u64,
     tol: f64,
-) -> [(Trainer, Stop); 2] {
-    [false, true].map(|dense| {
+) -> [(Trainer, Stop); 3] {
+    [Sampling::Budgeted, Sampling::Dense, Sampling::FinalOnly].map(|mode| {
         let mut t = Trainer::new(p.clone(), method, 0.1, gamma).expect("valid settings");
-        if dense {
-            t.sample_everything();
+        match mode {
+            Sampling::Budgeted => {}
+            Sampling::Dense => t.sample_everything(),
+            Sampling::FinalOnly => t.final_only(),
         }
         let stop = t.run(steps, tol);
         (t, stop)
@@ -40,9 +53,20 @@ fn bits(v: &[f64]) -> Vec<u64> {
     v.iter().map(|x| x.to_bits()).collect()
 }
 
-fn assert_same_trajectory(runs: &[(Trainer, Stop); 2]) {
-    let [(sparse, stop_s), (dense, stop_d)] = runs;
+fn assert_same_trajectory(runs: &[(Trainer, Stop); 3]) {
+    let [budgeted, dense, final_only] = runs;
+    assert_same_run(budgeted, dense);
+    assert_same_run(budgeted, final_only);
+    assert_eq!(
+        final_only.0.samples().len(),
+        2,
+        "no history: the start and the end"
+    );
+}
+
+fn assert_same_run((sparse, stop_s): &(Trainer, Stop), (dense, stop_d): &(Trainer, Stop)) {
     assert_eq!(stop_s, stop_d, "the same stop");
+    assert_eq!(sparse.stop_at_budget(), dense.stop_at_budget());
     assert_eq!(sparse.step(), dense.step(), "the same number of steps");
     assert_eq!(bits(&sparse.net().s), bits(&dense.net().s), "s");
     assert_eq!(bits(&sparse.net().d), bits(&dense.net().d), "d");

@@ -255,6 +255,6 @@ pub fn scene_methods(preset: Option<&presets::Preset>) -> Vec<MethodKind> {
 /// [`run_scene`] with the methods a scene names.
 pub fn run_scene_of(settings: Settings, methods: &[MethodKind]) -> Result<Record, CliError> {
     let prepared = Arc::new(prepare(settings, None)?);
-    let (_, record) = run_to_end(prepared, MethodSet::of(methods))?;
+    let (_, record) = run_to_end(prepared, MethodSet::of(methods), true)?;
     Ok(record)
 }

@@ -40,11 +40,12 @@ pub struct RunReport {
     pub prepared: Arc<Prepared>,
 }
 
-/// Prepares the scene, runs its method through the one driver and evaluates.
-pub fn execute(settings: Settings) -> Result<RunReport, CliError> {
+/// Prepares the scene, runs its method through the one driver (keeping its history if asked)
+/// and evaluates.
+pub fn execute(settings: Settings, history: bool) -> Result<RunReport, CliError> {
     let method = settings.method;
     let prepared = Arc::new(prepare(settings, None)?);
-    let (runs, _) = run_to_end(prepared.clone(), MethodSet::of(&[method]))?;
+    let (runs, _) = run_to_end(prepared.clone(), MethodSet::of(&[method]), history)?;
     let run =
         (runs.runs().first()).ok_or_else(|| SimError::Numerical("the run did not start".into()))?;
     Ok(RunReport {
@@ -59,7 +60,7 @@ pub fn execute(settings: Settings) -> Result<RunReport, CliError> {
 /// Runs the command.
 pub fn main(args: &RunArgs) -> Result<(), CliError> {
     let (config, settings) = args.sim.settings()?;
-    let report = execute(settings)?;
+    let report = execute(settings, args.csv.is_some())?;
     if let Some(refs) = &report.prepared.references
         && matches!(refs.l1_solver, L1Solver::Lp { .. })
     {

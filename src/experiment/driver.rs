@@ -164,12 +164,15 @@ impl Driver {
 }
 
 /// Runs `methods` on a prepared scene headless to their ends (budget, tolerance or
-/// divergence) through the one driver; returns the runs and the record a front end would hold.
+/// divergence) through the one driver; returns the runs and the record a front end would hold
+/// (with `history` false only the final states: the same runs, less work).
 pub fn run_to_end(
     prepared: Arc<Prepared>,
     methods: MethodSet,
+    history: bool,
 ) -> Result<(PairedRuns, Record), SimError> {
     let mut driver = Driver::new(Pace::BATCH, u64::MAX);
+    driver.runs.final_only = !history;
     driver.runs.start_prepared(0, prepared, methods)?;
     let mut record = Record::default();
     driver.run_to_end(|frame| record.apply(frame));

@@ -47,6 +47,7 @@ fn attempt(
 ) -> Result<(Stop, Trainer), SimError> {
     let method = Method::of_scene(kind, s);
     let mut t = Trainer::new(problem.clone(), method, s.alpha, gamma)?;
+    t.final_only();
     let stop = t.run(s.steps, s.tol);
     Ok((stop, t))
 }

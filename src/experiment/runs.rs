@@ -62,6 +62,8 @@ pub struct PairedRuns {
     error: Option<String>,
     /// Prepare scenes and solve limits on background threads (the GUI's pace).
     pub background: bool,
+    /// Record only each run's final state, no history (sweeps).
+    pub final_only: bool,
     preparing: Option<(Background<Result<Prepared, SimError>>, MethodSet)>,
     gf: Option<Background<Result<Option<f64>, SimError>>>,
 }
@@ -184,7 +186,11 @@ impl PairedRuns {
         for kind in methods.iter() {
             let method = Method::of_scene(kind, s);
             let mut trainer = Trainer::new(p.problem.clone(), method, s.alpha, p.gamma)?;
-            trainer.follow(p.coords.clone());
+            if self.final_only {
+                trainer.final_only();
+            } else {
+                trainer.follow(p.coords.clone());
+            }
             self.runs.push(Run {
                 trainer,
                 stop: None,

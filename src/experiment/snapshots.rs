@@ -31,7 +31,7 @@ impl Snapshots {
         methods: MethodSet,
         steps: impl FnOnce(u64) -> Vec<u64>,
     ) -> Result<Snapshots, SimError> {
-        let (_, finished) = run_to_end(prepared.clone(), methods)?;
+        let (_, finished) = run_to_end(prepared.clone(), methods, true)?;
         let end = finished.status.iter().map(|s| s.step).max().unwrap_or(0);
         let mut runs = PairedRuns::default();
         runs.start_prepared(0, prepared, methods)?;

@@ -266,7 +266,7 @@ pub fn run_shard(
             if cancel.load(Ordering::Relaxed) {
                 return Ok(None);
             }
-            let (runs, _) = run_to_end(prepared.clone(), MethodSet::of(&[kind]))?;
+            let (runs, _) = run_to_end(prepared.clone(), MethodSet::of(&[kind]), false)?;
             let Some(run) = runs.runs().first() else {
                 return Ok(None);
             };

@@ -14,6 +14,8 @@ pub use super::sampling::{Point, Sample};
 use super::sharpness::CurvatureWatch;
 pub use super::stop::Stop;
 
+mod record;
+
 /// Strided samples kept per run (log-spaced early samples come on top).
 pub const SAMPLE_CAPACITY: usize = 2048;
 /// Largest problem (entries of `X`) whose off-schedule samples are exact.
@@ -40,6 +42,8 @@ pub struct Trainer {
     last_loss: f64,
     window: LossWindow,
     diag_mean: f64,
+    history: bool,
+    checkpoints: Vec<(u64, f64)>,
 }
 
 impl Trainer {
@@ -95,8 +99,11 @@ impl Trainer {
             last_loss: f64::NAN,
             window: LossWindow::of(method, n),
             diag_mean,
+            history: true,
+            checkpoints: Vec::new(),
         };
         trainer.record(Fidelity::Exact);
+        trainer.checkpoint();
         Ok(trainer)
     }
 
@@ -134,7 +141,10 @@ impl Trainer {
     pub fn run_until(&mut self, target: u64, tol: f64) -> Stop {
         let check_every = sampling::check_every(self.step_cost());
         while self.step < target {
-            let mut next = target.min(self.recorder.next_due(self.step + 1));
+            let mut next = target.min((self.step + 1).next_power_of_two());
+            if self.history {
+                next = next.min(self.recorder.next_due(self.step + 1));
+            }
             if tol > 0.0 {
                 next = next.min((self.step / check_every + 1) * check_every);
             }
@@ -154,7 +164,10 @@ impl Trainer {
                 self.finish();
                 return Stop::Converged;
             }
-            if self.recorder.next_due(self.step) == self.step {
+            if self.step.is_power_of_two() {
+                self.checkpoint();
+            }
+            if self.history && self.recorder.next_due(self.step) == self.step {
                 let stepped = self.step as f64 * self.step_cost();
                 let fidelity = (self.budget).choose(stepped, self.problem.n(), self.problem.d());
                 self.record(fidelity);
@@ -163,54 +176,9 @@ impl Trainer {
         Stop::Budget
     }
 
-    /// Records the state now exactly (replacing a cheaper sample of this step): the end of a run.
-    pub fn finish(&mut self) {
-        let exact = |p: &Point| p.sample.loss_exact;
-        if !matches!(self.recorder.last(), Some((s, p)) if s == self.step && exact(p)) {
-            self.record(Fidelity::Exact);
-        }
-    }
-
-    /// Records the state now off the schedule (kept until the next sample, outside the budget):
-    /// exactly on problems of up to [`EXACT_MARKS_UP_TO`] entries, else cheaply.
-    pub fn mark(&mut self) {
-        if self.recorder.last().is_some_and(|(s, _)| s == self.step) {
-            return;
-        }
-        if self.problem.n() * self.problem.d() <= EXACT_MARKS_UP_TO {
-            self.record(Fidelity::Exact);
-        } else {
-            self.record(Fidelity::Cheap);
-        }
-    }
-
     /// The work of one step in units of one `n×d` product.
     fn step_cost(&self) -> f64 {
         self.method.step_cost(self.problem.n())
-    }
-
-    /// Takes every due sample exactly from now on (the budget's comparison baseline).
-    pub fn sample_everything(&mut self) {
-        self.budget = SampleBudget::unlimited();
-    }
-
-    /// Why a run that used its whole budget stopped: [`Stop::NotConverged`] when its loss over
-    /// the second half of the run fell by less than 10% and is not at round-off, else
-    /// [`Stop::Budget`] (it needs more steps).
-    pub fn stop_at_budget(&self) -> Stop {
-        let half = self.step / 2;
-        let earlier = (self.recorder.iter())
-            .take_while(|(s, _)| *s <= half)
-            .last()
-            .map(|(_, p)| p.sample.loss);
-        let first = self.recorder.iter().next().map(|(_, p)| p.sample.loss);
-        let now = self.net.loss(&self.problem);
-        match (earlier, first) {
-            (Some(then), Some(first)) if now >= 0.9 * then && now > 1e-24 * first => {
-                Stop::NotConverged
-            }
-            _ => Stop::Budget,
-        }
     }
 
     /// Steps `k` times without tracking `Γ`, `∫L`, divergence or samples (for benchmarks).
@@ -220,74 +188,6 @@ impl Trainer {
                 .step::<false>(&self.problem, &mut self.net, &mut self.coef_sum);
         }
         self.step += k;
-    }
-
-    /// Records β at these coordinates with every sample from now on (the history restarts).
-    pub fn follow(&mut self, coords: Vec<usize>) {
-        self.follow = coords
-            .into_iter()
-            .filter(|&j| j < self.problem.d())
-            .collect();
-        self.recorder = Recorder::new(SAMPLE_CAPACITY);
-        self.record(Fidelity::Exact);
-    }
-
-    fn record(&mut self, fidelity: Fidelity) {
-        let sharp = !self.method.kind().is_stochastic();
-        let step_cost = self.step_cost();
-        (self.curvature).observe(self.step, step_cost, sharp, &self.net, &self.problem);
-        if fidelity == Fidelity::Skip {
-            return;
-        }
-        let beta = self.net.beta();
-        let mut sample = self.sample_of(&beta, fidelity);
-        if fidelity == Fidelity::Cheap && !sample.loss.is_finite() {
-            sample = self.sample_of(&beta, Fidelity::Exact);
-        }
-        (self.window).mark(self.step, self.loss_integral, self.time());
-        if sample.loss.is_finite() && beta.iter().all(|b| b.is_finite()) {
-            let coords = self.follow.iter().map(|&j| beta[j]).collect();
-            self.recorder.put(self.step, Point { sample, coords });
-        } else if self.diverged_at.is_none() {
-            self.diverged_at = Some(self.step);
-        }
-    }
-
-    /// The scalar state now.
-    pub fn sample(&self) -> Sample {
-        self.sample_of(&self.net.beta(), Fidelity::Exact)
-    }
-
-    fn sample_of(&self, beta: &[f64], fidelity: Fidelity) -> Sample {
-        let ratios: Vec<f64> = self
-            .net
-            .alpha_eff()
-            .iter()
-            .map(|a| a / self.alpha)
-            .collect();
-        let log_mean = ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64;
-        let loss_exact = fidelity == Fidelity::Exact || self.step == 0;
-        let loss = if loss_exact {
-            self.problem.loss(beta)
-        } else if self.method.kind().is_stochastic() {
-            self.window.mean(self.loss_integral, self.time())
-        } else {
-            self.last_loss
-        };
-        Sample {
-            step: self.step,
-            time: self.time(),
-            loss,
-            loss_exact,
-            loss_integral: self.loss_integral,
-            alpha_ratio: log_mean.exp(),
-            alpha_ratio_min: ratios.iter().copied().fold(f64::INFINITY, f64::min),
-            alpha_ratio_max: ratios.iter().copied().fold(0.0, f64::max),
-            alpha_ratio_p21: (-self.p21_rate() * self.diag_mean).exp(),
-            recovery_error: self.problem.error(beta),
-            test_error: self.problem.expected_test_error(beta),
-            curvature: self.curvature.latest.unwrap_or(f64::NAN),
-        }
     }
 
     /// `2(γ/b)∫L`: P21's `α_t = α exp(−rate·(XᵀX/n)_jj)`.

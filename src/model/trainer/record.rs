@@ -1,0 +1,136 @@
+//! What a run records of itself: samples on the recorder's schedule within the sample budget,
+//! exact-loss checkpoints at powers of two, and the final state.
+
+use super::{EXACT_MARKS_UP_TO, SAMPLE_CAPACITY, Trainer};
+use crate::model::recorder::Recorder;
+use crate::model::sampling::{Fidelity, Point, Sample, SampleBudget};
+use crate::model::stop::Stop;
+
+impl Trainer {
+    /// Records the state now exactly (replacing a cheaper sample of this step): the end of a run.
+    pub fn finish(&mut self) {
+        let exact = |p: &Point| p.sample.loss_exact;
+        if !matches!(self.recorder.last(), Some((s, p)) if s == self.step && exact(p)) {
+            self.record(Fidelity::Exact);
+        }
+    }
+
+    /// Records the state now off the schedule (kept until the next sample, outside the budget):
+    /// exactly on problems of up to [`EXACT_MARKS_UP_TO`] entries, else cheaply.
+    pub fn mark(&mut self) {
+        if !self.history || self.recorder.last().is_some_and(|(s, _)| s == self.step) {
+            return;
+        }
+        if self.problem.n() * self.problem.d() <= EXACT_MARKS_UP_TO {
+            self.record(Fidelity::Exact);
+        } else {
+            self.record(Fidelity::Cheap);
+        }
+    }
+
+    /// Keeps no history from now on: only the final state is recorded (sweeps, bisections). The
+    /// steps, the end state and [`Trainer::stop_at_budget`] are those of a recorded run.
+    pub fn final_only(&mut self) {
+        self.history = false;
+    }
+
+    /// Notes the exact loss now; taken at step 0 and every power of two.
+    pub(super) fn checkpoint(&mut self) {
+        if self.checkpoints.last().is_none_or(|&(s, _)| s < self.step) {
+            self.checkpoints
+                .push((self.step, self.net.loss(&self.problem)));
+        }
+    }
+
+    /// Takes every due sample exactly from now on (the budget's comparison baseline).
+    pub fn sample_everything(&mut self) {
+        self.budget = SampleBudget::unlimited();
+    }
+
+    /// Why a run that used its whole budget stopped: [`Stop::NotConverged`] when its exact loss
+    /// fell by less than 10% since the last power-of-two step in the first half of the run and is
+    /// not at round-off, else [`Stop::Budget`] (it needs more steps).
+    pub fn stop_at_budget(&self) -> Stop {
+        let half = self.step / 2;
+        let earlier = (self.checkpoints.iter())
+            .take_while(|(s, _)| *s <= half)
+            .last()
+            .map(|&(_, loss)| loss);
+        let first = self.checkpoints.first().map(|&(_, loss)| loss);
+        let now = self.net.loss(&self.problem);
+        match (earlier, first) {
+            (Some(then), Some(first)) if now >= 0.9 * then && now > 1e-24 * first => {
+                Stop::NotConverged
+            }
+            _ => Stop::Budget,
+        }
+    }
+
+    /// Records β at these coordinates with every sample from now on (the history restarts).
+    pub fn follow(&mut self, coords: Vec<usize>) {
+        self.follow = coords
+            .into_iter()
+            .filter(|&j| j < self.problem.d())
+            .collect();
+        self.recorder = Recorder::new(SAMPLE_CAPACITY);
+        self.record(Fidelity::Exact);
+    }
+
+    pub(super) fn record(&mut self, fidelity: Fidelity) {
+        let sharp = !self.method.kind().is_stochastic();
+        let step_cost = self.step_cost();
+        (self.curvature).observe(self.step, step_cost, sharp, &self.net, &self.problem);
+        if fidelity == Fidelity::Skip {
+            return;
+        }
+        let beta = self.net.beta();
+        let mut sample = self.sample_of(&beta, fidelity);
+        if fidelity == Fidelity::Cheap && !sample.loss.is_finite() {
+            sample = self.sample_of(&beta, Fidelity::Exact);
+        }
+        (self.window).mark(self.step, self.loss_integral, self.time());
+        if sample.loss.is_finite() && beta.iter().all(|b| b.is_finite()) {
+            let coords = self.follow.iter().map(|&j| beta[j]).collect();
+            self.recorder.put(self.step, Point { sample, coords });
+        } else if self.diverged_at.is_none() {
+            self.diverged_at = Some(self.step);
+        }
+    }
+
+    /// The scalar state now.
+    pub fn sample(&self) -> Sample {
+        self.sample_of(&self.net.beta(), Fidelity::Exact)
+    }
+
+    pub(super) fn sample_of(&self, beta: &[f64], fidelity: Fidelity) -> Sample {
+        let ratios: Vec<f64> = self
+            .net
+            .alpha_eff()
+            .iter()
+            .map(|a| a / self.alpha)
+            .collect();
+        let log_mean = ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64;
+        let loss_exact = fidelity == Fidelity::Exact || self.step == 0;
+        let loss = if loss_exact {
+            self.problem.loss(beta)
+        } else if self.method.kind().is_stochastic() {
+            self.window.mean(self.loss_integral, self.time())
+        } else {
+            self.last_loss
+        };
+        Sample {
+            step: self.step,
+            time: self.time(),
+            loss,
+            loss_exact,
+            loss_integral: self.loss_integral,
+            alpha_ratio: log_mean.exp(),
+            alpha_ratio_min: ratios.iter().copied().fold(f64::INFINITY, f64::min),
+            alpha_ratio_max: ratios.iter().copied().fold(0.0, f64::max),
+            alpha_ratio_p21: (-self.p21_rate() * self.diag_mean).exp(),
+            recovery_error: self.problem.error(beta),
+            test_error: self.problem.expected_test_error(beta),
+            curvature: self.curvature.latest.unwrap_or(f64::NAN),
+        }
+    }
+}
