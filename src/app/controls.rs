@@ -2,7 +2,7 @@
 
 use eframe::egui;
 
-use super::gamma_max::GammaMaxView;
+use super::gamma_max::{GammaMaxView, gamma_max_line};
 use crate::experiment::{MethodSet, RunInfo};
 use crate::figure::num;
 use crate::model::config::MAX_ENTRIES;
@@ -373,35 +373,4 @@ fn noise_ui(ui: &mut egui::Ui, s: &mut Settings, methods: MethodSet) -> bool {
         ));
     }
     changed
-}
-
-/// `γ/γ_max: GD 0.13 · SGD 0.68` (one line) and the γ_max values for the tooltip.
-fn gamma_max_line(gamma: f64, view: &GammaMaxView) -> (String, String) {
-    let line = match view {
-        GammaMaxView::Unknown => "γ/γ_max: —".into(),
-        GammaMaxView::Computing => "γ/γ_max: bisecting in the background…".into(),
-        GammaMaxView::TooLarge => "γ/γ_max: not bisected at this size".into(),
-        GammaMaxView::Known(found) if found.iter().all(|(_, g)| g.is_none()) => {
-            "γ/γ_max: no γ converges within the step budget".into()
-        }
-        GammaMaxView::Known(found) => {
-            let parts: Vec<String> = (found.iter())
-                .map(|(kind, g)| match g {
-                    Some(g) => format!("{} {:.2}", kind.label(), gamma / g),
-                    None => format!("{} —", kind.label()),
-                })
-                .collect();
-            format!("γ/γ_max: {}", parts.join(" · "))
-        }
-    };
-    let values = match view {
-        GammaMaxView::Known(found) => (found.iter())
-            .map(|(kind, g)| {
-                let g = g.map_or("no bracket found".into(), num);
-                format!("\n{}: γ_max = {g}", kind.label())
-            })
-            .collect(),
-        _ => String::new(),
-    };
-    (line, values)
 }

@@ -1,14 +1,17 @@
 //! The one thin adapter from a [`figure::Panel`](crate::figure::Panel) to egui_plot: the live
 //! plots draw exactly the panels the exports write.
 
+use std::cell::RefCell;
+
 use eframe::egui::{self, Color32};
 use egui_plot::{
     ColorConflictHandling, Corner, FilledArea, HLine, Legend, Line, LineStyle, MarkerShape, Plot,
-    PlotPoint, PlotPoints, Points, Polygon, Text,
+    PlotPoint, PlotPoints, PlotTransform, Points, Polygon, Text,
 };
 
 use super::legend_place::quietest_corner;
 use super::plot_axes::axis_style;
+use super::simplify::Thinned;
 use crate::figure::palette::STATUS_CELL;
 use crate::figure::{Cell, Heatmap, Panel, Scale, Style, num};
 
@@ -47,6 +50,8 @@ pub struct Drawn {
     cells: Vec<([[f64; 2]; 4], Color32, String)>,
     /// The corner the legend covers least data in.
     legend: Corner,
+    /// The lines and bands thinned at the pixel scale they were last drawn at.
+    thinned: RefCell<Option<Thinned>>,
 }
 
 impl Drawn {
@@ -120,6 +125,7 @@ impl Drawn {
             x_range,
             cells,
             legend,
+            thinned: RefCell::new(None),
         }
     }
 
@@ -185,6 +191,20 @@ impl Drawn {
         plot.show(ui, |plot| self.items(plot, thickness)).response
     }
 
+    /// Pixels per plot unit along each axis for thinning the lines: of the last frame's bounds,
+    /// or of the data's extent where the bounds are wider (the first frame's defaults), so a
+    /// line is never thinned coarser than it is drawn.
+    fn pixel_scale(&self, t: &PlotTransform) -> [f64; 2] {
+        let (frame, bounds) = (t.frame(), t.bounds());
+        let span = |bound: f64, data: Option<(f64, f64)>| {
+            data.map_or(bound, |(lo, hi)| bound.min(hi - lo).max(f64::MIN_POSITIVE))
+        };
+        [
+            f64::from(frame.width()) / span(bounds.width(), self.x_range),
+            f64::from(frame.height()) / span(bounds.height(), self.y_range),
+        ]
+    }
+
     /// The name to show for a hovered item: a grouped item (one legend entry for several
     /// series) names the series of its group with the point nearest `at` (plot coordinates).
     fn hovered_name<'a>(&'a self, item: &'a str, at: [f64; 2]) -> &'a str {
@@ -209,17 +229,32 @@ impl Drawn {
                     .stroke(egui::Stroke::new(0.5, Color32::WHITE)),
             );
         }
-        for ((s, line), band) in self.panel.series.iter().zip(&self.lines).zip(&self.bands) {
+        let scale = self.pixel_scale(plot.transform());
+        let mut cache = self.thinned.borrow_mut();
+        if !cache.as_ref().is_some_and(|t| t.fits(scale)) {
+            *cache = Some(Thinned::new(
+                &self.panel.series,
+                &self.lines,
+                &self.bands,
+                scale,
+            ));
+        }
+        let Some(thinned) = cache.as_ref() else {
+            return;
+        };
+        let series = self.panel.series.iter().zip(&thinned.lines);
+        for ((s, line), [xs, lo, hi]) in series.zip(&thinned.bands) {
             let c = rgb(s.color);
-            if !band.0.is_empty() {
+            if !xs.is_empty() {
                 // Named as its series: one legend entry shows and hides both.
                 plot.add(
-                    FilledArea::new(s.legend_name(), &band.0, &band.1, &band.2)
+                    FilledArea::new(s.legend_name(), xs, lo, hi)
                         .fill_color(c.gamma_multiply(0.10))
                         .stroke(egui::Stroke::new(0.6, c.gamma_multiply(0.6))),
                 );
             }
-            let points = PlotPoints::Borrowed(line);
+            // Copied: the cache is borrowed only for this frame (a few hundred points a line).
+            let points = PlotPoints::Owned(line.clone());
             match s.style {
                 Style::Line | Style::LineDots => {
                     plot.line(
