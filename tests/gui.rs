@@ -1,6 +1,9 @@
 //! GUI tests: drive the real widgets by their labels through egui_kittest, on the inline
 //! (deterministic, same-thread) simulation backend, plus one test of the live worker thread.
 
+mod common;
+
+use common::{harness, settings};
 use std::time::{Duration, Instant};
 
 use dln_explorer::app::{App, PAUSE, PLAY, RESET, STEP, controls};
@@ -10,24 +13,12 @@ use eframe::egui::{self, accesskit::Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn settings(args: SimArgs) -> Settings {
-    match args.settings() {
-        Ok((_, s)) => s,
-        Err(e) => panic!("test settings invalid: {e}"),
-    }
-}
-
-fn default_settings() -> Settings {
+/// The default scene with this step budget.
+fn with_steps(steps: u64) -> Settings {
     settings(SimArgs {
-        steps: Some(3000),
+        steps: Some(steps),
         ..SimArgs::default()
     })
-}
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(egui::vec2(1600.0, 900.0))
-        .build_ui_state(|ui, app: &mut App| app.ui_body(ui), app)
 }
 
 fn info(h: &Harness<'_, App>) -> std::sync::Arc<dln_explorer::experiment::RunInfo> {
@@ -48,7 +39,7 @@ fn step_of(h: &Harness<'_, App>, kind: MethodKind) -> u64 {
 
 #[test]
 fn gamma_slider_restarts_and_keeps_the_data() {
-    let mut h = harness(App::inline(&default_settings(), 100));
+    let mut h = harness(App::inline(&with_steps(3000), 100), 0);
     h.run_steps(3);
     let before = info(&h);
     assert!(matches!(before.scene.step_size, StepSize::Stable(_)));
@@ -77,7 +68,7 @@ fn gamma_slider_restarts_and_keeps_the_data() {
 
 #[test]
 fn alpha_n_d_sliders_restart_with_new_values() {
-    let mut h = harness(App::inline(&default_settings(), 100));
+    let mut h = harness(App::inline(&with_steps(3000), 100), 0);
     h.run_steps(2);
     let g0 = info(&h).data_generation;
 
@@ -108,7 +99,7 @@ fn alpha_n_d_sliders_restart_with_new_values() {
 
 #[test]
 fn play_pause_step_and_reset() {
-    let mut h = harness(App::inline(&default_settings(), 50));
+    let mut h = harness(App::inline(&with_steps(3000), 50), 0);
     h.run_steps(2);
     let playing = step_of(&h, MethodKind::Sgd);
     assert!(playing >= 50, "plays from the start: {playing}");
@@ -153,7 +144,7 @@ fn diverging_scene_shows_the_diverged_state() {
         steps: Some(2000),
         ..SimArgs::default()
     });
-    let mut h = harness(App::inline(&s, 200));
+    let mut h = harness(App::inline(&s, 200), 0);
     h.run_steps(4);
     let live = h.state().live();
     assert!(live.finished());
@@ -177,8 +168,8 @@ fn diverging_scene_shows_the_diverged_state() {
 #[test]
 fn live_worker_restarts_and_keeps_data() {
     let ctx = egui::Context::default();
-    let app = App::new(&ctx, &default_settings());
-    let mut h = harness(app);
+    let app = App::new(&ctx, &with_steps(3000));
+    let mut h = harness(app, 0);
     let wait = |h: &mut Harness<'_, App>, what: &dyn Fn(&App) -> bool| {
         let start = Instant::now();
         while !what(h.state()) {
@@ -204,7 +195,7 @@ fn live_worker_restarts_and_keeps_data() {
 
 #[test]
 fn snapshot_of_the_window() {
-    let mut h = harness(App::inline(&default_settings(), 1000));
+    let mut h = harness(App::inline(&with_steps(3000), 1000), 0);
     h.run_steps(4);
     assert!(h.state().live().finished());
     h.snapshot("window");
@@ -212,11 +203,11 @@ fn snapshot_of_the_window() {
 
 #[test]
 fn preset_menu_loads_a_scene() {
-    let mut h = harness(App::inline(&default_settings(), 100));
+    let mut h = harness(App::inline(&with_steps(3000), 100), 0);
     h.run_steps(2);
     // The kernel-regime scene differs from the default in α (2 against 0.1).
     let preset = dln_explorer::presets::get("kernel-vs-rich").expect("shipped preset");
-    assert_ne!(preset.config.alpha, default_settings().alpha);
+    assert_ne!(preset.config.alpha, with_steps(3000).alpha);
     h.get_by_role_and_label(Role::ComboBox, "preset").click();
     h.run_steps(2);
     h.get_by_label(&preset.title).click();

@@ -1,39 +1,29 @@
 //! Export → Animation… in the app: the window, the background render and the GIF it writes.
 
+mod common;
+
+use common::harness;
 use dln_explorer::app::App;
 use dln_explorer::app::animation::{RENDER, WINDOW};
 use dln_explorer::cli::SimArgs;
 use dln_explorer::model::Settings;
-use eframe::egui;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use image::AnimationDecoder;
 
 fn settings() -> Settings {
-    match (SimArgs {
+    common::settings(SimArgs {
         n: Some(20),
         d: Some(40),
         s: Some(3),
         steps: Some(2000),
         ..SimArgs::default()
     })
-    .settings()
-    {
-        Ok((_, s)) => s,
-        Err(e) => panic!("test settings invalid: {e}"),
-    }
 }
 
 #[test]
 fn export_animation_renders_the_2x2_view_in_the_background() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1600.0, 900.0))
-        .build_ui_state(
-            |ui, app: &mut App| app.ui_body(ui),
-            App::inline(&settings(), 500),
-        );
-    h.run_steps(4);
+    let mut h = harness(App::inline(&settings(), 500), 4);
     h.state_mut().menus_mut().export_dir = dir.path().display().to_string();
     h.get_by_label("Export").click();
     h.run_steps(2);

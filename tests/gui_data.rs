@@ -1,6 +1,9 @@
 //! Data files dropped on the app's window (kittest, inline backend): a NumPy `.npz` restarts
 //! the runs on its X and y; a bad file says why and leaves the scene as it was.
 
+mod common;
+
+use common::harness;
 use std::path::Path;
 
 use dln_explorer::app::App;
@@ -10,16 +13,11 @@ use eframe::egui;
 use egui_kittest::Harness;
 
 fn settings() -> Settings {
-    match (SimArgs {
+    common::settings(SimArgs {
         steps: Some(2000),
         gamma: Some(0.05),
         ..SimArgs::default()
     })
-    .settings()
-    {
-        Ok((_, s)) => s,
-        Err(e) => panic!("test settings invalid: {e}"),
-    }
 }
 
 /// A file dropped from the disk, as the native integration hands it over.
@@ -48,13 +46,7 @@ fn drop_file(h: &mut Harness<'_, App>, name: &str) {
 
 #[test]
 fn a_dropped_npz_restarts_on_its_data_and_a_bad_file_changes_nothing() {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1600.0, 900.0))
-        .build_ui_state(
-            |ui, app: &mut App| app.ui_body(ui),
-            App::inline(&settings(), 100),
-        );
-    h.run_steps(2);
+    let mut h = harness(App::inline(&settings(), 100), 2);
     drop_file(&mut h, "numpy.npz");
     let problem = &h.state().controls().settings.problem;
     assert_eq!((problem.n, problem.d), (4, 6), "the file's sizes");

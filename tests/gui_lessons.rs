@@ -3,6 +3,8 @@
 //! settings it names; the lesson's own state wins over the sliders; → / ← turn pages only while a
 //! lesson is open.
 
+mod common;
+
 use dln_explorer::app::commands::{self, Action};
 use dln_explorer::app::lesson::{self, EXIT, NEXT};
 use dln_explorer::app::{App, controls};
@@ -14,26 +16,14 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 fn settings() -> Settings {
-    match (SimArgs {
+    common::settings(SimArgs {
         steps: Some(2000),
         ..SimArgs::default()
     })
-    .settings()
-    {
-        Ok((_, s)) => s,
-        Err(e) => panic!("test settings invalid: {e}"),
-    }
 }
 
 fn harness() -> Harness<'static, App> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1600.0, 900.0))
-        .build_ui_state(
-            |ui, app: &mut App| app.ui_body(ui),
-            App::inline(&settings(), 200),
-        );
-    h.run_steps(3);
-    h
+    common::harness(App::inline(&settings(), 200), 3)
 }
 
 /// Opens `lesson` from the Lesson menu.

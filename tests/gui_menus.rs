@@ -1,6 +1,8 @@
 //! GUI tests of presentation mode, the export menu, scenario files, help and the α-sweep window,
 //! driven through the real menus and shortcuts with egui_kittest.
 
+mod common;
+
 use dln_explorer::app::commands::{self, Action, COMMANDS};
 use dln_explorer::app::{App, controls};
 use dln_explorer::cli::SimArgs;
@@ -11,26 +13,14 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 fn settings() -> Settings {
-    match (SimArgs {
+    common::settings(SimArgs {
         steps: Some(2000),
         ..SimArgs::default()
     })
-    .settings()
-    {
-        Ok((_, s)) => s,
-        Err(e) => panic!("test settings invalid: {e}"),
-    }
 }
 
 fn harness() -> Harness<'static, App> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1600.0, 900.0))
-        .build_ui_state(
-            |ui, app: &mut App| app.ui_body(ui),
-            App::inline(&settings(), 500),
-        );
-    h.run_steps(6);
-    h
+    common::harness(App::inline(&settings(), 500), 6)
 }
 
 /// Runs frames until the app's background file writes are done (at most ~10 s).

@@ -1,34 +1,25 @@
 //! The noise methods in the app: their checkboxes, their σ sliders, and the numbers panel's
 //! report of the identity, driven through egui_kittest on the inline backend.
 
+mod common;
+
+use common::harness;
 use dln_explorer::app::{App, controls};
 use dln_explorer::cli::SimArgs;
 use dln_explorer::model::{MethodKind, Settings};
-use eframe::egui::{self, accesskit::Role};
-use egui_kittest::Harness;
+use eframe::egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 
 fn settings() -> Settings {
-    match (SimArgs {
+    common::settings(SimArgs {
         steps: Some(3000),
         ..SimArgs::default()
     })
-    .settings()
-    {
-        Ok((_, s)) => s,
-        Err(e) => panic!("test settings invalid: {e}"),
-    }
 }
 
 #[test]
 fn noise_methods_are_toggled_tuned_and_reported() {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1600.0, 900.0))
-        .build_ui_state(
-            |ui, app: &mut App| app.ui_body(ui),
-            App::inline(&settings(), 100),
-        );
-    h.run_steps(2);
+    let mut h = harness(App::inline(&settings(), 100), 2);
     for kind in [MethodKind::LabelNoise, MethodKind::IsoNoise] {
         assert!(
             h.state().live().history(kind).is_none(),
