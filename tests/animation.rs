@@ -10,8 +10,12 @@
 //! colour that is not kept exactly to the nearest level of a 6-level cube (levels 51 apart), an
 //! error of at most 25 per channel (`gif::MAX_ERROR`).
 
+#[path = "common/cli.rs"]
+mod cli_common;
+
+use cli_common::{bin, fails_with};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use dln_explorer::cli::SimArgs;
 use dln_explorer::cli::figure::{SCENE_METHODS, run_scene_of};
@@ -23,13 +27,6 @@ use image::{AnimationDecoder, RgbaImage};
 
 /// A small scene that runs in well under a second.
 const SCENE: [&str; 8] = ["--n", "20", "--d", "40", "--s", "3", "--steps", "4000"];
-
-fn bin(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dln-explorer"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 fn run_ok(args: &[&str]) {
     let o = bin(args);
@@ -179,17 +176,6 @@ fn a_single_plot_gif_has_fixed_axes_and_a_counter() {
                 assert_eq!(f.get_pixel(x, y), decoded[0].get_pixel(x, y), "({x}, {y})");
             }
         }
-    }
-}
-
-/// Asserts exit status 2 and one stderr line containing every fragment.
-fn fails_with(args: &[&str], fragments: &[&str]) {
-    let o = bin(args);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{args:?} → {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
-    for f in fragments {
-        assert!(err.contains(f), "{args:?}: «{err}» lacks «{f}»");
     }
 }
 

@@ -1,32 +1,9 @@
 //! The real binary: the JSON contract, the sweep, and every bad input's one-line error (exit 2).
 
-use std::process::{Command, Output};
+#[path = "common/cli.rs"]
+mod cli_common;
 
-fn bin(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dln-explorer"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Asserts exit status 2 and a single stderr line containing every fragment.
-fn fails_with(args: &[&str], fragments: &[&str]) {
-    let o = bin(args);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{args:?} → {err}");
-    assert_eq!(
-        err.trim_end().lines().count(),
-        1,
-        "{args:?} must print one line, got:\n{err}"
-    );
-    for f in fragments {
-        assert!(err.contains(f), "{args:?}: «{err}» lacks «{f}»");
-    }
-}
+use cli_common::{bin, fails_with, stderr};
 
 fn json(args: &[&str]) -> serde_json::Value {
     let o = bin(args);

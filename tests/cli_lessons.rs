@@ -1,21 +1,10 @@
 //! `gui --lesson`: every bad lesson, name, step or flag combination fails before a window opens,
 //! with one line and exit status 2.
 
-use std::process::Command;
+#[path = "common/cli.rs"]
+mod cli_common;
 
-/// Asserts exit status 2 and a single stderr line containing every fragment.
-fn fails_with(args: &[&str], fragments: &[&str]) {
-    let o = Command::new(env!("CARGO_BIN_EXE_dln-explorer"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{args:?} → {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
-    for f in fragments {
-        assert!(err.contains(f), "{args:?}: «{err}» lacks «{f}»");
-    }
-}
+use cli_common::fails_with;
 
 #[test]
 fn a_malformed_lesson_file_names_its_line() {

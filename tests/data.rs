@@ -2,8 +2,11 @@
 //! `data --out` and its bit-identical round trip, and each bad file's one-line error (exit 2).
 //! The fixtures in tests/fixtures were written by tests/fixtures/make_fixtures.py.
 
+#[path = "common/cli.rs"]
+mod cli_common;
+
+use cli_common::{bin, stderr};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use dln_explorer::data;
 use dln_explorer::model::ErrorMeasure;
@@ -13,17 +16,6 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
-}
-
-fn bin(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dln-explorer"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn json(args: &[&str]) -> serde_json::Value {

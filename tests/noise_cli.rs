@@ -1,29 +1,14 @@
 //! The noise methods on the command line: their flags and errors, `run --json`'s honest report
 //! of the identity, sweeps, and the scene "the shape of the noise" matched to SGD's noise.
 
-use std::process::{Command, Output};
+#[path = "common/cli.rs"]
+mod cli_common;
+
+use cli_common::{bin, fails_with};
 
 use dln_explorer::cli::run::execute;
 use dln_explorer::model::MethodKind;
 use dln_explorer::presets;
-
-fn bin(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dln-explorer"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-/// Asserts exit status 2 and one stderr line containing every fragment.
-fn fails_with(args: &[&str], fragments: &[&str]) {
-    let o = bin(args);
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert_eq!(o.status.code(), Some(2), "{args:?} → {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
-    for f in fragments {
-        assert!(err.contains(f), "{args:?}: «{err}» lacks «{f}»");
-    }
-}
 
 fn json(args: &[&str]) -> serde_json::Value {
     let o = bin(args);

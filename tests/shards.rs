@@ -1,36 +1,18 @@
 //! Sharded sweeps through the real binary: shards run as separate processes merge into the
 //! unsharded CSV byte for byte; bad shards are refused; summaries and figures read the CSV.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+#[path = "common/cli.rs"]
+mod cli_common;
 
-fn bin(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dln-explorer"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use cli_common::{bin, fails_with};
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
 fn ok(args: &[&str]) -> Output {
     let o = bin(args);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{args:?}: {err}");
     o
-}
-
-/// Asserts exit status 2 and one stderr line containing every fragment.
-fn fails_with(args: &[&str], fragments: &[&str]) {
-    let o = bin(args);
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert_eq!(o.status.code(), Some(2), "{args:?} → {err}");
-    assert_eq!(
-        err.trim_end().lines().count(),
-        1,
-        "{args:?}: one line, got\n{err}"
-    );
-    for f in fragments {
-        assert!(err.contains(f), "{args:?}: «{err}» lacks «{f}»");
-    }
 }
 
 /// A tiny scene: references and γ_max bisections in milliseconds.
