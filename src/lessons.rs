@@ -33,9 +33,10 @@ use crate::experiment::MethodSet;
 use crate::experiment::sweep::{GammaAxis, SweepSpec};
 use crate::model::{Config, MethodKind, SimError};
 use crate::presets::{self, Preset, PresetError};
+use crate::shipped::Shipped;
 
 /// The shipped lessons: name and embedded TOML text, in menu order.
-const SHIPPED: [(&str, &str); 2] = [
+const SHIPPED: Shipped = Shipped(&[
     (
         "sgd-sparser",
         include_str!("../assets/lessons/sgd-sparser.toml"),
@@ -44,7 +45,7 @@ const SHIPPED: [(&str, &str); 2] = [
         "large-steps",
         include_str!("../assets/lessons/large-steps.toml"),
     ),
-];
+]);
 
 /// The plot a step points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -189,23 +190,17 @@ struct StepFile {
 
 /// The names of the shipped lessons, in menu order.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    SHIPPED.iter().map(|(name, _)| *name)
+    SHIPPED.names()
 }
 
 /// The allowed values of `--lesson`, in words.
 pub fn available() -> String {
-    format!(
-        "one of {} or a path to a .toml lesson file",
-        names().collect::<Vec<_>>().join(", ")
-    )
+    SHIPPED.available("lesson")
 }
 
 /// Every shipped lesson, in menu order.
 pub fn list() -> Vec<Lesson> {
-    SHIPPED
-        .iter()
-        .filter_map(|(name, text)| parse(name, text).ok())
-        .collect()
+    SHIPPED.list(parse)
 }
 
 /// A shipped lesson by name, or a user's lesson file if `name` ends in `.toml`.
@@ -214,8 +209,7 @@ pub fn get(name: &str) -> Result<Lesson, LessonError> {
         return Ok(load_file(Path::new(name))?);
     }
     let (name, text) = SHIPPED
-        .iter()
-        .find(|(n, _)| *n == name.trim())
+        .find(name)
         .ok_or_else(|| LessonError::Unknown { name: name.into() })?;
     parse(name, text).map_err(|msg| PresetError::BadFile(name.into(), msg).into())
 }

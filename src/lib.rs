@@ -8,3 +8,4 @@ pub mod figure;
 pub mod lessons;
 pub mod model;
 pub mod presets;
+pub mod shipped;

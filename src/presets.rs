@@ -18,12 +18,13 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::model::{Config, MethodKind};
+use crate::shipped::Shipped;
 
 /// The scene opened when none is named.
 pub const DEFAULT: &str = "sgd-beats-gd";
 
 /// The shipped scenes: name and embedded TOML text, in menu order.
-const SHIPPED: [(&str, &str); 10] = [
+const SHIPPED: Shipped = Shipped(&[
     (
         "sgd-beats-gd",
         include_str!("../assets/presets/sgd-beats-gd.toml"),
@@ -64,7 +65,7 @@ const SHIPPED: [(&str, &str); 10] = [
         "shape-of-the-noise",
         include_str!("../assets/presets/shape-of-the-noise.toml"),
     ),
-];
+]);
 
 /// A scene: a name, what to show about it, and its settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -114,23 +115,17 @@ pub enum PresetError {
 
 /// The names of the shipped scenes, in menu order.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    SHIPPED.iter().map(|(name, _)| *name)
+    SHIPPED.names()
 }
 
 /// The allowed values of `--preset`, in words.
 pub fn available() -> String {
-    format!(
-        "one of {} or a path to a .toml scene file",
-        names().collect::<Vec<_>>().join(", ")
-    )
+    SHIPPED.available("scene")
 }
 
 /// Every shipped scene, in menu order.
 pub fn list() -> Vec<Preset> {
-    SHIPPED
-        .iter()
-        .filter_map(|(name, text)| parse(name, text).ok())
-        .collect()
+    SHIPPED.list(parse)
 }
 
 /// A shipped scene by name, or a user's scene file if `name` ends in `.toml`.
@@ -139,8 +134,7 @@ pub fn get(name: &str) -> Result<Preset, PresetError> {
         return load_file(Path::new(name));
     }
     let (name, text) = SHIPPED
-        .iter()
-        .find(|(n, _)| *n == name.trim())
+        .find(name)
         .ok_or_else(|| PresetError::Unknown { name: name.into() })?;
     parse(name, text).map_err(|msg| PresetError::BadFile(PathBuf::from(name), msg))
 }
