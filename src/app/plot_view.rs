@@ -242,9 +242,14 @@ impl Drawn {
         let Some(thinned) = cache.as_ref() else {
             return;
         };
-        let series = self.panel.series.iter().zip(&thinned.lines);
-        for ((s, line), [xs, lo, hi]) in series.zip(&thinned.bands) {
+        let series = (self.panel.series.iter()).zip(self.lines.iter().zip(&thinned.lines));
+        let bands = self.bands.iter().zip(&thinned.bands);
+        for ((s, (line, thin)), ((xs, lo, hi), thin_band)) in series.zip(bands) {
             let c = rgb(s.color);
+            let (xs, lo, hi) = match thin_band {
+                Some([xs, lo, hi]) => (xs, lo, hi),
+                None => (xs, lo, hi),
+            };
             if !xs.is_empty() {
                 // Named as its series: one legend entry shows and hides both.
                 plot.add(
@@ -253,8 +258,12 @@ impl Drawn {
                         .stroke(egui::Stroke::new(0.6, c.gamma_multiply(0.6))),
                 );
             }
-            // Copied: the cache is borrowed only for this frame (a few hundred points a line).
-            let points = PlotPoints::Owned(line.clone());
+            // A thinned line is copied (the cache is borrowed only for this frame, and it is a
+            // few hundred points); a full one is borrowed.
+            let points = match thin {
+                Some(points) => PlotPoints::Owned(points.clone()),
+                None => PlotPoints::Borrowed(line),
+            };
             match s.style {
                 Style::Line | Style::LineDots => {
                     plot.line(

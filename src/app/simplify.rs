@@ -12,10 +12,10 @@ use crate::figure::{Series, Style};
 pub const TOLERANCE_PX: f64 = 0.2;
 
 /// Indices of the `n` points `point(i)` to draw, in order (the first and last always), when a
-/// plot unit is `scale` pixels along each axis.
-pub fn kept(n: usize, point: impl Fn(usize) -> [f64; 2], scale: [f64; 2]) -> Vec<usize> {
+/// plot unit is `scale` pixels along each axis; `None` where the line is drawn in full.
+pub fn kept(n: usize, point: impl Fn(usize) -> [f64; 2], scale: [f64; 2]) -> Option<Vec<usize>> {
     if n <= 2 || !(scale[0].is_finite() && scale[1].is_finite()) {
-        return (0..n).collect();
+        return None;
     }
     let px = |i: usize| {
         let p = point(i);
@@ -60,19 +60,16 @@ pub fn kept(n: usize, point: impl Fn(usize) -> [f64; 2], scale: [f64; 2]) -> Vec
         let (p, k, q) = (px(w[0]), px(w[1]), px(w[2]));
         (k[0] - p[0]) * (q[0] - k[0]) + (k[1] - p[1]) * (q[1] - k[1]) < 0.0
     });
-    if turns_back {
-        return (0..n).collect();
-    }
-    at
+    (!turns_back).then_some(at)
 }
 
-/// Lines and bands thinned to what shows at a pixel scale.
+/// Lines and bands thinned to what shows at a pixel scale (`None`: drawn in full).
 pub struct Thinned {
     scale: [f64; 2],
     /// The lines' points to draw.
-    pub lines: Vec<Vec<PlotPoint>>,
+    pub lines: Vec<Option<Vec<PlotPoint>>>,
     /// The bands' x, lower and upper edges to draw.
-    pub bands: Vec<[Vec<f64>; 3]>,
+    pub bands: Vec<Option<[Vec<f64>; 3]>>,
 }
 
 impl Thinned {
@@ -85,22 +82,21 @@ impl Thinned {
     ) -> Thinned {
         let lines = (series.iter().zip(lines))
             .map(|(s, line)| {
-                let all = || (0..line.len()).collect();
-                let at: Vec<usize> = match s.style {
-                    Style::Dots | Style::Rings => all(),
+                let at = match s.style {
+                    Style::Dots | Style::Rings => None,
                     _ => kept(line.len(), |i| [line[i].x, line[i].y], scale),
                 };
-                at.iter().map(|&i| line[i]).collect()
+                Some(at?.iter().map(|&i| line[i]).collect())
             })
             .collect();
         let bands = (bands.iter())
             .map(|(xs, lo, hi)| {
                 // The union of what either edge needs, so both keep the same x.
-                let mut at = kept(xs.len(), |i| [xs[i], lo[i]], scale);
-                at.extend(kept(xs.len(), |i| [xs[i], hi[i]], scale));
+                let mut at = kept(xs.len(), |i| [xs[i], lo[i]], scale)?;
+                at.extend(kept(xs.len(), |i| [xs[i], hi[i]], scale)?);
                 at.sort_unstable();
                 at.dedup();
-                [xs, lo, hi].map(|v| at.iter().map(|&i| v[i]).collect())
+                Some([xs, lo, hi].map(|v| at.iter().map(|&i| v[i]).collect()))
             })
             .collect();
         Thinned {
@@ -157,7 +153,7 @@ mod tests {
             })
             .collect();
         let scale = [700.0 / 6.0, 300.0 / 8.0];
-        let kept = kept(points.len(), |i| points[i], scale);
+        let kept = kept(points.len(), |i| points[i], scale).expect("thinned");
         assert!(kept.len() < 200, "{} of 2000 points kept", kept.len());
         assert_eq!((kept[0], kept[kept.len() - 1]), (0, 1999));
         assert_within_tolerance(&points, &kept, scale);
@@ -167,15 +163,11 @@ mod tests {
     fn lines_that_turn_back_are_drawn_in_full() {
         let mut points: Vec<[f64; 2]> = (0..100).map(|k| [k as f64, 0.0]).collect();
         points[50][1] = 10.0;
-        let kept = kept(points.len(), |i| points[i], [1.0, 1.0]);
-        assert_eq!(
-            kept,
-            (0..100).collect::<Vec<_>>(),
-            "a spike keeps its line in full"
-        );
-        // Noise a pixel tall, ten samples a pixel: nearly every sample is a visible turn.
+        let spike = kept(points.len(), |i| points[i], [1.0, 1.0]);
+        assert_eq!(spike, None, "a spike keeps its line in full");
+        // Noise a pixel tall, ten samples a pixel.
         let zigzag: Vec<[f64; 2]> = (0..50).map(|k| [0.1 * k as f64, (k % 2) as f64]).collect();
         let all = super::kept(zigzag.len(), |i| zigzag[i], [1.0, 1.0]);
-        assert_eq!(all.len(), 50, "a zigzag is drawn in full");
+        assert_eq!(all, None, "a zigzag is drawn in full");
     }
 }
