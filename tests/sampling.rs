@@ -62,6 +62,8 @@ fn assert_same_trajectory(runs: &[(Trainer, Stop); 3]) {
         2,
         "no history: the start and the end"
     );
+    let (_, end) = final_only.0.samples().last().expect("a final sample");
+    assert!(end.sample.curvature.is_nan(), "no curvature estimate");
 }
 
 fn assert_same_run((sparse, stop_s): &(Trainer, Stop), (dense, stop_d): &(Trainer, Stop)) {

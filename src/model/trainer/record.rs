@@ -28,8 +28,9 @@ impl Trainer {
         }
     }
 
-    /// Keeps no history from now on: only the final state is recorded (sweeps, bisections). The
-    /// steps, the end state and [`Trainer::stop_at_budget`] are those of a recorded run.
+    /// Keeps no history from now on: only the final state is recorded (sweeps, bisections), with
+    /// no curvature estimate (NaN). The steps, the end state and [`Trainer::stop_at_budget`] are
+    /// those of a recorded run.
     pub fn final_only(&mut self) {
         self.history = false;
     }
@@ -77,9 +78,12 @@ impl Trainer {
     }
 
     pub(super) fn record(&mut self, fidelity: Fidelity) {
-        let sharp = !self.method.kind().is_stochastic();
-        let step_cost = self.step_cost();
-        (self.curvature).observe(self.step, step_cost, sharp, &self.net, &self.problem);
+        // The curvature is watched along a history; a run without one does not estimate it.
+        if self.history {
+            let sharp = !self.method.kind().is_stochastic();
+            let step_cost = self.step_cost();
+            (self.curvature).observe(self.step, step_cost, sharp, &self.net, &self.problem);
+        }
         if fidelity == Fidelity::Skip {
             return;
         }
@@ -130,7 +134,9 @@ impl Trainer {
             alpha_ratio_p21: (-self.p21_rate() * self.diag_mean).exp(),
             recovery_error: self.problem.error(beta),
             test_error: self.problem.expected_test_error(beta),
-            curvature: self.curvature.latest.unwrap_or(f64::NAN),
+            curvature: (self.curvature.latest)
+                .filter(|_| self.history)
+                .unwrap_or(f64::NAN),
         }
     }
 }
