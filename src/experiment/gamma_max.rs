@@ -13,8 +13,15 @@ use crate::model::{Method, MethodKind, Problem, Settings, SimError, Stop, Traine
 pub const PRECISION: f64 = 0.01;
 /// Most doublings while looking for a γ that fails to converge.
 const MAX_STEPS_OUT: usize = 40;
-/// Most halvings while looking for a γ that converges (a much smaller γ only needs more steps).
+/// Most halvings from a start that diverges, while looking for a γ that converges (a much
+/// smaller γ only needs more steps).
 const MAX_HALVINGS: usize = 6;
+/// Most doublings from a start that runs out of budget, while looking for a γ that converges.
+const MAX_DOUBLINGS: usize = 10;
+/// Most runs while looking for a γ that converges.
+const MAX_SEARCH: usize = 40;
+/// The golden ratio.
+const GOLDEN: f64 = 1.618_033_988_749_895;
 
 /// The result of the bisection.
 #[derive(Clone, Debug, PartialEq)]
@@ -84,40 +91,32 @@ pub fn gamma_max(
         runs += 1;
         attempt(problem, s, kind, gamma)
     };
-    // The lower end: a γ that converges (halving from `start` if it does not).
-    let (mut lo, mut lo_end) = (start, None);
-    for _ in 0..=MAX_HALVINGS {
-        let (stop, t) = run(lo)?;
-        if stop == Stop::Converged {
-            lo_end = Some(t);
-            break;
+    let found = converging(&mut run, kind, s, start)?;
+    let (mut lo, mut lo_end) = (found.gamma, found.end);
+    // The upper end: a known γ above `lo` that failed, else doubling until a run fails.
+    let (mut hi, mut above) = match found.above {
+        Some((gamma, stop)) => (gamma, stop),
+        None => {
+            let mut hi = 2.0 * lo;
+            let mut above = None;
+            for _ in 0..MAX_STEPS_OUT {
+                let (stop, t) = run(hi)?;
+                if stop != Stop::Converged {
+                    above = Some(stop);
+                    break;
+                }
+                (lo, lo_end) = (hi, t);
+                hi *= 2.0;
+            }
+            let Some(above) = above else {
+                return Err(no_bracket(
+                    kind,
+                    format!("up to γ = {} fails to converge", short(hi)),
+                    s,
+                ));
+            };
+            (hi, above)
         }
-        lo /= 2.0;
-    }
-    let Some(mut lo_end) = lo_end else {
-        return Err(no_bracket(
-            kind,
-            format!("down to γ = {} converges", short(2.0 * lo)),
-            s,
-        ));
-    };
-    // The upper end: doubling until a run fails to converge.
-    let (mut hi, mut above) = (2.0 * lo, None);
-    for _ in 0..MAX_STEPS_OUT {
-        let (stop, t) = run(hi)?;
-        if stop != Stop::Converged {
-            above = Some(stop);
-            break;
-        }
-        (lo, lo_end) = (hi, t);
-        hi *= 2.0;
-    }
-    let Some(mut above) = above else {
-        return Err(no_bracket(
-            kind,
-            format!("up to γ = {} fails to converge", short(hi)),
-            s,
-        ));
     };
     while hi / lo > 1.0 + PRECISION {
         let mid = (lo * hi).sqrt();
@@ -138,6 +137,121 @@ pub fn gamma_max(
     })
 }
 
+/// A run of the search for a converging γ: its γ, how it stopped, and its final loss (infinite
+/// unless it ran out of budget).
+#[derive(Clone, Copy, Debug)]
+struct Probe {
+    gamma: f64,
+    stop: Stop,
+    loss: f64,
+}
+
+/// A γ that converges, its run, and the smallest larger γ seen not to converge (and how).
+struct Converging {
+    gamma: f64,
+    end: Trainer,
+    above: Option<(f64, Stop)>,
+}
+
+impl Converging {
+    fn new(gamma: f64, end: Trainer, probes: &[Probe]) -> Converging {
+        let above = (probes.iter())
+            .filter(|p| p.gamma > gamma)
+            .min_by(|a, b| a.gamma.total_cmp(&b.gamma))
+            .map(|p| (p.gamma, p.stop));
+        Converging { gamma, end, above }
+    }
+}
+
+/// Looks for a γ that converges. From `start`, a run that runs out of budget (too slow) doubles
+/// γ and one that diverges or oscillates (too fast) halves it. When the walk turns without
+/// converging (the window of converging γ can be narrower than a factor 2, with slowly
+/// oscillating runs above it also using the whole budget), a golden-section search on log γ
+/// looks for the lowest final loss, down to [`PRECISION`].
+fn converging(
+    run: &mut impl FnMut(f64) -> Result<(Stop, Trainer), SimError>,
+    kind: MethodKind,
+    s: &Settings,
+    start: f64,
+) -> Result<Converging, SimError> {
+    let mut probes: Vec<Probe> = Vec::new();
+    let mut probe = |gamma: f64, probes: &mut Vec<Probe>| {
+        let (stop, t) = run(gamma)?;
+        let loss = if stop == Stop::Budget {
+            t.net().loss(t.problem())
+        } else {
+            f64::INFINITY
+        };
+        probes.push(Probe { gamma, stop, loss });
+        Ok::<_, SimError>((stop, t))
+    };
+    let (mut gamma, mut doublings, mut halvings) = (start, 0, 0);
+    loop {
+        let (stop, t) = probe(gamma, &mut probes)?;
+        if stop == Stop::Converged {
+            return Ok(Converging::new(gamma, t, &probes));
+        }
+        let slow = stop == Stop::Budget;
+        let turned = probes.iter().any(|p| (p.stop == Stop::Budget) != slow);
+        if turned || doublings == MAX_DOUBLINGS || halvings == MAX_HALVINGS {
+            break;
+        }
+        if slow {
+            doublings += 1;
+            gamma *= 2.0;
+        } else {
+            halvings += 1;
+            gamma /= 2.0;
+        }
+    }
+    // Golden-section search between the neighbours of the probe with the lowest final loss.
+    let loss_at = |probes: &[Probe], g: f64| {
+        (probes.iter())
+            .find(|p| p.gamma == g)
+            .map_or(f64::INFINITY, |p| p.loss)
+    };
+    let best = (probes.iter())
+        .min_by(|a, b| a.loss.total_cmp(&b.loss))
+        .map_or(start, |p| p.gamma);
+    let side = |below: bool| {
+        let others = (probes.iter())
+            .map(|p| p.gamma)
+            .filter(|&g| g != best && (g < best) == below);
+        if below {
+            others.max_by(f64::total_cmp).unwrap_or(best / 2.0)
+        } else {
+            others.min_by(f64::total_cmp).unwrap_or(best * 2.0)
+        }
+    };
+    let (mut a, mut b, mut c) = (side(true), best, side(false));
+    let shrink = 1.0 - 1.0 / GOLDEN;
+    while c / a > 1.0 + PRECISION && probes.len() < MAX_SEARCH {
+        let x = if c / b > b / a {
+            b * (c / b).powf(shrink)
+        } else {
+            b * (a / b).powf(shrink)
+        };
+        let (stop, t) = probe(x, &mut probes)?;
+        if stop == Stop::Converged {
+            return Ok(Converging::new(x, t, &probes));
+        }
+        if loss_at(&probes, x) < loss_at(&probes, b) {
+            (a, c) = if x > b { (b, c) } else { (a, b) };
+            b = x;
+        } else if x > b {
+            c = x;
+        } else {
+            a = x;
+        }
+    }
+    let nearest = format!(
+        "converges (the nearest, γ = {}, ends at loss {})",
+        short(b),
+        short(loss_at(&probes, b))
+    );
+    Err(no_bracket(kind, nearest, s))
+}
+
 /// The error when no γ in reach converges (or every one does).
 fn no_bracket(kind: MethodKind, what: String, s: &Settings) -> SimError {
     SimError::Numerical(format!(
@@ -145,4 +259,62 @@ fn no_bracket(kind: MethodKind, what: String, s: &Settings) -> SimError {
         s.steps,
         exact(s.tol)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::prepare::prepare;
+    use crate::model::Config;
+
+    /// n = 20, d = 30, s = 3, α = 0.1, a 20 000-step budget to tol 1e-12.
+    fn scene() -> (Arc<Problem>, Settings) {
+        let config = Config {
+            n: 20,
+            d: 30,
+            s: 3,
+            alpha: 0.1,
+            steps: 20_000,
+            tol: 1e-12,
+            ..Config::default()
+        };
+        let prepared = prepare(config.validate().expect("valid"), None).expect("prepared");
+        (prepared.problem.clone(), prepared.settings.clone())
+    }
+
+    fn stop_at(problem: &Arc<Problem>, s: &Settings, gamma: f64) -> Stop {
+        attempt(problem, s, MethodKind::Gd, gamma).expect("a run").0
+    }
+
+    #[test]
+    fn a_start_too_slow_or_too_fast_still_brackets_gamma_max() {
+        let (problem, s) = scene();
+        let never = AtomicBool::new(false);
+        // 1e-3 runs out of the budget (too slow), 100 diverges: both lead to the same threshold
+        // region, bracketed to 1 % between a run that converges and one that does not.
+        for (start, first) in [(1e-3, Stop::Budget), (100.0, Stop::Diverged)] {
+            assert_eq!(stop_at(&problem, &s, start), first, "start {start}");
+            let g = gamma_max(&problem, &s, MethodKind::Gd, start, &never).expect("a bracket");
+            let [lo, hi] = g.bracket;
+            assert!(hi > lo && hi <= (1.0 + PRECISION) * lo, "{lo}..{hi}");
+            assert_eq!(stop_at(&problem, &s, lo), Stop::Converged, "start {start}");
+            assert_eq!(stop_at(&problem, &s, hi), g.above, "start {start}");
+            assert_ne!(g.above, Stop::Converged);
+            assert!((0.5..4.0).contains(&lo), "start {start}: γ_max {lo}");
+        }
+    }
+
+    #[test]
+    fn no_converging_step_size_names_the_search() {
+        let (problem, mut s) = scene();
+        s.steps = 5;
+        let never = AtomicBool::new(false);
+        let err = gamma_max(&problem, &s, MethodKind::Gd, 0.1, &never).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("γ_max of gd: no step size converges (the nearest, γ = ")
+                && msg.ends_with("within 5 steps (tol = 1e-12); change --steps or --tol"),
+            "{msg}"
+        );
+    }
 }
