@@ -29,9 +29,10 @@ pub struct BenchArgs {
     /// Non-zeros of β* [0..=d].
     #[arg(long, default_value_t = 5)]
     pub s: usize,
-    /// Steps to time [≥ 1].
-    #[arg(long, default_value_t = 2_000_000)]
-    pub steps: u64,
+    /// Steps to time [≥ 1; default: 2 000 000 for SGD, 2·10¹⁰/(n·d) within 2000..=2 000 000 for
+    /// the full-batch methods, a few seconds at any size].
+    #[arg(long)]
+    pub steps: Option<u64>,
     /// Time a scene's preparation instead (data, basis pursuit and the stable:1 rule: what
     /// precedes the first step), then gradient flow's limit.
     #[arg(long)]
@@ -54,7 +55,8 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
         )
         .into());
     }
-    if args.steps == 0 {
+    let steps = args.steps.unwrap_or_else(|| default_steps(kind, n, d));
+    if steps == 0 {
         return Err(crate::model::SimError::invalid("steps", 0, "an integer ≥ 1").into());
     }
     let s = check_range("s", args.s, 0, d)?;
@@ -76,35 +78,46 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
     let trainer = || Trainer::new(problem.clone(), method, 0.1, gamma.min(0.01));
     let mut t = trainer()?;
     let start = Instant::now();
-    let stop = t.run(args.steps, 0.0);
+    let stop = t.run(steps, 0.0);
     let seconds = start.elapsed().as_secs_f64();
-    let steps = t.step();
+    let stepped = t.step();
     if stop == Stop::Diverged {
-        eprintln!("note: the tracked run diverged at step {steps}; the rate is over the steps run");
+        eprintln!(
+            "note: the tracked run diverged at step {stepped}; the rate is over the steps run"
+        );
     }
     let mut t = trainer()?;
     let start = Instant::now();
-    t.advance_untracked(args.steps);
+    t.advance_untracked(steps);
     let untracked = start.elapsed().as_secs_f64();
-    let rate = steps as f64 / seconds;
+    let rate = stepped as f64 / seconds;
     if args.json {
         println!(
             "{}",
             json!({
-                "method": kind.name(), "n": n, "d": d, "batch": args.batch, "steps": steps,
+                "method": kind.name(), "n": n, "d": d, "batch": args.batch, "steps": stepped,
                 "seconds": seconds, "steps_per_sec": rate,
-                "steps_per_sec_untracked": args.steps as f64 / untracked,
+                "steps_per_sec_untracked": steps as f64 / untracked,
             })
         );
     } else {
         println!(
-            "{} n = {n} d = {d}: {} steps/s tracked ({seconds:.3} s for {steps} steps), {} steps/s untracked",
+            "{} n = {n} d = {d}: {} steps/s tracked ({seconds:.3} s for {stepped} steps), {} steps/s untracked",
             kind.label(),
             si(rate),
-            si(args.steps as f64 / untracked)
+            si(steps as f64 / untracked)
         );
     }
     Ok(())
+}
+
+/// Steps timed without `--steps`: an SGD step costs O(b·d), every other method's O(n·d).
+fn default_steps(kind: MethodKind, n: usize, d: usize) -> u64 {
+    const MOST: u64 = 2_000_000;
+    if kind == MethodKind::Sgd {
+        return MOST;
+    }
+    (2e10 / (n as f64 * d as f64)).clamp(2000.0, MOST as f64) as u64
 }
 
 /// Times the preparation of the default scene at this size and then its gradient-flow limit.
@@ -136,4 +149,18 @@ fn prepare(n: usize, d: usize, s: usize, json: bool) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_steps_take_seconds_at_every_size() {
+        assert_eq!(default_steps(MethodKind::Sgd, 1000, 10_000), 2_000_000);
+        assert_eq!(default_steps(MethodKind::Gd, 40, 100), 2_000_000);
+        assert_eq!(default_steps(MethodKind::Gd, 200, 1000), 100_000);
+        assert_eq!(default_steps(MethodKind::Sgf, 1000, 10_000), 2000);
+        assert_eq!(default_steps(MethodKind::Gf, 100_000, 100_000), 2000);
+    }
 }
