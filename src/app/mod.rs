@@ -2,6 +2,7 @@
 
 pub mod animation;
 pub mod capture;
+pub mod colour_bar;
 pub mod commands;
 pub mod controls;
 pub mod data_controls;

@@ -18,7 +18,8 @@ use crate::figure::{Cell, Heatmap, Panel, Scale, Style, num};
 /// Lowest decade drawn for quantities that reach exactly zero.
 const FLOOR: f64 = -32.0;
 
-fn rgb([r, g, b]: [u8; 3]) -> Color32 {
+/// An egui colour from the palette's RGB.
+pub(super) fn rgb([r, g, b]: [u8; 3]) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 

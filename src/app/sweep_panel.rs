@@ -3,6 +3,7 @@
 
 use eframe::egui;
 
+use super::colour_bar;
 use super::job::Job;
 use super::plot_view::Drawn;
 use crate::experiment::grid::{MAX_ALPHAS, log_grid, parse_numbers};
@@ -323,7 +324,20 @@ fn plots(ui: &mut egui::Ui, r: &Results, hover: bool) {
     let width = ui.available_width();
     let show = |ui: &mut egui::Ui, i: usize, d: &Drawn, size: egui::Vec2| {
         ui.small(egui::RichText::new(&d.panel.title).strong());
-        d.show(ui, &format!("sweep-{i}"), size, 1.0, hover);
+        let id = format!("sweep-{i}");
+        match &d.panel.heatmap {
+            Some(h) => {
+                ui.horizontal_top(|ui| {
+                    ui.spacing_mut().item_spacing.x = 0.0;
+                    let plot = egui::vec2(size.x - colour_bar::WIDTH, size.y);
+                    d.show(ui, &id, plot, 1.0, hover);
+                    colour_bar::show(ui, h, size.y);
+                });
+            }
+            None => {
+                d.show(ui, &id, size, 1.0, hover);
+            }
+        }
     };
     if r.drawn.len() > 2 || (r.drawn.len() == 2 && avail < SHORT) {
         let k = r.drawn.len() as f32;

@@ -191,6 +191,39 @@ impl Heatmap {
         }
     }
 
+    /// The values at the bottom and top of the colour bar.
+    pub fn range(&self) -> (f64, f64) {
+        match self.scale {
+            ColourScale::Diverging { centre, decades } => {
+                (centre / 10f64.powf(decades), centre * 10f64.powf(decades))
+            }
+            ColourScale::Sequential { lo, hi } => (lo, hi),
+        }
+    }
+
+    /// Where `v` sits on the colour bar: 0 at the bottom, 1 at the top (log scale).
+    pub fn bar_position(&self, v: f64) -> f64 {
+        let (lo, hi) = self.range();
+        (v / lo).ln() / (hi / lo).ln()
+    }
+
+    /// The colour bar's ticks strictly inside its range, largest first: the powers of ten and a
+    /// diverging scale's centre.
+    pub fn bar_ticks(&self) -> Vec<f64> {
+        let (lo, hi) = self.range();
+        let mut ticks: Vec<f64> = (lo.log10().floor() as i32..=hi.log10().ceil() as i32)
+            .map(|k| 10f64.powi(k))
+            .filter(|&v| v > lo && v < hi)
+            .collect();
+        if let ColourScale::Diverging { centre, .. } = self.scale
+            && !ticks.contains(&centre)
+        {
+            ticks.push(centre);
+        }
+        ticks.sort_by(|a, b| b.total_cmp(a));
+        ticks
+    }
+
     /// Cell edges around the centres `c` (geometric midpoints on log axes, arithmetic else).
     pub fn edges(c: &[f64], log: bool) -> Vec<f64> {
         let mid = |a: f64, b: f64| if log { (a * b).sqrt() } else { 0.5 * (a + b) };
@@ -233,4 +266,41 @@ pub struct Figure {
     pub subtitle: String,
     /// The panels, top to bottom.
     pub panels: Vec<Panel>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn heatmap(scale: ColourScale) -> Heatmap {
+        Heatmap {
+            xs: vec![1.0],
+            ys: vec![1.0],
+            cells: vec![vec![Cell::Empty]],
+            scale,
+            label: String::new(),
+        }
+    }
+
+    #[test]
+    fn colour_bar_ticks_are_the_decades_inside_and_a_diverging_centre() {
+        let ratio = heatmap(ColourScale::Diverging {
+            centre: 1.0,
+            decades: 2.65,
+        });
+        assert_eq!(ratio.bar_ticks(), vec![100.0, 10.0, 1.0, 0.1, 0.01]);
+        assert!((ratio.bar_position(1.0) - 0.5).abs() < 1e-15);
+        let error = heatmap(ColourScale::Sequential {
+            lo: 7.73e-5,
+            hi: 0.337,
+        });
+        assert_eq!(error.bar_ticks(), vec![0.1, 0.01, 0.001, 0.0001]);
+        assert_eq!(error.bar_position(7.73e-5), 0.0);
+        assert!((error.bar_position(0.337) - 1.0).abs() < 1e-15);
+        let off_decade = heatmap(ColourScale::Diverging {
+            centre: 2.0,
+            decades: 0.5,
+        });
+        assert_eq!(off_decade.bar_ticks(), vec![2.0, 1.0]);
+    }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use super::{Map, esc};
 use crate::figure::num;
 use crate::figure::palette::{STATUS_CELL, hex};
-use crate::figure::panel::{Cell, ColourScale, Heatmap};
+use crate::figure::panel::{Cell, Heatmap};
 use crate::model::format::short;
 
 /// The data range of the cells' edges along x and y.
@@ -58,12 +58,7 @@ pub(super) fn render_cells(s: &mut String, h: &Heatmap, x: &Map, y: &Map) {
 
 /// A vertical colour bar with its label and end values, top-left at `(x0, y0)`.
 pub(super) fn render_colour_bar(s: &mut String, h: &Heatmap, x0: f64, y0: f64, height: f64) {
-    let (lo, hi) = match h.scale {
-        ColourScale::Diverging { centre, decades } => {
-            (centre / 10f64.powf(decades), centre * 10f64.powf(decades))
-        }
-        ColourScale::Sequential { lo, hi } => (lo, hi),
-    };
+    let (lo, hi) = h.range();
     let _ = writeln!(s, r#"<g class="colour-bar">"#);
     let _ = writeln!(
         s,
@@ -92,6 +87,27 @@ pub(super) fn render_colour_bar(s: &mut String, h: &Heatmap, x0: f64, y0: f64, h
             x0 + 28.0,
             short(v)
         );
+    }
+    // Ticks at the powers of ten inside the bar (and a diverging scale's centre), labelled where
+    // they keep clear of the end values and of each other.
+    let mut last_label = top + 5.0;
+    for v in h.bar_ticks() {
+        let yy = top + bar * (1.0 - h.bar_position(v));
+        let _ = writeln!(
+            s,
+            r#"<line x1="{x0}" y1="{yy:.2}" x2="{:.2}" y2="{yy:.2}" stroke="black" stroke-width="0.8"/>"#,
+            x0 + 26.0
+        );
+        if yy - last_label >= 14.0 && top + bar - yy >= 14.0 {
+            let _ = writeln!(
+                s,
+                r#"<text x="{}" y="{:.2}" font-size="12">{}</text>"#,
+                x0 + 28.0,
+                yy + 4.0,
+                short(v)
+            );
+            last_label = yy;
+        }
     }
     let _ = writeln!(
         s,
