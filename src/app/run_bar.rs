@@ -53,7 +53,7 @@ impl RunBar<'_> {
             }
             // One label per item, so a narrow window wraps between items, not inside one.
             for part in status_parts(self.live) {
-                ui.label(part);
+                ui.add(egui::Label::new(part).extend());
             }
         });
         if self.presentation
