@@ -21,7 +21,7 @@ pub fn show(ui: &mut egui::Ui, h: &Heatmap, height: f32) {
     let line = font.size + 2.0;
     let (x0, x1) = (rect.left() + 4.0, rect.left() + 18.0);
     let (top, bottom) = (rect.top() + 0.5 * line, rect.bottom() - 3.2 * line);
-    if bottom - top < 2.0 * line {
+    if bottom - top < 2.0 * line || !h.has_bar() {
         return;
     }
     const STEPS: usize = 48;

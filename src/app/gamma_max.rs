@@ -139,7 +139,7 @@ pub fn gamma_max_line(gamma: f64, view: &GammaMaxView) -> (String, String) {
     let values = match view {
         GammaMaxView::Known(found) => (found.iter())
             .map(|(kind, g)| {
-                let g = g.map_or("none (no γ converges within the step budget)".into(), num);
+                let g = g.map_or("no bracket found within the step budget".into(), num);
                 format!("\n{}: γ_max = {g}", kind.label())
             })
             .collect(),

@@ -29,8 +29,8 @@ pub struct BenchArgs {
     /// Non-zeros of β* [0..=d].
     #[arg(long, default_value_t = 5)]
     pub s: usize,
-    /// Steps to time [≥ 1; default: 2 000 000 for SGD, 2·10¹⁰/(n·d) within 2000..=2 000 000 for
-    /// the full-batch methods, a few seconds at any size].
+    /// Steps to time [≥ 1; default: 2·10¹⁰/(b·d) for SGD, 2·10¹⁰/(n·d) for the full-batch
+    /// methods, within 2000..=2 000 000: a few seconds at any size].
     #[arg(long)]
     pub steps: Option<u64>,
     /// Time a scene's preparation instead (data, basis pursuit and the stable:1 rule: what
@@ -55,7 +55,9 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
         )
         .into());
     }
-    let steps = args.steps.unwrap_or_else(|| default_steps(kind, n, d));
+    let steps = args
+        .steps
+        .unwrap_or_else(|| default_steps(kind, n, d, args.batch));
     if steps == 0 {
         return Err(crate::model::SimError::invalid("steps", 0, "an integer ≥ 1").into());
     }
@@ -111,13 +113,11 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Steps timed without `--steps`: an SGD step costs O(b·d), every other method's O(n·d).
-fn default_steps(kind: MethodKind, n: usize, d: usize) -> u64 {
-    const MOST: u64 = 2_000_000;
-    if kind == MethodKind::Sgd {
-        return MOST;
-    }
-    (2e10 / (n as f64 * d as f64)).clamp(2000.0, MOST as f64) as u64
+/// Steps timed without `--steps`: 2·10¹⁰ over a step's cost, O(b·d) for SGD and O(n·d) for the
+/// other methods, within 2000..=2 000 000.
+fn default_steps(kind: MethodKind, n: usize, d: usize, batch: usize) -> u64 {
+    let rows = if kind == MethodKind::Sgd { batch } else { n };
+    (2e10 / (rows.max(1) as f64 * d as f64)).clamp(2000.0, 2e6) as u64
 }
 
 /// Times the preparation of the default scene at this size and then its gradient-flow limit.
@@ -157,10 +157,11 @@ mod tests {
 
     #[test]
     fn default_steps_take_seconds_at_every_size() {
-        assert_eq!(default_steps(MethodKind::Sgd, 1000, 10_000), 2_000_000);
-        assert_eq!(default_steps(MethodKind::Gd, 40, 100), 2_000_000);
-        assert_eq!(default_steps(MethodKind::Gd, 200, 1000), 100_000);
-        assert_eq!(default_steps(MethodKind::Sgf, 1000, 10_000), 2000);
-        assert_eq!(default_steps(MethodKind::Gf, 100_000, 100_000), 2000);
+        assert_eq!(default_steps(MethodKind::Sgd, 1000, 10_000, 1), 2_000_000);
+        assert_eq!(default_steps(MethodKind::Sgd, 1000, 10_000, 1000), 2000);
+        assert_eq!(default_steps(MethodKind::Gd, 40, 100, 1), 2_000_000);
+        assert_eq!(default_steps(MethodKind::Gd, 200, 1000, 1), 100_000);
+        assert_eq!(default_steps(MethodKind::Sgf, 1000, 10_000, 1), 2000);
+        assert_eq!(default_steps(MethodKind::Gf, 100_000, 100_000, 1), 2000);
     }
 }

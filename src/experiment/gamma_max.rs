@@ -15,7 +15,7 @@ pub const PRECISION: f64 = 0.01;
 const MAX_STEPS_OUT: usize = 40;
 /// Most halvings from a start that diverges, while looking for a γ that converges (a much
 /// smaller γ only needs more steps).
-const MAX_HALVINGS: usize = 6;
+const MAX_HALVINGS: usize = 10;
 /// Most doublings from a start that runs out of budget, while looking for a γ that converges.
 const MAX_DOUBLINGS: usize = 10;
 /// Most runs while looking for a γ that converges.
@@ -55,7 +55,12 @@ fn attempt(
     let method = Method::of_scene(kind, s);
     let mut t = Trainer::new(problem.clone(), method, s.alpha, gamma)?;
     t.final_only();
-    let stop = t.run(s.steps, s.tol);
+    // A run that used its whole budget is judged as the sweep judges it: still descending
+    // (budget) or oscillating (not converged).
+    let stop = match t.run(s.steps, s.tol) {
+        Stop::Budget => t.stop_at_budget(),
+        stop => stop,
+    };
     Ok((stop, t))
 }
 
@@ -111,7 +116,7 @@ pub fn gamma_max(
             let Some(above) = above else {
                 return Err(no_bracket(
                     kind,
-                    format!("up to γ = {} fails to converge", short(hi)),
+                    format!("up to γ = {} fails to converge", short(lo)),
                     s,
                 ));
             };
@@ -177,10 +182,9 @@ fn converging(
     let mut probes: Vec<Probe> = Vec::new();
     let mut probe = |gamma: f64, probes: &mut Vec<Probe>| {
         let (stop, t) = run(gamma)?;
-        let loss = if stop == Stop::Budget {
-            t.net().loss(t.problem())
-        } else {
-            f64::INFINITY
+        let loss = match t.net().loss(t.problem()) {
+            loss if stop == Stop::Budget && loss.is_finite() => loss,
+            _ => f64::INFINITY,
         };
         probes.push(Probe { gamma, stop, loss });
         Ok::<_, SimError>((stop, t))
@@ -192,9 +196,17 @@ fn converging(
             return Ok(Converging::new(gamma, t, &probes));
         }
         let slow = stop == Stop::Budget;
-        let turned = probes.iter().any(|p| (p.stop == Stop::Budget) != slow);
-        if turned || doublings == MAX_DOUBLINGS || halvings == MAX_HALVINGS {
+        if probes.iter().any(|p| (p.stop == Stop::Budget) != slow) {
             break;
+        }
+        if doublings == MAX_DOUBLINGS || halvings == MAX_HALVINGS {
+            let direction = if slow { "up" } else { "down" };
+            let walk = format!(
+                "from γ = {} {direction} to {} converges",
+                short(start),
+                short(gamma)
+            );
+            return Err(no_bracket(kind, walk, s));
         }
         if slow {
             doublings += 1;
@@ -307,12 +319,24 @@ mod tests {
     #[test]
     fn no_converging_step_size_names_the_search() {
         let (problem, mut s) = scene();
-        s.steps = 5;
         let never = AtomicBool::new(false);
-        let err = gamma_max(&problem, &s, MethodKind::Gd, 0.1, &never).unwrap_err();
-        let msg = err.to_string();
+        // 200 steps: the search turns (slow below, oscillating above) and names the nearest run.
+        s.steps = 200;
+        let msg = gamma_max(&problem, &s, MethodKind::Gd, 0.1, &never)
+            .unwrap_err()
+            .to_string();
         assert!(
             msg.starts_with("γ_max of gd: no step size converges (the nearest, γ = ")
+                && msg.ends_with("within 200 steps (tol = 1e-12); change --steps or --tol"),
+            "{msg}"
+        );
+        // 5 steps: every run oscillates, so the walk halves to its limit and says so.
+        s.steps = 5;
+        let msg = gamma_max(&problem, &s, MethodKind::Gd, 0.1, &never)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with("γ_max of gd: no step size from γ = 0.1 down to ")
                 && msg.ends_with("within 5 steps (tol = 1e-12); change --steps or --tol"),
             "{msg}"
         );

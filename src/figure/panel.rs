@@ -162,6 +162,9 @@ pub enum ColourScale {
     },
 }
 
+/// Most decades ticked on a colour bar.
+pub const MAX_DECADES: usize = 12;
+
 /// A grid of cells on the panel's axes: column `c` centred at `xs[c]`, row `r` at `ys[r]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Heatmap {
@@ -207,15 +210,29 @@ impl Heatmap {
         (v / lo).ln() / (hi / lo).ln()
     }
 
-    /// The colour bar's ticks strictly inside its range, largest first: the powers of ten and a
-    /// diverging scale's centre.
-    pub fn bar_ticks(&self) -> Vec<f64> {
+    /// Whether the colour bar has a range to draw: `0 < lo < hi < ∞`.
+    pub fn has_bar(&self) -> bool {
         let (lo, hi) = self.range();
-        let mut ticks: Vec<f64> = (lo.log10().floor() as i32..=hi.log10().ceil() as i32)
+        lo > 0.0 && lo < hi && hi.is_finite()
+    }
+
+    /// The colour bar's ticks strictly inside its range, largest first: the powers of ten (every
+    /// k-th over more than [`MAX_DECADES`]) and a diverging scale's centre.
+    pub fn bar_ticks(&self) -> Vec<f64> {
+        if !self.has_bar() {
+            return Vec::new();
+        }
+        let (lo, hi) = self.range();
+        let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+        let every = ((last - first) as usize).div_ceil(MAX_DECADES).max(1);
+        let mut ticks: Vec<f64> = (first..=last)
+            .step_by(every)
             .map(|k| 10f64.powi(k))
             .filter(|&v| v > lo && v < hi)
             .collect();
         if let ColourScale::Diverging { centre, .. } = self.scale
+            && centre > lo
+            && centre < hi
             && !ticks.contains(&centre)
         {
             ticks.push(centre);
@@ -302,5 +319,17 @@ mod tests {
             decades: 0.5,
         });
         assert_eq!(off_decade.bar_ticks(), vec![2.0, 1.0]);
+        let wide = heatmap(ColourScale::Sequential {
+            lo: 1e-300,
+            hi: 1e300,
+        });
+        assert!((10..=MAX_DECADES + 1).contains(&wide.bar_ticks().len()));
+        for (lo, hi) in [(f64::INFINITY, f64::INFINITY), (0.0, 1.0), (1.0, 1.0)] {
+            let empty = heatmap(ColourScale::Sequential { lo, hi });
+            assert!(
+                !empty.has_bar() && empty.bar_ticks().is_empty(),
+                "{lo}..{hi}"
+            );
+        }
     }
 }

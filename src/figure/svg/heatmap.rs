@@ -90,6 +90,8 @@ pub(super) fn render_colour_bar(s: &mut String, h: &Heatmap, x0: f64, y0: f64, h
     }
     // Ticks at the powers of ten inside the bar (and a diverging scale's centre), labelled where
     // they keep clear of the end values and of each other.
+    // Label baselines: the top value's at `top + 5`, the bottom value's at `top + bar`, a tick's
+    // 4 px below its line.
     let mut last_label = top + 5.0;
     for v in h.bar_ticks() {
         let yy = top + bar * (1.0 - h.bar_position(v));
@@ -98,7 +100,7 @@ pub(super) fn render_colour_bar(s: &mut String, h: &Heatmap, x0: f64, y0: f64, h
             r#"<line x1="{x0}" y1="{yy:.2}" x2="{:.2}" y2="{yy:.2}" stroke="black" stroke-width="0.8"/>"#,
             x0 + 26.0
         );
-        if yy - last_label >= 14.0 && top + bar - yy >= 14.0 {
+        if yy + 4.0 - last_label >= 14.0 && top + bar - (yy + 4.0) >= 14.0 {
             let _ = writeln!(
                 s,
                 r#"<text x="{}" y="{:.2}" font-size="12">{}</text>"#,
@@ -106,7 +108,7 @@ pub(super) fn render_colour_bar(s: &mut String, h: &Heatmap, x0: f64, y0: f64, h
                 yy + 4.0,
                 short(v)
             );
-            last_label = yy;
+            last_label = yy + 4.0;
         }
     }
     let _ = writeln!(
