@@ -31,7 +31,7 @@ pub fn show(ui: &mut egui::Ui, h: &Heatmap, height: f32) {
         let t = 1.0 - (i as f64 + 0.5) / STEPS as f64;
         let y = top + step * i as f32;
         let cell = egui::Rect::from_min_max(egui::pos2(x0, y), egui::pos2(x1, y + step + 0.5));
-        painter.rect_filled(cell, 0.0, rgb(h.colour(lo * (hi / lo).powf(t))));
+        painter.rect_filled(cell, 0.0, rgb(h.colour(h.bar_value(t))));
     }
     let label = |y: f32, v: f64| {
         let at = egui::pos2(x1 + 4.0, y);

@@ -182,9 +182,14 @@ fn converging(
     let mut probes: Vec<Probe> = Vec::new();
     let mut probe = |gamma: f64, probes: &mut Vec<Probe>| {
         let (stop, t) = run(gamma)?;
-        let loss = match t.net().loss(t.problem()) {
-            loss if stop == Stop::Budget && loss.is_finite() => loss,
+        let loss = match stop {
+            Stop::Budget => t.net().loss(t.problem()),
             _ => f64::INFINITY,
+        };
+        let loss = if loss.is_finite() {
+            loss
+        } else {
+            f64::INFINITY
         };
         probes.push(Probe { gamma, stop, loss });
         Ok::<_, SimError>((stop, t))
@@ -217,14 +222,9 @@ fn converging(
         }
     }
     // Golden-section search between the neighbours of the probe with the lowest final loss.
-    let loss_at = |probes: &[Probe], g: f64| {
-        (probes.iter())
-            .find(|p| p.gamma == g)
-            .map_or(f64::INFINITY, |p| p.loss)
-    };
-    let best = (probes.iter())
+    let (best, mut best_loss) = (probes.iter())
         .min_by(|a, b| a.loss.total_cmp(&b.loss))
-        .map_or(start, |p| p.gamma);
+        .map_or((start, f64::INFINITY), |p| (p.gamma, p.loss));
     let side = |below: bool| {
         let others = (probes.iter())
             .map(|p| p.gamma)
@@ -247,9 +247,10 @@ fn converging(
         if stop == Stop::Converged {
             return Ok(Converging::new(x, t, &probes));
         }
-        if loss_at(&probes, x) < loss_at(&probes, b) {
+        let loss = probes.last().map_or(f64::INFINITY, |p| p.loss);
+        if loss < best_loss {
             (a, c) = if x > b { (b, c) } else { (a, b) };
-            b = x;
+            (b, best_loss) = (x, loss);
         } else if x > b {
             c = x;
         } else {
@@ -259,7 +260,7 @@ fn converging(
     let nearest = format!(
         "converges (the nearest, γ = {}, ends at loss {})",
         short(b),
-        short(loss_at(&probes, b))
+        short(best_loss)
     );
     Err(no_bracket(kind, nearest, s))
 }
@@ -318,26 +319,27 @@ mod tests {
 
     #[test]
     fn no_converging_step_size_names_the_search() {
-        let (problem, mut s) = scene();
-        let never = AtomicBool::new(false);
+        let (problem, s) = scene();
+        let error_within = |steps: u64| {
+            let s = Settings { steps, ..s.clone() };
+            let never = AtomicBool::new(false);
+            let msg = gamma_max(&problem, &s, MethodKind::Gd, 0.1, &never)
+                .unwrap_err()
+                .to_string();
+            let tail = format!("within {steps} steps (tol = 1e-12); change --steps or --tol");
+            assert!(msg.ends_with(&tail), "{msg}");
+            msg
+        };
         // 200 steps: the search turns (slow below, oscillating above) and names the nearest run.
-        s.steps = 200;
-        let msg = gamma_max(&problem, &s, MethodKind::Gd, 0.1, &never)
-            .unwrap_err()
-            .to_string();
+        let msg = error_within(200);
         assert!(
-            msg.starts_with("γ_max of gd: no step size converges (the nearest, γ = ")
-                && msg.ends_with("within 200 steps (tol = 1e-12); change --steps or --tol"),
+            msg.starts_with("γ_max of gd: no step size converges (the nearest, γ = "),
             "{msg}"
         );
         // 5 steps: every run oscillates, so the walk halves to its limit and says so.
-        s.steps = 5;
-        let msg = gamma_max(&problem, &s, MethodKind::Gd, 0.1, &never)
-            .unwrap_err()
-            .to_string();
+        let msg = error_within(5);
         assert!(
-            msg.starts_with("γ_max of gd: no step size from γ = 0.1 down to ")
-                && msg.ends_with("within 5 steps (tol = 1e-12); change --steps or --tol"),
+            msg.starts_with("γ_max of gd: no step size from γ = 0.1 down to "),
             "{msg}"
         );
     }

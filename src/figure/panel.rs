@@ -210,6 +210,12 @@ impl Heatmap {
         (v / lo).ln() / (hi / lo).ln()
     }
 
+    /// The value at position `t` of the colour bar (the inverse of [`Heatmap::bar_position`]).
+    pub fn bar_value(&self, t: f64) -> f64 {
+        let (lo, hi) = self.range();
+        lo * (hi / lo).powf(t)
+    }
+
     /// Whether the colour bar has a range to draw: `0 < lo < hi < ∞`.
     pub fn has_bar(&self) -> bool {
         let (lo, hi) = self.range();
@@ -307,6 +313,7 @@ mod tests {
         });
         assert_eq!(ratio.bar_ticks(), vec![100.0, 10.0, 1.0, 0.1, 0.01]);
         assert!((ratio.bar_position(1.0) - 0.5).abs() < 1e-15);
+        assert!((ratio.bar_value(0.5) - 1.0).abs() < 1e-15);
         let error = heatmap(ColourScale::Sequential {
             lo: 7.73e-5,
             hi: 0.337,

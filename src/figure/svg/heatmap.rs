@@ -71,7 +71,7 @@ pub(super) fn render_colour_bar(s: &mut String, h: &Heatmap, x0: f64, y0: f64, h
     for i in 0..STEPS {
         // Top = high values.
         let t = 1.0 - (i as f64 + 0.5) / STEPS as f64;
-        let v = lo * (hi / lo).powf(t);
+        let v = h.bar_value(t);
         let _ = writeln!(
             s,
             r#"<rect x="{x0}" y="{:.2}" width="22" height="{:.2}" fill="{}"/>"#,
@@ -89,9 +89,8 @@ pub(super) fn render_colour_bar(s: &mut String, h: &Heatmap, x0: f64, y0: f64, h
         );
     }
     // Ticks at the powers of ten inside the bar (and a diverging scale's centre), labelled where
-    // they keep clear of the end values and of each other.
-    // Label baselines: the top value's at `top + 5`, the bottom value's at `top + bar`, a tick's
-    // 4 px below its line.
+    // they keep clear of the end values and of each other: label baselines are the top value's
+    // at `top + 5`, the bottom value's at `top + bar`, a tick's 4 px below its line.
     let mut last_label = top + 5.0;
     for v in h.bar_ticks() {
         let yy = top + bar * (1.0 - h.bar_position(v));
