@@ -112,7 +112,7 @@ impl LessonSweep {
             self.alphas.clone()
         };
         let spec = SweepSpec {
-            base: base.validate()?,
+            base: base.validate_keys()?,
             find_gamma_max: alphas.len() == 1 && gammas != GammaAxis::Scene,
             alphas,
             methods: vec![MethodKind::Gd, MethodKind::Sgd],
@@ -216,8 +216,8 @@ pub fn get(name: &str) -> Result<Lesson, LessonError> {
 
 /// Loads a user's lesson file; its name is the file stem.
 pub fn load_file(path: &Path) -> Result<Lesson, PresetError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| PresetError::Io(path.to_path_buf(), e.to_string()))?;
+    let text = crate::files::read_text(path, crate::files::Kind::Lesson)
+        .map_err(|e| PresetError::Io(e.path, e.reason))?;
     let name = path
         .file_stem()
         .map_or_else(|| "lesson".into(), |s| s.to_string_lossy().into_owned());
@@ -280,7 +280,10 @@ pub fn parse(name: &str, text: &str) -> Result<Lesson, String> {
             scene.methods = Some(methods.clone());
         }
         scene.config = presets::overlay(&scene.config, changes).map_err(&at)?;
-        scene.config.validate().map_err(|e| at(e.to_string()))?;
+        scene
+            .config
+            .validate_keys()
+            .map_err(|e| at(e.to_string()))?;
         if let Some(sweep) = &step.sweep {
             sweep
                 .spec(&scene.config)

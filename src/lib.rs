@@ -5,6 +5,7 @@ pub mod cli;
 pub mod data;
 pub mod experiment;
 pub mod figure;
+pub mod files;
 pub mod lessons;
 pub mod model;
 pub mod presets;

@@ -3,8 +3,10 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use std::io::Write;
+
 use dln_explorer::cli::{
-    Cli, CliError, Command, bench, data, figure, gamma_max, gui, merge, run, sweep,
+    self, Cli, CliError, Command, bench, data, figure, gamma_max, gui, merge, run, sweep,
 };
 
 fn main() -> ExitCode {
@@ -16,13 +18,14 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             let text = e.render().to_string();
-            eprintln!(
-                "{}",
-                text.lines().next().unwrap_or("error: invalid arguments")
-            );
+            let first = text.lines().next().unwrap_or("error: invalid arguments");
+            let _ = writeln!(std::io::stderr(), "{}", one_line(first));
             return ExitCode::from(2);
         }
     };
+    if !matches!(&cli.command, None | Some(Command::Gui(_))) {
+        dln_explorer::files::protect_inputs();
+    }
     let result: Result<(), CliError> = match &cli.command {
         Some(Command::Run(a)) => run::main(a),
         Some(Command::Sweep(a)) => sweep::main(a),
@@ -34,11 +37,25 @@ fn main() -> ExitCode {
         Some(Command::Data(a)) => data::main(a),
         None => gui::main(&gui::GuiArgs::default()),
     };
-    match result {
+    match result.and_then(|()| cli::flush()) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`… | head`): nothing more to say to anyone.
+        Err(CliError::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            let _ = writeln!(std::io::stderr(), "error: {}", one_line(&e.to_string()));
             ExitCode::from(2)
         }
     }
+}
+
+/// A message on one line, with control characters (line breaks, terminal escapes) shown as
+/// spaces or `\u{…}` so a file's bytes cannot reach the terminal.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => " ".to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }

@@ -161,6 +161,16 @@ pub fn resolve_data(config: &mut Config, settings_file: &Path) {
 /// Parses scene text; the error is one line naming the line number.
 pub fn parse(name: &str, text: &str) -> Result<Preset, String> {
     let file: SceneFile = toml::from_str(text).map_err(|e| toml_message(text, &e))?;
+    if file.methods.as_ref().is_some_and(Vec::is_empty) {
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with("methods"));
+        return Err(format!(
+            "line {}: methods = []: a scene runs at least one method ({})",
+            line.map_or(1, |k| k + 1),
+            crate::model::method_kind::METHOD_NAMES
+        ));
+    }
     Ok(Preset {
         name: name.into(),
         title: file.title,
@@ -272,7 +282,8 @@ pub fn overlay(base: &Config, table: toml::Table) -> Result<Config, String> {
 }
 
 fn read(path: &Path) -> Result<String, PresetError> {
-    std::fs::read_to_string(path).map_err(|e| PresetError::Io(path.to_path_buf(), e.to_string()))
+    crate::files::read_text(path, crate::files::Kind::Scene)
+        .map_err(|e| PresetError::Io(e.path, e.reason))
 }
 
 /// Parses TOML settings, or the `[config]` table of a scene file; the error is one line with

@@ -5,6 +5,9 @@
 #[path = "common/cli.rs"]
 mod cli_common;
 
+#[path = "data/hostile.rs"]
+mod hostile;
+
 use cli_common::{bin, stderr};
 use std::path::{Path, PathBuf};
 

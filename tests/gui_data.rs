@@ -41,6 +41,19 @@ fn drop_file(h: &mut Harness<'_, App>, name: &str) {
     h.input_mut()
         .dropped_files
         .push(std::sync::Arc::new(OnDisk(path)));
+    // The file is read on its own thread: frames go on until it has been used.
+    h.run_steps(1);
+    for _ in 0..500 {
+        if !h.state().is_loading() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run_steps(1);
+    }
+    assert!(
+        !h.state().is_loading(),
+        "the file is still loading after 5 s"
+    );
     h.run_steps(30);
 }
 

@@ -170,8 +170,7 @@ impl App {
                 animation::encode_mp4(&framer, frames, fps, &path, &tick, p.cancelled())?;
             } else {
                 let bytes = animation::encode_gif(&framer, frames, fps, &tick, p.cancelled())?;
-                std::fs::write(&path, bytes)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                super::export::write(&path, &bytes)?;
             }
             Ok(vec![path])
         };

@@ -1,5 +1,6 @@
 //! Opening a data file (File → Open data…, or dropping a file on the window) and exporting
-//! the current data as `.npz`. A bad file leaves the scene as it was and says why.
+//! the current data as `.npz`. A file is read on its own thread and can be abandoned; a bad
+//! file leaves the scene as it was and says why.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -8,18 +9,65 @@ use eframe::egui;
 
 use super::App;
 use super::export::Export;
-use crate::model::StepSize;
+use super::job::Job;
+use crate::data::DataError;
+use crate::model::{DataSet, StepSize};
 
 /// γ used when a data file with d ≤ n or dependent rows is opened under the stable rule.
 const FIXED_GAMMA: f64 = 0.01;
 
+/// A data file being read on its own thread (the window stays responsive on a large file).
+pub struct Loading {
+    path: PathBuf,
+    job: Job<Result<DataSet, DataError>>,
+}
+
 impl App {
-    /// Loads a data file and restarts on it, keeping α, γ, b and the methods.
-    pub fn open_data(&mut self, path: &Path) {
-        let data = match crate::data::load(path) {
-            Ok(data) => data,
-            Err(e) => return self.menus.say(format!("⚠ {e}")),
+    /// Starts reading a data file; once read, the runs restart on it (see [`App::poll_loading`]).
+    pub fn open_data(&mut self, ctx: &egui::Context, path: &Path) {
+        let owned = path.to_path_buf();
+        match Job::spawn(ctx, "load data", 1, move |_| crate::data::load(&owned)) {
+            Ok(job) => {
+                self.menus.say(format!("loading {}…", path.display()));
+                self.loading = Some(Loading {
+                    path: path.to_path_buf(),
+                    job,
+                });
+            }
+            Err(e) => self.menus.say(format!("⚠ {e}")),
+        }
+    }
+
+    /// Whether a data file is being read.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    /// Stops waiting for the data file being read; the scene stays as it was.
+    pub fn cancel_loading(&mut self) {
+        if let Some(l) = self.loading.take() {
+            self.menus
+                .say(format!("stopped loading {}", l.path.display()));
+        }
+    }
+
+    /// Uses the data file once its thread has read it (or says why it could not).
+    pub(super) fn poll_loading(&mut self, ctx: &egui::Context) {
+        let Some(result) = self.loading.as_ref().and_then(|l| l.job.poll(ctx)) else {
+            return;
         };
+        let Some(Loading { path, .. }) = self.loading.take() else {
+            return;
+        };
+        match result {
+            Ok(Ok(data)) => self.use_data(&path, data),
+            Ok(Err(e)) => self.menus.say(format!("⚠ {e}")),
+            Err(e) => self.menus.say(format!("⚠ {}: {e}", path.display())),
+        }
+    }
+
+    /// Restarts on loaded data, keeping α, γ, b and the methods.
+    fn use_data(&mut self, path: &Path, data: DataSet) {
         let mut config = self.controls.config();
         config.data = Some(path.display().to_string());
         let mut note = String::new();
@@ -50,7 +98,7 @@ impl App {
             .map(|f| f.path().to_path_buf())
             .rfind(|p| !p.as_os_str().is_empty());
         if let Some(path) = last {
-            self.open_data(&path);
+            self.open_data(ctx, &path);
         }
     }
 

@@ -39,6 +39,8 @@ pub enum Request {
     OpenLesson(Box<crate::lessons::Lesson>),
     /// Open a data file (.npz or .csv) and restart on it.
     OpenData(PathBuf),
+    /// Stop waiting for the data file being read.
+    CancelLoading,
 }
 
 impl App {
@@ -82,7 +84,8 @@ impl App {
             Request::ExportPlot(kind, ExportFormat::Png(scale)) => {
                 self.export(ctx, Export::png(&dir, kind, scale, self.view()))
             }
-            Request::OpenData(path) => self.open_data(&path),
+            Request::OpenData(path) => self.open_data(ctx, &path),
+            Request::CancelLoading => self.cancel_loading(),
             Request::ExportSweep => {
                 if let Some(fig) = self.sweep.figure() {
                     let e = Export::sweep(&dir, fig);
@@ -145,7 +148,7 @@ impl App {
                     Err(e) => self.menus.say(format!("⚠ {e}")),
                 }
             }
-            Action::OpenData => self.open_data(&PathBuf::from(&self.menus.data_path)),
+            Action::OpenData => self.open_data(ctx, &PathBuf::from(&self.menus.data_path)),
             Action::ExportData => self.export_data(ctx),
             Action::CopySettings => {
                 ctx.copy_text(self.scenario().to_toml());
@@ -222,10 +225,11 @@ impl App {
     fn save_scenario(&self) {
         let path = PathBuf::from(&self.menus.scenario_path);
         let text = self.scenario().to_toml();
-        self.menus.say(match std::fs::write(&path, text) {
-            Ok(()) => format!("saved {}", path.display()),
-            Err(e) => format!("⚠ cannot write {}: {e}", path.display()),
-        });
+        self.menus
+            .say(match crate::files::write_atomic(&path, text.as_bytes()) {
+                Ok(()) => format!("saved {}", path.display()),
+                Err(e) => format!("⚠ {e}"),
+            });
     }
 
     /// Loads a scene (a preset or a file) and restarts.

@@ -137,9 +137,9 @@ impl Export {
     }
 }
 
-/// Writes `bytes` to `path`.
-fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+/// Writes `bytes` to `path` atomically (a failed write leaves the old file as it was).
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    crate::files::write_atomic(path, bytes).map_err(|e| e.to_string())
 }
 
 /// Writes an egui image as PNG.
@@ -148,7 +148,8 @@ pub fn save_png(img: &egui::ColorImage, path: &Path) -> Result<(), String> {
     let bytes: Vec<u8> = img.pixels.iter().flat_map(|c| c.to_array()).collect();
     let buffer = image::RgbaImage::from_raw(w as u32, h as u32, bytes)
         .ok_or_else(|| "screenshot has an inconsistent size".to_string())?;
-    buffer
-        .save(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let mut png = std::io::Cursor::new(Vec::new());
+    (buffer.write_to(&mut png, image::ImageFormat::Png))
+        .map_err(|e| format!("cannot encode {}: {e}", path.display()))?;
+    write(path, &png.into_inner())
 }

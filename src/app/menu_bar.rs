@@ -74,8 +74,9 @@ impl Menus {
         self.notice.lock().ok().and_then(|n| n.clone())
     }
 
-    /// Draws the menu bar; returns what was chosen.
-    pub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<Request> {
+    /// Draws the menu bar (with a Cancel button while a data file is `loading`); returns what
+    /// was chosen.
+    pub fn ui(&mut self, ui: &mut egui::Ui, loading: bool) -> Vec<Request> {
         let mut out = Vec::new();
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("Scene", |ui| {
@@ -179,6 +180,9 @@ impl Menus {
             if let Some(text) = self.notice() {
                 ui.separator();
                 ui.label(text);
+            }
+            if loading && ui.button("Cancel").clicked() {
+                out.push(Request::CancelLoading);
             }
         });
         out

@@ -83,6 +83,8 @@ pub struct App {
     pub outcome: Outcome,
     /// The lesson open, if any.
     lesson: Option<lesson::OpenLesson>,
+    /// A data file being read.
+    loading: Option<data_files::Loading>,
 }
 
 impl App {
@@ -117,6 +119,7 @@ impl App {
             window_shot: Arc::new(Mutex::new(None)),
             outcome: Arc::new(Mutex::new(None)),
             lesson: None,
+            loading: None,
         };
         app.live.playing = true;
         app.send(Command::Speed(app.controls.steps_per_frame()));
@@ -200,6 +203,7 @@ impl App {
         install_fonts(&ctx);
         self.pump(&ctx);
         self.poll_writes(&ctx);
+        self.poll_loading(&ctx);
         self.refresh_gamma_max(&ctx);
         self.shortcuts(&ctx);
         self.open_dropped(&ctx);
@@ -208,7 +212,10 @@ impl App {
             ctx.tessellation_options_mut(|o| o.feathering = smooth);
         }
         let mut requests = egui::Panel::top("menu-bar")
-            .show(ui, |ui| self.menus.ui(ui))
+            .show(ui, |ui| {
+                let loading = self.loading.is_some();
+                self.menus.ui(ui, loading)
+            })
             .inner;
         let bar = RunBar {
             live: &self.live,

@@ -18,7 +18,7 @@ fn decade_spacer(input: GridInput) -> Vec<GridMark> {
         let step = round_step((10f64.powf(hi) - 10f64.powf(lo)) / 5.0);
         let mut k = (10f64.powf(lo) / step).ceil();
         let mut marks = Vec::new();
-        while k * step <= 10f64.powf(hi) {
+        while k * step <= 10f64.powf(hi) && marks.len() < MAX_MARKS {
             marks.push(GridMark {
                 value: (k * step).log10(),
                 step_size: 1.0,
@@ -33,7 +33,7 @@ fn decade_spacer(input: GridInput) -> Vec<GridMark> {
         .unwrap_or(50.0);
     let mut marks = Vec::new();
     let mut k = (lo / step).ceil() * step;
-    while k <= hi {
+    while k <= hi && marks.len() < MAX_MARKS {
         marks.push(GridMark {
             value: k,
             step_size: step,
@@ -42,7 +42,7 @@ fn decade_spacer(input: GridInput) -> Vec<GridMark> {
     }
     if span <= 3.0 {
         let mut decade = lo.floor();
-        while decade <= hi {
+        while decade <= hi && marks.len() < MAX_MARKS {
             for m in 2..=9 {
                 let v = decade + f64::from(m).log10();
                 if v > lo && v < hi {
@@ -85,6 +85,10 @@ fn decade_label(mark: GridMark, range: &std::ops::RangeInclusive<f64>) -> String
     }
 }
 
+/// Most grid marks of an axis: at the far ends of the doubles, `k + 1.0 == k` and a loop
+/// counting marks would never end.
+const MAX_MARKS: usize = 200;
+
 /// A log axis spanning less than this many decades (a factor of two) gets round linear values.
 const NARROW: f64 = 0.3;
 
@@ -107,7 +111,7 @@ fn linear_spacer(input: GridInput) -> Vec<GridMark> {
     let step = round_step((hi - lo) / 5.0);
     let mut marks = Vec::new();
     let mut k = (lo / step).ceil();
-    while k * step <= hi {
+    while k * step <= hi && marks.len() < MAX_MARKS {
         marks.push(GridMark {
             value: k * step,
             step_size: step,

@@ -116,6 +116,6 @@ pub fn main(args: &FigureArgs, out: &Path, mp4: bool) -> Result<(), CliError> {
         write_file(out, &bytes)?;
     }
     bar.finish_and_clear();
-    eprintln!("wrote {} ({count} frames)", out.display());
+    note!("wrote {} ({count} frames)", out.display());
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::CliError;
-use crate::model::{Config, Settings};
+use crate::model::{Config, Settings, SimError};
 use crate::presets::{self, parse_config};
 
 /// Parses a count (a non-negative integer) with a message that names the allowed form.
@@ -98,8 +98,7 @@ pub struct SimArgs {
 
 /// Reads a TOML settings file, with a one-line error naming the file, line and problem.
 pub fn load_config(path: &Path) -> Result<Config, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Io(path.to_path_buf(), e.to_string()))?;
+    let text = crate::files::read_text(path, crate::files::Kind::Scene)?;
     let mut config =
         parse_config(&text).map_err(|msg| CliError::BadFile(path.to_path_buf(), msg))?;
     presets::resolve_data(&mut config, path);
@@ -115,6 +114,13 @@ impl SimArgs {
             (Some(name), None) => presets::get(name)?.config,
             (None, None) => Config::default(),
         };
+        // Scene files and CSV headers record the data file's path as text.
+        if let Some(path) = &self.data
+            && path.to_str().is_none()
+        {
+            let range = "a path of UTF-8 characters (rename the file or its folder)";
+            return Err(SimError::invalid("data", path.display(), range).into());
+        }
         self.apply(&mut c);
         Ok(c)
     }

@@ -84,9 +84,7 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
     let seconds = start.elapsed().as_secs_f64();
     let stepped = t.step();
     if stop == Stop::Diverged {
-        eprintln!(
-            "note: the tracked run diverged at step {stepped}; the rate is over the steps run"
-        );
+        note!("note: the tracked run diverged at step {stepped}; the rate is over the steps run");
     }
     let mut t = trainer()?;
     let start = Instant::now();
@@ -94,21 +92,21 @@ pub fn main(args: &BenchArgs) -> Result<(), CliError> {
     let untracked = start.elapsed().as_secs_f64();
     let rate = stepped as f64 / seconds;
     if args.json {
-        println!(
+        outln!(
             "{}",
             json!({
                 "method": kind.name(), "n": n, "d": d, "batch": args.batch, "steps": stepped,
                 "seconds": seconds, "steps_per_sec": rate,
                 "steps_per_sec_untracked": steps as f64 / untracked,
             })
-        );
+        )?;
     } else {
-        println!(
+        outln!(
             "{} n = {n} d = {d}: {} steps/s tracked ({seconds:.3} s for {stepped} steps), {} steps/s untracked",
             kind.label(),
             si(rate),
             si(steps as f64 / untracked)
-        );
+        )?;
     }
     Ok(())
 }
@@ -137,16 +135,16 @@ fn prepare(n: usize, d: usize, s: usize, json: bool) -> Result<(), CliError> {
     let gf_seconds = start.elapsed().as_secs_f64();
     let solver = (prepared.references.as_ref()).map(|r| r.l1_solver.to_string());
     if json {
-        println!(
+        outln!(
             "{}",
             json!({"n": n, "d": d, "s": s, "prepare_seconds": seconds, "gf_seconds": gf_seconds,
                    "l1_solver": solver, "gf_error": gf})
-        );
+        )?;
     } else {
-        println!(
+        outln!(
             "n = {n} d = {d} s = {s}: prepared in {seconds:.3} s (data, basis pursuit by {}, γ rule); gradient-flow limit in {gf_seconds:.3} s",
             solver.as_deref().unwrap_or("—")
-        );
+        )?;
     }
     Ok(())
 }

@@ -25,7 +25,7 @@ pub fn main(args: &DataArgs) -> Result<(), CliError> {
     let problem = Problem::generate(&settings.problem);
     crate::data::write(&args.out, &problem)?;
     let p = &problem.spec;
-    println!(
+    outln!(
         "wrote {}: X {}×{}, y, beta_star{} (seed {}, {})",
         args.out.display(),
         p.n,
@@ -40,6 +40,6 @@ pub fn main(args: &DataArgs) -> Result<(), CliError> {
             Some(d) => format!("from {}", d.name),
             None => format!("design {}", p.source.design),
         }
-    );
+    )?;
     Ok(())
 }

@@ -165,7 +165,7 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
         _ => text.into_bytes(),
     };
     write_file(&args.out, &bytes)?;
-    eprintln!("wrote {}", args.out.display());
+    note!("wrote {}", args.out.display());
     Ok(())
 }
 

@@ -28,9 +28,9 @@ pub fn main(args: &GammaMaxArgs) -> Result<(), CliError> {
     let never = std::sync::atomic::AtomicBool::new(false);
     let found = gamma_max(&prepared.problem, s, s.method, prepared.gamma, &never)?;
     if args.json {
-        println!("{}", to_json(s, prepared.gamma, &found));
+        outln!("{}", to_json(s, prepared.gamma, &found))?;
     } else {
-        print_table(s, &found);
+        print_table(s, &found)?;
     }
     Ok(())
 }
@@ -53,9 +53,9 @@ fn to_json(s: &Settings, start: f64, g: &GammaMax) -> serde_json::Value {
     )
 }
 
-fn print_table(s: &Settings, g: &GammaMax) {
+fn print_table(s: &Settings, g: &GammaMax) -> Result<(), CliError> {
     let p = &s.problem;
-    println!(
+    outln!(
         "γ_max of {} on n = {}, d = {}, s = {}, α = {}, seed {} ({} steps, tol = {})",
         s.method.label(),
         p.n,
@@ -65,21 +65,22 @@ fn print_table(s: &Settings, g: &GammaMax) {
         p.seed,
         s.steps,
         crate::model::format::exact(s.tol)
-    );
-    println!(
+    )?;
+    outln!(
         "  γ_max        {}   (converges; at γ = {}: {})",
         fmt_num(g.gamma_max),
         fmt_num(g.bracket[1]),
         g.above.describe()
-    );
+    )?;
     let rule = if s.method.is_stochastic() {
         "2 / max_i κ_i"
     } else {
         "2n / λ_max(X diag(u²+v²) Xᵀ)"
     };
-    println!(
+    outln!(
         "  predicted    {}   (linear stability at the end point: {rule})",
         fmt_num(g.predicted)
-    );
-    println!("  runs         {}", g.runs);
+    )?;
+    outln!("  runs         {}", g.runs)?;
+    Ok(())
 }

@@ -127,7 +127,7 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
     let result = outcome.lock().ok().and_then(|mut o| o.take());
     match result {
         Some(Ok(text)) if !text.is_empty() => {
-            println!("{text}");
+            outln!("{text}")?;
             Ok(())
         }
         Some(Err(msg)) => Err(CliError::Io(
@@ -164,7 +164,7 @@ fn lesson_scene(args: &GuiArgs, name: &str) -> Result<LessonScene, CliError> {
         )));
     }
     let scene = lesson.steps[k - 1].scene.clone();
-    let settings = scene.config.validate()?;
+    let settings = crate::data::settings(&scene.config)?;
     Ok((settings, Some(scene), Some((lesson, k - 1))))
 }
 
@@ -195,7 +195,7 @@ fn export_svgs(dir: &Path, settings: Settings, preset: Option<&Preset>) -> Resul
         .write(|| ())
         .map_err(|msg| CliError::Io(dir.to_path_buf(), msg))?;
     for p in paths {
-        eprintln!("wrote {}", p.display());
+        note!("wrote {}", p.display());
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `dln-explorer merge`: the shards of one sweep (`sweep --shard K/N --csv`) into the CSV the
 //! unsharded sweep writes, byte for byte; foreign, overlapping or missing shards are refused.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -25,9 +26,9 @@ pub fn main(args: &MergeArgs) -> Result<(), CliError> {
         .map(|path| Ok((path.clone(), read_sweep_file(path)?)))
         .collect::<Result<Vec<_>, CliError>>()?;
     let text = merge(&files)?;
-    write_atomic(&args.out, text.as_bytes())?;
+    crate::files::write_atomic(&args.out, text.as_bytes())?;
     let rows = files.iter().map(|(_, f)| f.rows.len()).sum::<usize>();
-    eprintln!(
+    note!(
         "wrote {} ({} shards, {rows} rows)",
         args.out.display(),
         files.len()
@@ -37,8 +38,7 @@ pub fn main(args: &MergeArgs) -> Result<(), CliError> {
 
 /// Reads a sweep CSV, naming the file in any error.
 pub fn read_sweep_file(path: &Path) -> Result<SweepFile, CliError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| CliError::Io(path.into(), e.to_string()))?;
+    let text = crate::files::read_text(path, crate::files::Kind::Sweep)?;
     read_sweep(&text).map_err(|msg| CliError::BadFile(path.into(), msg))
 }
 
@@ -63,7 +63,7 @@ pub fn merge(files: &[(PathBuf, SweepFile)]) -> Result<String, CliError> {
     };
     let keys = first.grid_keys();
     let count = first.shard.count();
-    let mut owner: Vec<Option<&Path>> = vec![None; count as usize];
+    let mut owner: BTreeMap<u64, &Path> = BTreeMap::new();
     for (path, file) in files {
         let foreign = |what: String| {
             let msg = format!(
@@ -79,8 +79,7 @@ pub fn merge(files: &[(PathBuf, SweepFile)]) -> Result<String, CliError> {
             let what = format!("it is {}, that one {}", slice(file), slice(first));
             return Err(foreign(what));
         }
-        let slot = &mut owner[(file.shard.index() - 1) as usize];
-        if let Some(other) = slot.replace(path) {
+        if let Some(other) = owner.insert(file.shard.index(), path) {
             return Err(CliError::Merge(format!(
                 "{} and {} are both shard {} (overlapping)",
                 other.display(),
@@ -89,18 +88,15 @@ pub fn merge(files: &[(PathBuf, SweepFile)]) -> Result<String, CliError> {
             )));
         }
     }
-    let missing: Vec<String> = (owner.iter().enumerate())
-        .filter(|(_, o)| o.is_none())
-        .map(|(k, _)| format!("{}/{count}", k + 1))
-        .collect();
-    if !missing.is_empty() {
-        let shown = missing
-            .iter()
+    let missing = count - owner.len() as u64;
+    if missing > 0 {
+        let shown = (1..=count)
+            .filter(|k| !owner.contains_key(k))
             .take(8)
-            .cloned()
+            .map(|k| format!("{k}/{count}"))
             .collect::<Vec<_>>()
             .join(", ");
-        let more = missing.len().saturating_sub(8);
+        let more = missing.saturating_sub(8);
         let more = if more > 0 {
             format!(" and {more} more")
         } else {
@@ -108,7 +104,7 @@ pub fn merge(files: &[(PathBuf, SweepFile)]) -> Result<String, CliError> {
         };
         return Err(CliError::Merge(format!(
             "shard {shown}{more} missing ({} of {count} shards given)",
-            count as usize - missing.len()
+            count - missing
         )));
     }
     let mut rows: Vec<_> = files.iter().flat_map(|(_, f)| &f.rows).collect();
@@ -149,23 +145,4 @@ fn difference(a: &[(String, String)], b: &[(String, String)]) -> Option<String> 
     (a.iter().chain(b).map(|(k, _)| k))
         .find(|k| value(a, k) != value(b, k))
         .map(|k| format!("{k} = {} (that one: {})", value(b, k), value(a, k)))
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a failed or
-/// interrupted write never leaves a partial file (a path that is not a regular file, such as
-/// /dev/stdout, is written directly).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let io = |e: std::io::Error| CliError::Io(path.into(), e.to_string());
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        return std::fs::write(path, bytes).map_err(io);
-    }
-    let name = path
-        .file_name()
-        .map_or("out".into(), |n| n.to_string_lossy());
-    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written.map_err(io)
 }

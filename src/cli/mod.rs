@@ -1,5 +1,24 @@
 //! The headless commands: `run`, `sweep`, `bench`.
 
+/// `println!` that returns an error instead of panicking when standard output fails.
+macro_rules! outln {
+    () => { $crate::cli::out(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::cli::out(format_args!("{}\n", format_args!($($t)*))) };
+}
+
+/// `print!` that returns an error instead of panicking when standard output fails.
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cli::out(format_args!($($t)*)) };
+}
+
+/// `eprintln!` that never panics (a message to a closed standard error is dropped).
+macro_rules! note {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 pub mod animate;
 pub mod args;
 pub mod bench;
@@ -37,6 +56,24 @@ pub enum CliError {
     /// Files cannot be merged together.
     #[error("cannot merge: {0}")]
     Merge(String),
+    /// Standard output failed (a closed pipe ends the command quietly).
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
+}
+
+/// Writes to standard output, returning the failure instead of panicking.
+pub fn out(args: std::fmt::Arguments) -> Result<(), CliError> {
+    use std::io::Write;
+    std::io::stdout()
+        .lock()
+        .write_fmt(args)
+        .map_err(CliError::Stdout)
+}
+
+/// Flushes standard output at the end of a command.
+pub fn flush() -> Result<(), CliError> {
+    use std::io::Write;
+    std::io::stdout().flush().map_err(CliError::Stdout)
 }
 
 /// dln-explorer: watch SGD's noise shrink the effective initialisation of a diagonal linear
@@ -96,9 +133,15 @@ pub fn scene_json(s: &crate::model::Settings, rest: serde_json::Value) -> serde_
     keys
 }
 
-/// Writes `text` to `path`, naming the path on failure.
+/// Writes `bytes` to `path` atomically, naming the path on failure.
 pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), CliError> {
-    std::fs::write(path, bytes).map_err(|e| CliError::Io(path.to_path_buf(), e.to_string()))
+    Ok(crate::files::write_atomic(path, bytes)?)
+}
+
+impl From<crate::files::FileError> for CliError {
+    fn from(e: crate::files::FileError) -> CliError {
+        CliError::Io(e.path, e.reason)
+    }
 }
 
 impl From<crate::lessons::LessonError> for CliError {

@@ -64,7 +64,7 @@ pub fn main(args: &RunArgs) -> Result<(), CliError> {
     if let Some(refs) = &report.prepared.references
         && matches!(refs.l1_solver, L1Solver::Lp { .. })
     {
-        eprintln!("note: basis pursuit by {}", refs.l1_solver);
+        note!("note: basis pursuit by {}", refs.l1_solver);
     }
     let problem = report.trainer.problem();
     if !problem.is_overparametrised() {
@@ -72,18 +72,18 @@ pub fn main(args: &RunArgs) -> Result<(), CliError> {
             problem.x(),
             "each implicit-bias prediction",
         );
-        eprintln!("note: {why}; the predictions are omitted");
+        note!("note: {why}; the predictions are omitted");
     }
     if let Some(path) = &args.csv {
         write_file(path, trajectory_csv(&config, &report.trainer).as_bytes())?;
     }
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&to_json(&report)).unwrap_or_default()
-        );
+        )?;
     } else {
-        print_table(&report);
+        print_table(&report)?;
     }
     Ok(())
 }
@@ -147,12 +147,12 @@ pub fn to_json(r: &RunReport) -> serde_json::Value {
     keys
 }
 
-fn print_table(r: &RunReport) {
+fn print_table(r: &RunReport) -> Result<(), CliError> {
     let s = &r.settings;
     let o = &r.outcome;
     let refs = r.prepared.references.as_deref();
     let opt = |x: Option<f64>| x.map(fmt_num).unwrap_or_else(|| "—".into());
-    println!(
+    outln!(
         "{} on n = {}, d = {}, s = {}, seed {}: α = {}, γ = {} ({}), batch {}",
         s.method.label(),
         s.problem.n,
@@ -163,19 +163,19 @@ fn print_table(r: &RunReport) {
         fmt_num(r.trainer.gamma()),
         s.step_size,
         s.batch
-    );
+    )?;
     if let Some(noise) = crate::figure::noise::noise_description(s, [s.method]) {
-        println!("  {noise}");
+        outln!("  {noise}")?;
     }
     match o.diverged_at_step {
-        Some(k) => println!("  DIVERGED at step {k}"),
-        None => println!(
+        Some(k) => outln!("  DIVERGED at step {k}")?,
+        None => outln!(
             "  steps run          {} ({})",
             o.steps_run,
             r.stop.describe()
-        ),
+        )?,
     }
-    println!("  final loss         {}", fmt_num(o.final_loss));
+    outln!("  final loss         {}", fmt_num(o.final_loss))?;
     let problem = r.trainer.problem();
     let name = match problem.measure {
         ErrorMeasure::Recovery => "recovery error    ",
@@ -183,48 +183,49 @@ fn print_table(r: &RunReport) {
         ErrorMeasure::L1Distance => "‖β − β_ℓ1‖²       ",
         ErrorMeasure::Unavailable => "error (no β*)     ",
     };
-    println!(
+    outln!(
         "  {name} {}   (ℓ1: {}, ℓ2: {}, GF: {})",
         fmt_num(o.recovery_error),
         opt(refs.map(|x| x.l1_error)),
         opt(refs.map(|x| x.l2_error)),
         opt(r.prepared.gf_error())
-    );
+    )?;
     if problem.shows_test_error() {
-        println!(
+        outln!(
             "  test error         {}   ((β − β*)ᵀM(β − β*) + σ², {})",
             fmt_num(o.expected_test_error),
             match &problem.spec.source.data {
                 Some(_) => "on the test set".to_string(),
                 None => format!("design {}", problem.spec.source.design),
             }
-        );
+        )?;
     }
-    println!(
+    outln!(
         "  α_T/α exact        {}   (P21 formula: {})",
         fmt_num(o.alpha_ratio),
         fmt_num(o.alpha_ratio_p21)
-    );
+    )?;
     if let Some(product) = o.alpha_ratio_product {
-        println!(
+        outln!(
             "  α exp(−½Σq(D))/α   {}   (the product formula; equal to α_T/α where the identity holds)",
             fmt_num(product)
-        );
+        )?;
     }
-    println!(
+    outln!(
         "  predicted gap      {}   (P21: {})",
         opt(o.predicted_gap),
         opt(o.predicted_gap_p21)
-    );
+    )?;
     if let Some(gap) = o.predicted_gap_product {
-        println!(
+        outln!(
             "  gap, dual steps   {}   (to the limit predicted from the dual steps alone)",
             fmt_num(gap)
-        );
+        )?;
     }
     if !s.method.keeps_mirror_identity() {
-        println!(
+        outln!(
             "  note: isotropic noise leaves range(Xᵀ): u² − v² is not multiplied by 1 − D², so the exact α_t and the predicted limit do not hold"
-        );
+        )?;
     }
+    Ok(())
 }

@@ -7,7 +7,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use super::merge::{read_whole_sweep, write_atomic};
+use super::merge::read_whole_sweep;
 use super::{CliError, SimArgs, fmt_num};
 use crate::experiment::grid::parse_numbers;
 use crate::experiment::shard::Shard;
@@ -117,8 +117,7 @@ pub fn main(args: &SweepArgs) -> Result<(), CliError> {
         no_scene_flags(&args.sim, "summary", path)?;
         let file = read_whole_sweep(path)?;
         let rows = file.sweep_rows();
-        report(&file.spec, &summarise(&file.spec, &rows), args.json);
-        return Ok(());
+        return report(&file.spec, &summarise(&file.spec, &rows), args.json);
     }
     let (config, spec) = spec(args)?;
     let shard = args.shard.as_deref().map(str::parse::<Shard>).transpose()?;
@@ -142,26 +141,25 @@ pub fn main(args: &SweepArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
     if let Some(path) = &args.csv {
         let text = sweep_csv(&config, &spec, &title(&args.sim)?, slice, &rows);
-        write_atomic(path, text.as_bytes())?;
+        crate::files::write_atomic(path, text.as_bytes())?;
     }
     if let Some(shard) = shard {
         let (n, path) = (rows.len(), args.csv.as_deref().unwrap_or(Path::new("?")));
-        eprintln!("wrote shard {shard} ({n} rows) to {}", path.display());
+        note!("wrote shard {shard} ({n} rows) to {}", path.display());
         return Ok(());
     }
-    report(&spec, &summarise(&spec, &rows), args.json);
-    Ok(())
+    report(&spec, &summarise(&spec, &rows), args.json)
 }
 
 /// Prints the summary: a JSON object, else a table.
-fn report(spec: &SweepSpec, cells: &[CellSummary], json: bool) {
+fn report(spec: &SweepSpec, cells: &[CellSummary], json: bool) -> Result<(), CliError> {
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&summary_json(spec, cells)).unwrap_or_default()
-        );
+        )
     } else {
-        print_table(spec, cells);
+        print_table(spec, cells)
     }
 }
 
@@ -212,23 +210,23 @@ fn summary_json(spec: &SweepSpec, cells: &[CellSummary]) -> serde_json::Value {
     json!({ "seeds": spec.seeds, "cells": per_cell, "ratios": ratios })
 }
 
-fn print_table(spec: &SweepSpec, cells: &[CellSummary]) {
+fn print_table(spec: &SweepSpec, cells: &[CellSummary]) -> Result<(), CliError> {
     let gamma_column = match spec.gammas {
         GammaAxis::Scene => None,
         GammaAxis::Values(_) => Some("gamma"),
         GammaAxis::Fractions(_) => Some("γ/γ_max"),
     };
-    print!("{:>8}", "alpha");
+    out!("{:>8}", "alpha")?;
     if let Some(name) = gamma_column {
-        print!("  {name:>8}");
+        out!("  {name:>8}")?;
     }
     for m in &spec.methods {
-        print!("  {:>12}", format!("{} error", m.label()));
+        out!("  {:>12}", format!("{} error", m.label()))?;
     }
     for m in spec.methods.iter().filter(|m| **m != MethodKind::Gd) {
-        print!("  {:>10}", format!("{}/GD", m.label()));
+        out!("  {:>10}", format!("{}/GD", m.label()))?;
     }
-    println!("  {:>10}  {:>10}", "ℓ1 error", "ℓ2 error");
+    outln!("  {:>10}  {:>10}", "ℓ1 error", "ℓ2 error")?;
     for &alpha in &spec.alphas {
         for gamma in spec.gammas.points() {
             let row: Vec<&CellSummary> = (cells.iter())
@@ -237,33 +235,34 @@ fn print_table(spec: &SweepSpec, cells: &[CellSummary]) {
             if row.is_empty() {
                 continue;
             }
-            print!("{alpha:>8}");
+            out!("{alpha:>8}")?;
             if let Some(g) = gamma {
-                print!("  {:>8}", crate::model::format::short(g));
+                out!("  {:>8}", crate::model::format::short(g))?;
             }
             for m in &spec.methods {
                 let c = row.iter().find(|c| c.method == *m);
-                print!(
+                out!(
                     "  {:>12}",
                     c.map_or("—".into(), |c| fmt_num(c.error_quartiles[1]))
-                );
+                )?;
             }
             for c in row.iter().filter(|c| c.method != MethodKind::Gd) {
                 let ratio = c.median_ratio_to_gd.map_or_else(|| "—".into(), fmt_num);
-                print!("  {ratio:>10}");
+                out!("  {ratio:>10}")?;
             }
             if let Some(c) = row.first() {
-                print!(
+                out!(
                     "  {:>10}  {:>10}",
                     fmt_num(c.reference_errors[0]),
                     fmt_num(c.reference_errors[1])
-                );
+                )?;
             }
-            println!();
+            outln!()?;
         }
     }
-    println!(
+    outln!(
         "(medians over {} seeds; ratios are paired per seed)",
         spec.seeds
-    );
+    )?;
+    Ok(())
 }

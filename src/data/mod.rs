@@ -41,7 +41,6 @@ pub const FORMATS: &str =
 /// Reads a data set from a `.npz` or `.csv` file.
 pub fn load(path: &Path) -> Result<DataSet, DataError> {
     let bad = |e: SimError| DataError::Bad(path.to_path_buf(), e.to_string());
-    let io = |e: std::io::Error| DataError::Io(path.to_path_buf(), e.to_string());
     let ext = (path.extension())
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
@@ -51,8 +50,8 @@ pub fn load(path: &Path) -> Result<DataSet, DataError> {
             format!("unknown format: must be {FORMATS}"),
         ));
     }
-    let file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
+    let (file, size) = crate::files::open(path, crate::files::Kind::Data)
+        .map_err(|e| DataError::Io(e.path, e.reason))?;
     if size == 0 {
         return Err(DataError::Bad(path.to_path_buf(), "empty file".into()));
     }
@@ -61,7 +60,7 @@ pub fn load(path: &Path) -> Result<DataSet, DataError> {
     if ext == "npz" {
         npz::read(reader, &name).map_err(bad)
     } else {
-        table::read(reader, &name).map_err(bad)
+        table::read(crate::files::LineLimit::new(reader, table::MAX_LINE), &name).map_err(bad)
     }
 }
 
@@ -76,10 +75,9 @@ pub fn settings(config: &Config) -> Result<Settings, DataError> {
     }
 }
 
-/// Writes the problem's arrays to an `.npz` file (through a temporary file renamed into place,
-/// so a failed write leaves nothing half-written); refuses to overwrite the loaded data file.
+/// Writes the problem's arrays to an `.npz` file (atomically: a failed write leaves the old
+/// file as it was); a loaded data file is never overwritten (see [`crate::files`]).
 pub fn write(path: &Path, problem: &Problem) -> Result<(), DataError> {
-    let io = |e: String| DataError::Io(path.to_path_buf(), e);
     if path
         .extension()
         .is_none_or(|e| !e.eq_ignore_ascii_case("npz"))
@@ -89,28 +87,10 @@ pub fn write(path: &Path, problem: &Problem) -> Result<(), DataError> {
             "the output must end in .npz".into(),
         ));
     }
-    if let Some(data) = &problem.spec.source.data
-        && same_file(Path::new(&data.name), path)
-    {
-        return Err(io(
-            "this is the loaded data file, which is never overwritten".into(),
-        ));
-    }
-    let tmp = path.with_extension("npz.part");
-    let file = std::fs::File::create(&tmp).map_err(|e| io(e.to_string()))?;
-    let written = npz::write(std::io::BufWriter::new(file), problem)
-        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| e.to_string()));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written.map_err(io)
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
+    crate::files::write_atomic_with(path, |file| {
+        npz::write(std::io::BufWriter::new(file), problem)
+    })
+    .map_err(|e| DataError::Io(e.path, e.reason))
 }
 
 /// `data` (a path in a scene file) resolved against the scene file's folder.

@@ -76,11 +76,15 @@ fn parse_npy(name: &str, bytes: &[u8]) -> Result<ArrayD<f64>, SimError> {
             "{name} is not a .npy array (bad magic string)"
         )));
     }
-    let header_len = match bytes[6] {
-        1 => 10 + usize::from(u16::from_le_bytes([bytes[8], bytes[9]])),
-        2 | 3 if bytes.len() >= 12 => {
-            12 + u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize
-        }
+    let (prefix, header_len) = match bytes[6] {
+        1 => (
+            10,
+            10 + usize::from(u16::from_le_bytes([bytes[8], bytes[9]])),
+        ),
+        2 | 3 if bytes.len() >= 12 => (
+            12,
+            12 + u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
+        ),
         v => {
             return Err(bad(format!(
                 "{name} has .npy format version {v}: must be 1, 2 or 3"
@@ -90,6 +94,7 @@ fn parse_npy(name: &str, bytes: &[u8]) -> Result<ArrayD<f64>, SimError> {
     if header_len > bytes.len() {
         return Err(bad(format!("{name} is truncated inside its .npy header")));
     }
+    check_header_text(name, &bytes[prefix..header_len])?;
     let header = Header::from_reader(&mut &bytes[..header_len])
         .map_err(|e| bad(format!("{name} has an unreadable .npy header ({e})")))?;
     let width = float_width(&header, name)?;
@@ -120,6 +125,35 @@ fn parse_npy(name: &str, bytes: &[u8]) -> Result<ArrayD<f64>, SimError> {
             .map_err(read)?
             .mapv(f64::from))
     }
+}
+
+/// Longest `.npy` header text accepted (NumPy writes about 120 bytes for a 2-D float array).
+const MAX_HEADER_TEXT: usize = 4096;
+/// Deepest bracket nesting accepted in a header (`{'shape': (n, d)}` nests 2 deep).
+const MAX_HEADER_DEPTH: usize = 3;
+
+/// Refuses a header text the dictionary parser should not see: too long, not ASCII, or nested
+/// deeper than a `.npy` header ever is (the parser's time grows exponentially with nesting).
+fn check_header_text(name: &str, text: &[u8]) -> Result<(), SimError> {
+    if text.len() > MAX_HEADER_TEXT || !text.is_ascii() {
+        return Err(bad(format!(
+            "{name} has an unreadable .npy header (longer than {MAX_HEADER_TEXT} bytes or not ASCII)"
+        )));
+    }
+    let mut depth = 0usize;
+    for &c in text {
+        match c {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_HEADER_DEPTH {
+            return Err(bad(format!(
+                "{name} has an unreadable .npy header (brackets nested more than {MAX_HEADER_DEPTH} deep)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A 2-D array by name (None if absent).

@@ -8,6 +8,9 @@ use ndarray::{Array1, Array2};
 use crate::model::config::{MAX_DIM, MAX_ENTRIES};
 use crate::model::{DataSet, SimError};
 
+/// Longest line read: a header or row of `MAX_DIM + 1` cells of 64 bytes each.
+pub const MAX_LINE: usize = (MAX_DIM + 1) * 64;
+
 fn bad(msg: String) -> SimError {
     SimError::Data(msg)
 }
@@ -35,6 +38,17 @@ pub fn read<R: Read>(reader: R, name: &str) -> Result<DataSet, SimError> {
             if header.len() > 8 { ", …" } else { "" }
         ))
     })?;
+    let labels: Vec<String> = (header.iter().enumerate())
+        .filter(|(_, h)| *h == "y")
+        .map(|(k, _)| (k + 1).to_string())
+        .collect();
+    if labels.len() > 1 {
+        return Err(bad(format!(
+            "{} columns are named y (columns {}): the label must be one column",
+            labels.len(),
+            labels.join(", ")
+        )));
+    }
     let d = header.len() - 1;
     if d == 0 {
         return Err(bad("only the column y: no feature columns".into()));

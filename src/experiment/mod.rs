@@ -14,6 +14,7 @@ pub mod shard;
 pub mod snapshots;
 pub mod summary;
 pub mod sweep;
+pub mod sweep_run;
 
 pub use driver::{Command, Driver, Pace, run_to_end};
 pub use frame::{Frame, MethodStatus, Pending, Points, Prediction, Record, RunInfo};

@@ -57,6 +57,17 @@ impl Shard {
             .collect()
     }
 
+    /// How many (α, seed) pairs the slice holds, counted without listing them.
+    pub fn pair_count(self, spec: &SweepSpec) -> usize {
+        let all = spec.alphas.len() as u64 * spec.seeds;
+        let first = self.index - 1;
+        if first >= all {
+            0
+        } else {
+            ((all - first).div_ceil(self.count)) as usize
+        }
+    }
+
     /// Checks the slice against the grid: no more slices than (α, seed) pairs.
     pub fn check(self, spec: &SweepSpec) -> Result<(), SimError> {
         let pairs = spec.alphas.len() as u64 * spec.seeds;
@@ -145,7 +156,11 @@ mod tests {
                 .flat_map(|k| Shard::new(k, n).expect("valid").pairs(&spec))
                 .collect();
             let sizes: Vec<usize> = (1..=n)
-                .map(|k| Shard::new(k, n).expect("valid").pairs(&spec).len())
+                .map(|k| {
+                    let shard = Shard::new(k, n).expect("valid");
+                    assert_eq!(shard.pair_count(&spec), shard.pairs(&spec).len());
+                    shard.pair_count(&spec)
+                })
                 .collect();
             assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1);
             all.sort_unstable();

@@ -1,18 +1,10 @@
 //! Sweeps: α list × step sizes × methods × seeds on paired data, in parallel. The step sizes are
 //! the scene's own γ, a list of fixed values, or fractions of each run's own γ_max.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-use rayon::prelude::*;
-
-use super::driver::run_to_end;
-use super::gamma_max::gamma_max;
-use super::prepare::{Prepared, prepare};
-use super::scene::MethodSet;
 use super::shard::Shard;
+pub use super::sweep_run::{run_shard, run_sweep};
 use crate::model::analysis::Outcome;
-use crate::model::config::{MethodKind, Settings, StepSize, check_alpha};
+use crate::model::config::{MethodKind, Settings, check_alpha};
 use crate::model::error::SimError;
 use crate::model::trainer::Stop;
 
@@ -76,16 +68,11 @@ impl SweepSpec {
                 "a non-empty list of numbers > 0",
             ));
         }
-        for (k, &a) in self.alphas.iter().enumerate() {
+        check_length("alphas", self.alphas.len())?;
+        for &a in &self.alphas {
             check_alpha(a)?;
-            if self.alphas[..k].contains(&a) {
-                return Err(SimError::invalid(
-                    "alphas",
-                    a,
-                    "a list of distinct values (this one repeats)",
-                ));
-            }
         }
+        check_distinct("alphas", &self.alphas)?;
         if self.methods.is_empty() {
             return Err(SimError::invalid(
                 "methods",
@@ -108,8 +95,9 @@ impl SweepSpec {
                 "a non-empty list of numbers > 0",
             ));
         }
+        check_length(self.gammas.name(), values.len())?;
         let fractions = matches!(self.gammas, GammaAxis::Fractions(_));
-        for (k, &g) in values.iter().enumerate() {
+        for &g in &values {
             if !(g > 0.0 && g.is_finite()) || (fractions && g > 10.0) {
                 let range = if fractions {
                     "a list of fractions in (0, 10]"
@@ -118,14 +106,8 @@ impl SweepSpec {
                 };
                 return Err(SimError::invalid(self.gammas.name(), g, range));
             }
-            if values[..k].contains(&g) {
-                return Err(SimError::invalid(
-                    self.gammas.name(),
-                    g,
-                    "a list of distinct values (this one repeats)",
-                ));
-            }
         }
+        check_distinct(self.gammas.name(), &values)?;
         if self.base.problem.d <= self.base.problem.n {
             return Err(SimError::NotOverparametrised {
                 n: self.base.problem.n,
@@ -145,7 +127,7 @@ impl SweepSpec {
     pub fn runs_in(&self, shard: Shard) -> usize {
         let bisections = usize::from(self.needs_gamma_max());
         let per_pair = self.methods.len() * (self.gammas.points().len() + bisections);
-        shard.pairs(self).len() * per_pair
+        shard.pair_count(self) * per_pair
     }
 
     /// The grid point of a row: its fixed γ or fraction (`None` on the scene's γ).
@@ -158,8 +140,34 @@ impl SweepSpec {
     }
 
     /// Whether the sweep bisects for γ_max.
-    fn needs_gamma_max(&self) -> bool {
+    pub(crate) fn needs_gamma_max(&self) -> bool {
         self.find_gamma_max || matches!(self.gammas, GammaAxis::Fractions(_))
+    }
+}
+
+/// Most values in a sweep's α list or γ list.
+pub const MAX_POINTS: usize = 1000;
+
+/// Refuses a list longer than [`MAX_POINTS`].
+fn check_length(name: &'static str, len: usize) -> Result<(), SimError> {
+    if len > MAX_POINTS {
+        let range = format!("a list of at most {MAX_POINTS} values");
+        return Err(SimError::invalid(name, format!("({len} values)"), range));
+    }
+    Ok(())
+}
+
+/// Refuses a list with a repeated value (found by sorting a copy: O(k log k)).
+fn check_distinct(name: &'static str, values: &[f64]) -> Result<(), SimError> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.windows(2).find(|w| w[0] == w[1]) {
+        Some(w) => Err(SimError::invalid(
+            name,
+            w[0],
+            "a list of distinct values (this one repeats)",
+        )),
+        None => Ok(()),
     }
 }
 
@@ -186,142 +194,4 @@ pub struct SweepRow {
     pub outcome: Outcome,
     /// Why it stopped.
     pub stop: Stop,
-}
-
-/// Runs the sweep on all cores; `progress` is called after each run; `cancel` stops early
-/// (the rows finished so far are returned). Rows are in grid order: α, γ, seed, method.
-pub fn run_sweep(
-    spec: &SweepSpec,
-    progress: &(dyn Fn() + Sync),
-    cancel: &AtomicBool,
-) -> Result<Vec<SweepRow>, SimError> {
-    run_shard(spec, Shard::WHOLE, progress, cancel)
-}
-
-/// [`run_sweep`] on the shard's slice of the grid: its rows are exactly the unsharded sweep's
-/// rows of that slice (each cell depends only on the scene, α, γ, method and seed).
-pub fn run_shard(
-    spec: &SweepSpec,
-    shard: Shard,
-    progress: &(dyn Fn() + Sync),
-    cancel: &AtomicBool,
-) -> Result<Vec<SweepRow>, SimError> {
-    spec.validate()?;
-    shard.check(spec)?;
-    let base = &spec.base;
-    let pairs = shard.pairs(spec);
-    let mut seeds: Vec<usize> = pairs.iter().map(|&(_, s)| s).collect();
-    seeds.sort_unstable();
-    seeds.dedup();
-    let data: Vec<Prepared> = seeds
-        .par_iter()
-        .map(|&s| {
-            let mut settings = base.clone();
-            settings.problem.seed = base.problem.seed.wrapping_add(s as u64);
-            prepare(settings, None)
-        })
-        .collect::<Result<_, SimError>>()?;
-    let mut at_pair = Vec::with_capacity(pairs.len());
-    for &(a, s) in &pairs {
-        let seeded = &data[seeds.partition_point(|&x| x < s)];
-        let settings = Settings {
-            alpha: spec.alphas[a],
-            ..seeded.settings.clone()
-        };
-        at_pair.push(Arc::new(prepare(settings, Some(seeded))?));
-    }
-    let maxima = gamma_maxima(spec, &at_pair, progress, cancel)?;
-    let mut jobs = Vec::with_capacity(spec.runs_in(shard));
-    for a in 0..spec.alphas.len() {
-        for point in spec.gammas.points() {
-            for (k, prepared) in at_pair.iter().enumerate().filter(|(k, _)| pairs[*k].0 == a) {
-                for (m, &method) in spec.methods.iter().enumerate() {
-                    let gamma_max = maxima.get(k * spec.methods.len() + m).copied().flatten();
-                    let gamma = match (&spec.gammas, point) {
-                        (GammaAxis::Fractions(_), Some(f)) => gamma_max.map(|g| f * g),
-                        (_, Some(g)) => Some(g),
-                        (_, None) => Some(prepared.gamma),
-                    };
-                    let Some(gamma) = gamma else { continue };
-                    let at = if point.is_none() {
-                        prepared.clone()
-                    } else {
-                        let settings = Settings {
-                            step_size: StepSize::Fixed(gamma),
-                            ..prepared.settings.clone()
-                        };
-                        Arc::new(prepare(settings, Some(prepared))?)
-                    };
-                    let fraction = matches!(spec.gammas, GammaAxis::Fractions(_))
-                        .then_some(point)
-                        .flatten();
-                    jobs.push((method, at, gamma_max, fraction));
-                }
-            }
-        }
-    }
-    let rows: Vec<Option<SweepRow>> = jobs
-        .into_par_iter()
-        .map(|(kind, prepared, gamma_max, gamma_fraction)| {
-            if cancel.load(Ordering::Relaxed) {
-                return Ok(None);
-            }
-            let (runs, _) = run_to_end(prepared.clone(), MethodSet::of(&[kind]), false)?;
-            let Some(run) = runs.runs().first() else {
-                return Ok(None);
-            };
-            let refs = prepared.references.as_ref();
-            let row = SweepRow {
-                alpha: prepared.settings.alpha,
-                method: kind,
-                seed: prepared.settings.problem.seed,
-                gamma: prepared.gamma,
-                gamma_max,
-                gamma_fraction,
-                l1_error: refs.map_or(f64::NAN, |r| r.l1_error),
-                l2_error: refs.map_or(f64::NAN, |r| r.l2_error),
-                outcome: Outcome::of(run.trainer()),
-                stop: run.stop().unwrap_or(Stop::Budget),
-            };
-            progress();
-            Ok(Some(row))
-        })
-        .collect::<Result<_, SimError>>()?;
-    Ok(rows.into_iter().flatten().collect())
-}
-
-/// γ_max of every prepared (α, seed) × method, in that order, when the sweep needs it (`None`
-/// where the bisection found no bracket or was cancelled); empty otherwise.
-fn gamma_maxima(
-    spec: &SweepSpec,
-    at_pair: &[Arc<Prepared>],
-    progress: &(dyn Fn() + Sync),
-    cancel: &AtomicBool,
-) -> Result<Vec<Option<f64>>, SimError> {
-    if !spec.needs_gamma_max() {
-        return Ok(Vec::new());
-    }
-    let cells: Vec<(&Arc<Prepared>, MethodKind)> = at_pair
-        .iter()
-        .flat_map(|p| spec.methods.iter().map(move |&m| (p, m)))
-        .collect();
-    cells
-        .into_par_iter()
-        .map(|(p, method)| {
-            if cancel.load(Ordering::Relaxed) || method == MethodKind::Gf {
-                return Ok(None);
-            }
-            let settings = Settings {
-                method,
-                ..p.settings.clone()
-            };
-            let found = gamma_max(&p.problem, &settings, method, p.gamma, cancel);
-            progress();
-            match found {
-                Ok(g) => Ok(Some(g.gamma_max)),
-                Err(SimError::Numerical(_)) => Ok(None),
-                Err(e) => Err(e),
-            }
-        })
-        .collect()
 }

@@ -36,6 +36,20 @@ pub fn sweep_csv(
     shard: Shard,
     rows: &[SweepRow],
 ) -> String {
+    // On a data file the header records its sizes, so the file reads back without the data.
+    let p = &spec.base.problem;
+    let recorded = Config {
+        n: p.n,
+        d: p.d,
+        s: p.s,
+        n_test: p.n_test,
+        ..config.clone()
+    };
+    let config = if config.data.is_some() {
+        &recorded
+    } else {
+        config
+    };
     let mut out = csv_header(config, rows.first().map_or(f64::NAN, |r| r.gamma));
     let list = |v: &[f64]| v.iter().map(|&x| float(x)).collect::<Vec<_>>().join(", ");
     let _ = writeln!(out, "# alphas = [{}]", list(&spec.alphas));
@@ -207,7 +221,7 @@ pub fn read_sweep(text: &str) -> Result<SweepFile, String> {
         .try_into()
         .map_err(|e: toml::de::Error| format!("invalid header: {}", e.message()))?;
     let base = config
-        .validate()
+        .validate_keys()
         .map_err(|e| format!("invalid header: {e}"))?;
     let spec = SweepSpec {
         base,
@@ -347,7 +361,7 @@ fn check_complete(file: &SweepFile) -> Result<(), String> {
             .or_default() += 1;
     }
     let fractions = matches!(spec.gammas, GammaAxis::Fractions(_));
-    let want = file.shard.pairs(spec).len() * spec.methods.len();
+    let want = file.shard.pair_count(spec) * spec.methods.len();
     let short = per_run.values().any(|&n| n != points);
     if short || (!fractions && per_run.len() != want) {
         return Err(format!(

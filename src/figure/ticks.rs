@@ -22,13 +22,18 @@ pub fn range(values: impl Iterator<Item = f64>, scale: Scale) -> (f64, f64) {
                 let w = (lo.abs() * 0.1).max(1.0);
                 return (lo - w, hi + w);
             }
-            let pad = 0.04 * (hi - lo);
-            (lo - pad, hi + pad)
+            let pad = 0.04 * (hi - lo).min(f64::MAX);
+            ((lo - pad).max(f64::MIN), (hi + pad).min(f64::MAX))
         }
         Scale::Log => {
             let (a, b) = (lo.log10(), hi.log10());
             let pad = if b - a < 1e-9 { 0.5 } else { 0.04 * (b - a) };
-            (10f64.powf(a - pad), 10f64.powf(b + pad))
+            // Kept inside the positive doubles: 5e-324 padded down must not become 0.
+            let smallest = f64::from_bits(1);
+            (
+                10f64.powf(a - pad).clamp(smallest, lo),
+                10f64.powf(b + pad).clamp(hi, f64::MAX),
+            )
         }
     }
 }
@@ -38,6 +43,10 @@ pub type Tick = (f64, Option<String>);
 
 /// Ticks of a range: 1-2-5 steps on linear axes; decades (and minor ticks) on log axes.
 pub fn ticks(lo: f64, hi: f64, scale: Scale) -> Vec<Tick> {
+    // Only a finite, non-empty range (positive on a log axis) has ticks.
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) || (scale == Scale::Log && lo <= 0.0) {
+        return Vec::new();
+    }
     match scale {
         Scale::Linear => {
             // The smallest 1-2-5 step giving at most 8 intervals.
@@ -48,9 +57,13 @@ pub fn ticks(lo: f64, hi: f64, scale: Scale) -> Vec<Tick> {
                 .map(|m| m * mag)
                 .find(|s| *s >= raw * 0.999)
                 .unwrap_or(10.0 * mag);
-            let decimals = (-step.log10().floor()).max(0.0) as usize;
-            let first = (lo / step).ceil() as i64;
-            let last = (hi / step).floor() as i64;
+            let (first, last) = ((lo / step).ceil(), (hi / step).floor());
+            // A range too narrow for its magnitude (or subnormal) has no round steps.
+            if !(step > 0.0 && first.is_finite() && last.is_finite() && last - first <= 16.0) {
+                return Vec::new();
+            }
+            let decimals = (-step.log10().floor()).clamp(0.0, 20.0) as usize;
+            let (first, last) = (first as i64, last as i64);
             (first..=last)
                 .map(|k| {
                     let v = if k == 0 { 0.0 } else { k as f64 * step };
@@ -67,7 +80,9 @@ pub fn ticks(lo: f64, hi: f64, scale: Scale) -> Vec<Tick> {
             let plain = a >= -3 && b <= 4;
             let span = hi.log10() - lo.log10();
             let mut out: Vec<Tick> = Vec::new();
-            for e in (lo.log10().floor() as i32)..=(hi.log10().ceil() as i32) {
+            // Doubles span 10⁻³²⁴ to 10³⁰⁸: at most 634 decades.
+            let (e_lo, e_hi) = (lo.log10().floor().max(-324.0), hi.log10().ceil().min(308.0));
+            for e in (e_lo as i32)..=(e_hi as i32) {
                 for m in 1..=9 {
                     let v = m as f64 * 10f64.powi(e);
                     if v < lo || v > hi {
@@ -145,6 +160,22 @@ mod tests {
         let wide = labels(1e-21, 10.0, Scale::Log);
         assert!(wide.len() <= 8, "{wide:?}");
         assert!(wide.contains(&"10⁻²⁰".to_string()), "{wide:?}");
+    }
+
+    /// The smallest double padded on a log axis once made the tick loop start at `i32::MIN`.
+    #[test]
+    fn subnormal_and_degenerate_ranges_give_bounded_ticks() {
+        let tiny = f64::from_bits(1);
+        let (lo, hi) = range([tiny, 1.0].into_iter(), Scale::Log);
+        assert!(lo > 0.0 && hi >= 1.0, "{lo} {hi}");
+        let t = ticks(lo, hi, Scale::Log);
+        assert!(!t.is_empty() && t.len() <= 700, "{}", t.len());
+        let (lo, hi) = range([0.0, tiny].into_iter(), Scale::Linear);
+        assert!(ticks(lo, hi, Scale::Linear).len() <= 17);
+        assert!(ticks(0.0, f64::MAX, Scale::Linear).len() <= 17);
+        assert!(ticks(f64::MIN, f64::MAX, Scale::Linear).len() <= 17);
+        assert!(ticks(1.0, f64::INFINITY, Scale::Log).is_empty());
+        assert!(ticks(f64::NAN, 1.0, Scale::Linear).is_empty());
     }
 
     #[test]

@@ -16,6 +16,17 @@ pub const MAX_DIM: usize = 100_000;
 pub const MAX_NOISE: f64 = 1e3;
 /// Largest `n·d` accepted (the design matrix is held in memory).
 pub const MAX_ENTRIES: usize = 20_000_000;
+/// Largest seed accepted: a TOML integer (scene files and CSV headers record the seed).
+pub const MAX_SEED: u64 = i64::MAX as u64;
+
+/// Refuses a seed that a scene file or CSV header could not record.
+fn check_seed(seed: u64) -> Result<u64, SimError> {
+    if seed > MAX_SEED {
+        let range = format!("an integer in 0..={MAX_SEED} (a TOML integer)");
+        return Err(SimError::invalid("seed", seed, range));
+    }
+    Ok(seed)
+}
 
 /// Largest σ_ℓ (`sigma_label`) and σ_iso (`sigma_iso`) accepted.
 pub const MAX_SIGMA: f64 = 1e3;
@@ -273,10 +284,20 @@ impl Config {
             return Err(SimError::invalid(
                 "data",
                 path,
-                "a file loaded before validation (crate::data::settings)",
+                "a data file loaded before the scene is run",
             ));
         }
         self.validate_with(None)
+    }
+
+    /// Checks every key without loading a data file it names (a file's header or a lesson step
+    /// read back): the settings returned stand for the recorded sizes, not the data.
+    pub fn validate_keys(&self) -> Result<Settings, SimError> {
+        Config {
+            data: None,
+            ..self.clone()
+        }
+        .validate_with(None)
     }
 
     /// Validates every setting into [`Settings`]; with a data set, its sizes replace `n`, `d`,
@@ -341,7 +362,7 @@ impl Config {
                 d,
                 s,
                 noise,
-                seed: self.seed,
+                seed: check_seed(self.seed)?,
                 n_test,
                 source,
             },

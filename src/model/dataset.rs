@@ -120,6 +120,10 @@ impl DataSet {
             non_finite("X_test", first_non_finite(xt))?;
             non_finite("y_test", first_non_finite(&column(yt)))?;
         }
+        // Every kernel reads X row by row from one slice: Fortran-ordered files are copied to
+        // row-major order once, here.
+        let x = standard(x);
+        let test = test.map(|(xt, yt)| (standard(xt), yt));
         let rank = if n < d && n <= RANK_CHECKED_UP_TO {
             super::linalg::row_rank(&x)?
         } else {
@@ -160,5 +164,14 @@ impl DataSet {
         (self.beta_star.iter().flatten())
             .filter(|v| **v != 0.0)
             .count()
+    }
+}
+
+/// `a` in row-major standard layout (copied only if it is not already).
+fn standard(a: Array2<f64>) -> Array2<f64> {
+    if a.is_standard_layout() {
+        a
+    } else {
+        a.as_standard_layout().into_owned()
     }
 }

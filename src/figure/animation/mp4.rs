@@ -21,25 +21,32 @@ pub fn ffmpeg_available() -> bool {
 pub struct Mp4Writer {
     child: Child,
     stdin: Option<ChildStdin>,
+    staged: Option<crate::files::Staged>,
 }
 
 impl Mp4Writer {
     /// Starts ffmpeg writing `path` from `width × height` frames at `fps`.
     pub fn new(path: &Path, width: u32, height: u32, fps: u32) -> Result<Mp4Writer, String> {
+        // ffmpeg writes a temporary beside the output, renamed over it once complete.
+        let staged = crate::files::Staged::new(path, ".part.mp4").map_err(|e| e.to_string())?;
         let mut child = Command::new("ffmpeg")
             .args(["-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo"])
             .args(["-pix_fmt", "rgba", "-s", &format!("{width}x{height}")])
             .args(["-r", &fps.to_string(), "-i", "-"])
             .args(["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2:color=white"])
             .args(["-pix_fmt", "yuv420p", "-movflags", "+faststart"])
-            .arg(path)
+            .arg(staged.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot start ffmpeg: {e}"))?;
         let stdin = child.stdin.take();
-        Ok(Mp4Writer { child, stdin })
+        Ok(Mp4Writer {
+            child,
+            stdin,
+            staged: Some(staged),
+        })
     }
 
     /// Feeds frames to ffmpeg.
@@ -62,9 +69,12 @@ impl Mp4Writer {
     /// Closes the input and waits for ffmpeg to finish the file.
     pub fn finish(mut self) -> Result<(), String> {
         self.stdin = None;
-        match self.failure() {
-            Some(msg) => Err(msg),
-            None => Ok(()),
+        if let Some(msg) = self.failure() {
+            return Err(msg);
+        }
+        match self.staged.take() {
+            Some(staged) => staged.commit().map_err(|e| e.to_string()),
+            None => Err("the MP4 was already finished".into()),
         }
     }
 

@@ -1,0 +1,196 @@
+//! Running a sweep: the grid's seeds a few at a time (each seed's data prepared when its turn
+//! comes and dropped when its runs end, so memory does not grow with the number of seeds), every
+//! run of those seeds in parallel, the rows returned in grid order.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use super::driver::run_to_end;
+use super::gamma_max::gamma_max;
+use super::prepare::{Prepared, prepare};
+use super::scene::MethodSet;
+use super::shard::Shard;
+use super::sweep::{GammaAxis, SweepRow, SweepSpec};
+use crate::model::analysis::Outcome;
+use crate::model::config::{MethodKind, Settings, StepSize};
+use crate::model::error::SimError;
+use crate::model::trainer::Stop;
+
+/// Bytes of prepared data a sweep keeps alive at once, roughly (it holds at least one seed per
+/// thread whatever their size).
+const DATA_BUDGET: usize = 256 << 20;
+
+/// Runs the sweep on all cores; `progress` is called after each run; `cancel` stops early
+/// (the rows finished so far are returned). Rows are in grid order: α, γ, seed, method.
+pub fn run_sweep(
+    spec: &SweepSpec,
+    progress: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<SweepRow>, SimError> {
+    run_shard(spec, Shard::WHOLE, progress, cancel)
+}
+
+/// [`run_sweep`] on the shard's slice of the grid: its rows are exactly the unsharded sweep's
+/// rows of that slice (each cell depends only on the scene, α, γ, method and seed).
+pub fn run_shard(
+    spec: &SweepSpec,
+    shard: Shard,
+    progress: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<SweepRow>, SimError> {
+    spec.validate()?;
+    shard.check(spec)?;
+    let p = &spec.base.problem;
+    let per_seed = 8 * (p.n + p.n_test) * p.d * (spec.alphas.len() + 2);
+    let at_once = (DATA_BUDGET / per_seed.max(1)).clamp(rayon::current_num_threads(), 64);
+    let seeds = spec.seeds as usize;
+    let mut rows: Vec<(Key, SweepRow)> = Vec::new();
+    let mut chunk: Vec<(usize, usize)> = Vec::new();
+    let mut in_chunk = 0;
+    for s in 0..seeds {
+        let before = chunk.len();
+        chunk.extend(
+            (0..spec.alphas.len())
+                .filter(|&a| shard.holds(a * seeds + s))
+                .map(|a| (a, s)),
+        );
+        in_chunk += usize::from(chunk.len() > before);
+        if in_chunk == at_once || s + 1 == seeds {
+            chunk.sort_unstable();
+            rows.extend(run_pairs(spec, &chunk, progress, cancel)?);
+            (chunk, in_chunk) = (Vec::new(), 0);
+        }
+    }
+    rows.sort_by_key(|(key, _)| *key);
+    Ok(rows.into_iter().map(|(_, row)| row).collect())
+}
+
+/// Where a row sorts in the grid: (α index, γ point index, seed index, method index).
+type Key = (usize, usize, usize, usize);
+
+/// The rows of the (α index, seed index) `pairs` (sorted), with their grid keys: each seed's
+/// data prepared once, then every γ_max bisection and run in parallel.
+fn run_pairs(
+    spec: &SweepSpec,
+    pairs: &[(usize, usize)],
+    progress: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<(Key, SweepRow)>, SimError> {
+    let base = &spec.base;
+    let mut seeds: Vec<usize> = pairs.iter().map(|&(_, s)| s).collect();
+    seeds.sort_unstable();
+    seeds.dedup();
+    let data: Vec<Prepared> = seeds
+        .par_iter()
+        .map(|&s| {
+            let mut settings = base.clone();
+            settings.problem.seed = base.problem.seed.wrapping_add(s as u64);
+            prepare(settings, None)
+        })
+        .collect::<Result<_, SimError>>()?;
+    let mut at_pair = Vec::with_capacity(pairs.len());
+    for &(a, s) in pairs {
+        let seeded = &data[seeds.partition_point(|&x| x < s)];
+        let settings = Settings {
+            alpha: spec.alphas[a],
+            ..seeded.settings.clone()
+        };
+        at_pair.push(Arc::new(prepare(settings, Some(seeded))?));
+    }
+    drop(data);
+    let maxima = gamma_maxima(spec, &at_pair, progress, cancel)?;
+    let mut jobs = Vec::new();
+    for (k, prepared) in at_pair.iter().enumerate() {
+        let (a, s) = pairs[k];
+        for (g, point) in spec.gammas.points().into_iter().enumerate() {
+            for (m, &method) in spec.methods.iter().enumerate() {
+                let gamma_max = maxima.get(k * spec.methods.len() + m).copied().flatten();
+                let gamma = match (&spec.gammas, point) {
+                    (GammaAxis::Fractions(_), Some(f)) => gamma_max.map(|g| f * g),
+                    (_, Some(g)) => Some(g),
+                    (_, None) => Some(prepared.gamma),
+                };
+                let Some(gamma) = gamma else { continue };
+                let at = if point.is_none() {
+                    prepared.clone()
+                } else {
+                    let settings = Settings {
+                        step_size: StepSize::Fixed(gamma),
+                        ..prepared.settings.clone()
+                    };
+                    Arc::new(prepare(settings, Some(prepared))?)
+                };
+                let fraction = matches!(spec.gammas, GammaAxis::Fractions(_))
+                    .then_some(point)
+                    .flatten();
+                jobs.push(((a, g, s, m), method, at, gamma_max, fraction));
+            }
+        }
+    }
+    let rows: Vec<Option<(Key, SweepRow)>> = jobs
+        .into_par_iter()
+        .map(|(key, kind, prepared, gamma_max, gamma_fraction)| {
+            if cancel.load(Ordering::Relaxed) {
+                return Ok(None);
+            }
+            let (runs, _) = run_to_end(prepared.clone(), MethodSet::of(&[kind]), false)?;
+            let Some(run) = runs.runs().first() else {
+                return Ok(None);
+            };
+            let refs = prepared.references.as_ref();
+            let row = SweepRow {
+                alpha: prepared.settings.alpha,
+                method: kind,
+                seed: prepared.settings.problem.seed,
+                gamma: prepared.gamma,
+                gamma_max,
+                gamma_fraction,
+                l1_error: refs.map_or(f64::NAN, |r| r.l1_error),
+                l2_error: refs.map_or(f64::NAN, |r| r.l2_error),
+                outcome: Outcome::of(run.trainer()),
+                stop: run.stop().unwrap_or(Stop::Budget),
+            };
+            progress();
+            Ok(Some((key, row)))
+        })
+        .collect::<Result<_, SimError>>()?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
+/// γ_max of every prepared (α, seed) × method, in that order, when the sweep needs it (`None`
+/// where the bisection found no bracket or was cancelled); empty otherwise.
+fn gamma_maxima(
+    spec: &SweepSpec,
+    at_pair: &[Arc<Prepared>],
+    progress: &(dyn Fn() + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<Option<f64>>, SimError> {
+    if !spec.needs_gamma_max() {
+        return Ok(Vec::new());
+    }
+    let cells: Vec<(&Arc<Prepared>, MethodKind)> = at_pair
+        .iter()
+        .flat_map(|p| spec.methods.iter().map(move |&m| (p, m)))
+        .collect();
+    cells
+        .into_par_iter()
+        .map(|(p, method)| {
+            if cancel.load(Ordering::Relaxed) || method == MethodKind::Gf {
+                return Ok(None);
+            }
+            let settings = Settings {
+                method,
+                ..p.settings.clone()
+            };
+            let found = gamma_max(&p.problem, &settings, method, p.gamma, cancel);
+            progress();
+            match found {
+                Ok(g) => Ok(Some(g.gamma_max)),
+                Err(SimError::Numerical(_)) => Ok(None),
+                Err(e) => Err(e),
+            }
+        })
+        .collect()
+}
