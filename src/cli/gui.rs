@@ -50,6 +50,10 @@ pub struct GuiArgs {
 
 /// Opens the window (and closes it after a capture).
 pub fn main(args: &GuiArgs) -> Result<(), CliError> {
+    if args.screenshot.is_some() || args.export_svg.is_some() {
+        // Headless, the app is a command whose outputs must not replace its inputs.
+        crate::files::protect_inputs();
+    }
     let scene_given = args.sim != SimArgs::default();
     // Without a preset or config file the scene is the default preset (flags still apply).
     let preset_name = args.sim.preset.clone().or_else(|| {
