@@ -6,7 +6,7 @@ use clap::Parser;
 use std::io::Write;
 
 use dln_explorer::cli::{
-    self, Cli, CliError, Command, bench, data, figure, gamma_max, gui, merge, run, sweep,
+    self, Cli, CliError, Command, bench, data, figure, gamma_max, gui, merge, run, saddles, sweep,
 };
 
 fn main() -> ExitCode {
@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         Some(Command::GammaMax(a)) => gamma_max::main(a),
         Some(Command::Merge(a)) => merge::main(a),
         Some(Command::Data(a)) => data::main(a),
+        Some(Command::Saddles(a)) => saddles::main(a),
         None => gui::main(&gui::GuiArgs::default()),
     };
     match result.and_then(|()| cli::flush()) {

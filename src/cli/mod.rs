@@ -28,6 +28,7 @@ pub mod gamma_max;
 pub mod gui;
 pub mod merge;
 pub mod run;
+pub mod saddles;
 pub mod sweep;
 
 use std::path::PathBuf;
@@ -107,6 +108,10 @@ pub enum Command {
     GammaMax(gamma_max::GammaMaxArgs),
     /// Merge the CSV files of a sharded sweep (`sweep --shard K/N`) into the unsharded sweep's.
     Merge(merge::MergeArgs),
+    /// The saddle-to-saddle staircase of a scene's data as α → 0: saddles, jump times in
+    /// τ = t/ln(1/α), the coordinates that join and leave.
+    #[command(allow_negative_numbers = true)]
+    Saddles(saddles::SaddlesArgs),
     /// Write a scene's data (X, y, β*, the test set) as a NumPy .npz archive.
     #[command(allow_negative_numbers = true)]
     Data(data::DataArgs),

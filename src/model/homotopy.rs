@@ -38,19 +38,35 @@ const RESIDUAL_TOL: f64 = 1e-11;
 /// Largest excess of the dual certificate over 1.
 const DUAL_TOL: f64 = 1e-9;
 
-/// The active set of the path: columns, signs, coefficients and the factor of their Gram matrix.
-#[derive(Clone)]
-struct Active {
-    index: Vec<usize>,
-    sign: Vec<f64>,
-    beta: Vec<f64>,
-    cols: Vec<Vec<f64>>,
-    chol: GrowingCholesky,
+/// An active set: columns, signs, coefficients and the factor of their Gram matrix (the path's
+/// here, the saddles' sign-constrained least squares in `saddles.rs`).
+#[derive(Clone, Default)]
+pub(super) struct Active {
+    pub(super) index: Vec<usize>,
+    pub(super) sign: Vec<f64>,
+    pub(super) beta: Vec<f64>,
+    pub(super) cols: Vec<Vec<f64>>,
+    pub(super) chol: GrowingCholesky,
 }
 
 impl Active {
+    /// Appends column j of X with its sign and a zero coefficient; false (and unchanged) if the
+    /// column is numerically dependent on the active ones.
+    pub(super) fn push(&mut self, x: &Array2<f64>, j: usize, sign: f64) -> bool {
+        let col: Vec<f64> = x.column(j).to_vec();
+        let cross = self.correlate(&col);
+        if !self.chol.append(&cross, dot(&col, &col)) {
+            return false;
+        }
+        self.index.push(j);
+        self.sign.push(sign);
+        self.beta.push(0.0);
+        self.cols.push(col);
+        true
+    }
+
     /// Removes the k-th active column; returns its index in X.
-    fn remove(&mut self, k: usize) -> usize {
+    pub(super) fn remove(&mut self, k: usize) -> usize {
         self.sign.remove(k);
         self.beta.remove(k);
         self.cols.remove(k);
@@ -59,7 +75,7 @@ impl Active {
     }
 
     /// `X_A v`.
-    fn combine(&self, v: &[f64], n: usize) -> Vec<f64> {
+    pub(super) fn combine(&self, v: &[f64], n: usize) -> Vec<f64> {
         let mut out = vec![0.0; n];
         for (col, &c) in self.cols.iter().zip(v) {
             for (o, x) in out.iter_mut().zip(col) {
@@ -70,12 +86,12 @@ impl Active {
     }
 
     /// `X_Aᵀ r`.
-    fn correlate(&self, r: &[f64]) -> Vec<f64> {
+    pub(super) fn correlate(&self, r: &[f64]) -> Vec<f64> {
         self.cols.iter().map(|c| dot(c, r)).collect()
     }
 
     /// Least squares on the active columns, `G⁻¹ X_Aᵀ b`, with two rounds of refinement.
-    fn least_squares(&self, rhs: &[f64], n: usize) -> Vec<f64> {
+    pub(super) fn least_squares(&self, rhs: &[f64], n: usize) -> Vec<f64> {
         let mut z = self.chol.solve(&self.correlate(rhs));
         for _ in 0..2 {
             let fit = self.combine(&z, n);
@@ -112,13 +128,7 @@ pub fn basis_pursuit(
     let (n, d) = x.dim();
     let mut c = xt_mul(x, y);
     let mut lambda = norm_inf(&c);
-    let mut active = Active {
-        index: Vec::new(),
-        sign: Vec::new(),
-        beta: Vec::new(),
-        cols: Vec::new(),
-        chol: GrowingCholesky::default(),
-    };
+    let mut active = Active::default();
     let mut is_active = vec![false; d];
     let mut steps = 0;
     let mut just_dropped = None;
@@ -132,18 +142,12 @@ pub fn basis_pursuit(
             return Err(Failure::Cancelled);
         }
         if let Some(j) = entering.take() {
-            let col: Vec<f64> = x.column(j).to_vec();
-            let cross = active.correlate(&col);
-            if !active.chol.append(&cross, dot(&col, &col)) {
+            if !active.push(x, j, c[j].signum()) {
                 return Err(Failure::Other(format!(
                     "column {j} is dependent on the {} active ones",
                     active.index.len()
                 )));
             }
-            active.index.push(j);
-            active.sign.push(c[j].signum());
-            active.beta.push(0.0);
-            active.cols.push(col);
             is_active[j] = true;
         }
         steps += 1;

@@ -19,6 +19,7 @@ pub mod net;
 pub mod problem;
 pub mod recorder;
 pub mod references;
+pub mod saddles;
 pub mod sampling;
 pub mod sharpness;
 pub mod stability;
