@@ -228,8 +228,9 @@ pub fn check_positive(name: &'static str, x: f64) -> Result<f64, SimError> {
     }
 }
 
-/// Smallest and largest initialisation scale α accepted (ρ₀ = α²/2 must stay a normal number).
-pub const ALPHA_RANGE: (f64, f64) = (1e-8, 1e4);
+/// Smallest and largest initialisation scale α accepted: the state `s, d = α e^{±Γ}` keeps
+/// `s·d = α²` and β ~ α² normal numbers down to α = 1e-150 (docs/saddles.md).
+pub const ALPHA_RANGE: (f64, f64) = (1e-150, 1e4);
 
 /// Checks that α lies in [`ALPHA_RANGE`].
 pub fn check_alpha(alpha: f64) -> Result<f64, SimError> {

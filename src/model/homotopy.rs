@@ -125,6 +125,19 @@ pub fn basis_pursuit(
     y: &[f64],
     cancel: &AtomicBool,
 ) -> Result<Certified, Failure> {
+    let (active, steps) = walk(x, y, cancel, |_, _| {})?;
+    certify(x, y, &active, steps)
+}
+
+/// Follows the path of `½‖y − Xβ‖² + λ‖β‖₁` from `λ = ‖Xᵀy‖_∞` to 0, calling `knot(λ, active)`
+/// at the start and after every active-set change (the path is linear in λ between knots);
+/// returns the final active set and the number of steps.
+pub(super) fn walk(
+    x: &Array2<f64>,
+    y: &[f64],
+    cancel: &AtomicBool,
+    mut knot: impl FnMut(f64, &Active),
+) -> Result<(Active, usize), Failure> {
     let (n, d) = x.dim();
     let mut c = xt_mul(x, y);
     let mut lambda = norm_inf(&c);
@@ -132,8 +145,9 @@ pub fn basis_pursuit(
     let mut is_active = vec![false; d];
     let mut steps = 0;
     let mut just_dropped = None;
+    knot(lambda, &active);
     if lambda == 0.0 {
-        return certify(x, y, &active, 0);
+        return Ok((active, 0));
     }
     let mut entering = c.iter().map(|v| v.abs()).position(|v| v == lambda);
     let max_steps = 8 * n + 64;
@@ -195,6 +209,7 @@ pub fn basis_pursuit(
         c.iter_mut().zip(&a).for_each(|(cj, aj)| *cj -= step * aj);
         lambda -= step;
         just_dropped = None;
+        knot(if event.is_none() { 0.0 } else { lambda }, &active);
         match event {
             None => break,
             Some(Event::Enter(j)) => entering = Some(j),
@@ -211,7 +226,7 @@ pub fn basis_pursuit(
             c = xt_mul(x, &r);
         }
     }
-    certify(x, y, &active, steps)
+    Ok((active, steps))
 }
 
 /// What ends a homotopy step.

@@ -12,6 +12,7 @@ pub mod format;
 pub mod gram;
 pub mod homotopy;
 pub mod kernels;
+pub mod lasso;
 pub mod linalg;
 pub mod method;
 pub mod method_kind;

@@ -40,6 +40,8 @@ pub struct Point {
     pub sample: Sample,
     /// β at the trainer's followed coordinates.
     pub coords: Vec<f64>,
+    /// The running mean `β̄_t = (1/t)∫₀ᵗ β_s ds` at the followed coordinates (β₀ at t = 0).
+    pub mean: Vec<f64>,
 }
 
 /// How a due sample is taken.

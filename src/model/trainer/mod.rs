@@ -44,6 +44,7 @@ pub struct Trainer {
     diag_mean: f64,
     history: bool,
     checkpoints: Vec<(u64, f64)>,
+    mean: record::RunningMean,
 }
 
 impl Trainer {
@@ -101,6 +102,7 @@ impl Trainer {
             diag_mean,
             history: true,
             checkpoints: Vec::new(),
+            mean: record::RunningMean::new(d),
         };
         trainer.record(Fidelity::Exact);
         trainer.checkpoint();

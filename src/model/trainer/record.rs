@@ -84,10 +84,11 @@ impl Trainer {
             let step_cost = self.step_cost();
             (self.curvature).observe(self.step, step_cost, sharp, &self.net, &self.problem);
         }
+        let beta = self.net.beta();
+        self.mean.add(self.time(), &beta);
         if fidelity == Fidelity::Skip {
             return;
         }
-        let beta = self.net.beta();
         let mut sample = self.sample_of(&beta, fidelity);
         if fidelity == Fidelity::Cheap && !sample.loss.is_finite() {
             sample = self.sample_of(&beta, Fidelity::Exact);
@@ -95,7 +96,13 @@ impl Trainer {
         (self.window).mark(self.step, self.loss_integral, self.time());
         if sample.loss.is_finite() && beta.iter().all(|b| b.is_finite()) {
             let coords = self.follow.iter().map(|&j| beta[j]).collect();
-            self.recorder.put(self.step, Point { sample, coords });
+            let mean = self.follow.iter().map(|&j| self.mean.at(j)).collect();
+            let point = Point {
+                sample,
+                coords,
+                mean,
+            };
+            self.recorder.put(self.step, point);
         } else if self.diverged_at.is_none() {
             self.diverged_at = Some(self.step);
         }
@@ -138,5 +145,61 @@ impl Trainer {
                 .filter(|_| self.history)
                 .unwrap_or(f64::NAN),
         }
+    }
+}
+
+/// `∫₀ᵗ β_s ds` by the trapezoid rule over the recorded steps: O(d) per recorded step, exact
+/// to the recorder's spacing (a run without a history integrates from its start to its end).
+#[derive(Clone, Debug)]
+pub(super) struct RunningMean {
+    integral: Vec<f64>,
+    time: f64,
+    beta: Vec<f64>,
+}
+
+impl RunningMean {
+    pub(super) fn new(d: usize) -> RunningMean {
+        RunningMean {
+            integral: vec![0.0; d],
+            time: 0.0,
+            beta: Vec::new(),
+        }
+    }
+
+    /// Adds the piece from the last recorded time to `time`, where β is `beta`.
+    pub(super) fn add(&mut self, time: f64, beta: &[f64]) {
+        let dt = time - self.time;
+        if self.beta.len() == beta.len() && dt > 0.0 {
+            for ((s, a), b) in self.integral.iter_mut().zip(&self.beta).zip(beta) {
+                *s += 0.5 * dt * (a + b);
+            }
+        }
+        if dt > 0.0 || self.beta.is_empty() {
+            self.time = time;
+            self.beta.clear();
+            self.beta.extend_from_slice(beta);
+        }
+    }
+
+    /// `β̄_t` at coordinate j (β at t = 0).
+    pub(super) fn at(&self, j: usize) -> f64 {
+        if self.time > 0.0 {
+            self.integral[j] / self.time
+        } else {
+            self.beta.get(j).copied().unwrap_or(0.0)
+        }
+    }
+}
+
+impl Trainer {
+    /// The running mean `β̄_t = (1/t)∫₀ᵗ β_s ds` of every coordinate, integrated over the
+    /// recorded steps (docs/saddles.md#the-lasso-reading).
+    pub fn beta_mean(&self) -> Vec<f64> {
+        (0..self.problem.d()).map(|j| self.mean.at(j)).collect()
+    }
+
+    /// The coordinates whose β each recorded point keeps.
+    pub fn followed(&self) -> &[usize] {
+        &self.follow
     }
 }
