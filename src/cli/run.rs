@@ -24,7 +24,14 @@ pub struct RunArgs {
     /// Write the recorded trajectory (decimated samples) as CSV.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// --csv: one column per coordinate of β and of its running mean even when d > 64
+    /// (they are written for d ≤ 64 anyway).
+    #[arg(long, value_name = "all", value_parser = ["all"])]
+    pub coords: Option<String>,
 }
+
+/// Largest d whose coordinates `run --csv` writes without `--coords all`.
+pub const CSV_COORDS_UP_TO: usize = 64;
 
 /// A finished single run with its references.
 pub struct RunReport {
@@ -43,8 +50,21 @@ pub struct RunReport {
 /// Prepares the scene, runs its method through the one driver (keeping its history if asked)
 /// and evaluates.
 pub fn execute(settings: Settings, history: bool) -> Result<RunReport, CliError> {
+    execute_with(settings, history, false)
+}
+
+/// [`execute`], recording every coordinate of β with each sample when `all_coords`.
+pub fn execute_with(
+    settings: Settings,
+    history: bool,
+    all_coords: bool,
+) -> Result<RunReport, CliError> {
     let method = settings.method;
-    let prepared = Arc::new(prepare(settings, None)?);
+    let mut prepared = prepare(settings, None)?;
+    if all_coords {
+        prepared.coords = (0..prepared.problem.d()).collect();
+    }
+    let prepared = Arc::new(prepared);
     let (runs, _) = run_to_end(prepared.clone(), MethodSet::of(&[method]), history)?;
     let run =
         (runs.runs().first()).ok_or_else(|| SimError::Numerical("the run did not start".into()))?;
@@ -60,7 +80,8 @@ pub fn execute(settings: Settings, history: bool) -> Result<RunReport, CliError>
 /// Runs the command.
 pub fn main(args: &RunArgs) -> Result<(), CliError> {
     let (config, settings) = args.sim.settings()?;
-    let report = execute(settings, args.csv.is_some())?;
+    let all = args.coords.is_some() || settings.problem.d <= CSV_COORDS_UP_TO;
+    let report = execute_with(settings, args.csv.is_some(), all && args.csv.is_some())?;
     if let Some(refs) = &report.prepared.references
         && matches!(refs.l1_solver, L1Solver::Lp { .. })
     {

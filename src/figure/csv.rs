@@ -99,16 +99,26 @@ pub fn parse_header(text: &str) -> Result<(Config, f64), String> {
     Ok((config, gamma))
 }
 
-/// The trajectory as CSV with the parameter header.
+/// The trajectory as CSV with the parameter header; when the run followed every coordinate,
+/// `beta_1 … beta_d` and their running means `mean_1 … mean_d` close each row.
 pub fn trajectory_csv(config: &Config, trainer: &Trainer) -> String {
     let mut out = csv_header(config, trainer.gamma());
     // The error column is named by what it measures (recovery_error unless the data has no β*).
     let error = trainer.problem().measure.key();
-    out.push_str(&format!("step,time,loss,loss_integral,alpha_ratio,alpha_ratio_min,alpha_ratio_max,alpha_ratio_p21,{error},expected_test_error\n"));
+    out.push_str(&format!("step,time,loss,loss_integral,alpha_ratio,alpha_ratio_min,alpha_ratio_max,alpha_ratio_p21,{error},expected_test_error"));
+    let all = trainer.followed().len() == trainer.problem().d();
+    if all {
+        for prefix in ["beta", "mean"] {
+            for j in trainer.followed() {
+                let _ = write!(out, ",{prefix}_{}", j + 1);
+            }
+        }
+    }
+    out.push('\n');
     for (_, p) in trainer.samples().iter() {
         let s = &p.sample;
         out.push_str(&format!(
-            "{},{:e},{:e},{:e},{:e},{:e},{:e},{:e},{:e},{:e}\n",
+            "{},{:e},{:e},{:e},{:e},{:e},{:e},{:e},{:e},{:e}",
             s.step,
             s.time,
             s.loss,
@@ -120,6 +130,12 @@ pub fn trajectory_csv(config: &Config, trainer: &Trainer) -> String {
             s.recovery_error,
             s.test_error
         ));
+        if all {
+            for v in p.coords.iter().chain(&p.mean) {
+                let _ = write!(out, ",{v:e}");
+            }
+        }
+        out.push('\n');
     }
     out
 }
