@@ -325,7 +325,10 @@ fn a_seed_that_a_header_cannot_hold_is_refused() {
 /// A sweep prepared every seed's data before its first run: 4.5 GB at 10 000 seeds of the
 /// default scene. Now a few seeds at a time: the peak resident size stays far below 300 MB.
 #[test]
-#[allow(clippy::zombie_processes, reason = "reaped by wait4, which also gives its rusage")]
+#[allow(
+    clippy::zombie_processes,
+    reason = "reaped by wait4, which also gives its rusage"
+)]
 fn a_sweep_over_ten_thousand_seeds_stays_in_bounded_memory() {
     let child = Command::new(env!("CARGO_BIN_EXE_dln-explorer"))
         .args([
@@ -353,4 +356,37 @@ fn a_sweep_over_ten_thousand_seeds_stays_in_bounded_memory() {
     );
     let peak_mb = usage.ru_maxrss as f64 / 1024.0;
     assert!(peak_mb < 300.0, "peak resident size {peak_mb:.0} MB");
+}
+
+/// A file's bytes cannot reach the terminal through an error: control characters are escaped
+/// and the message stays on one line.
+#[test]
+fn an_error_quoting_a_file_is_one_line_without_terminal_escapes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = dir.path().join("esc.csv");
+    std::fs::write(&f, "x1,y\n1,\u{1b}[31mred\n").expect("write");
+    let o = bin(&["run", "--data", path(&f)]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(err.contains("not a number"), "{err}");
+}
+
+/// A data path that is not UTF-8 was reported as missing.
+#[test]
+fn a_data_path_that_is_not_utf8_is_named_as_such() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = dir.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.csv"));
+    std::fs::copy(fixture("data.csv"), &f).expect("copy");
+    let o = Command::new(env!("CARGO_BIN_EXE_dln-explorer"))
+        .arg("run")
+        .arg("--data")
+        .arg(&f)
+        .output()
+        .expect("run");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("UTF-8"), "{err}");
 }
