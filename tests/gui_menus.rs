@@ -317,3 +317,51 @@ fn the_alpha_plot_switches_to_every_coordinate_on_screen_and_in_its_export() {
     assert_eq!(sgd.points.len(), d, "every coordinate");
     assert_eq!(Some(shown), h.state().exported_panel(PlotKind::Alpha));
 }
+
+/// Kept state in memory, as eframe's storage holds it between launches.
+#[derive(Default)]
+struct Memory(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for Memory {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+/// Presentation mode once leaked into later launches: its zoom was kept as the user's and
+/// multiplied again. Now neither the mode nor its zoom is kept; the user's own zoom is.
+#[test]
+fn presentation_mode_and_its_zoom_are_not_kept_between_launches() {
+    let mut h = harness();
+    h.ctx.set_zoom_factor(1.5);
+    h.run_steps(2);
+    h.key_press(egui::Key::F5);
+    h.run_steps(3);
+    assert!(h.state().presentation());
+    assert_ne!(h.ctx.zoom_factor(), 1.5, "presentation zooms to the window");
+    let mut storage = Memory::default();
+    h.state().save_state(&mut storage);
+    let saved = storage.0.values().next().cloned().unwrap_or_default();
+    assert!(!saved.contains("presentation"), "{saved}");
+    // The next launch: egui's own kept zoom (the presentation zoom) is replaced by the user's.
+    let mut next = harness();
+    next.ctx.set_zoom_factor(2.5);
+    let ctx = next.ctx.clone();
+    next.state_mut().restore(&ctx, &storage, false);
+    next.run_steps(2);
+    assert!(!next.state().presentation());
+    assert_eq!(next.ctx.zoom_factor(), 1.5);
+    // F5 twice returns to the user's zoom, not to 100 %.
+    next.key_press(egui::Key::F5);
+    next.run_steps(2);
+    next.key_press(egui::Key::F5);
+    next.run_steps(2);
+    assert_eq!(next.ctx.zoom_factor(), 1.5);
+}

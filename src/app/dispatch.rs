@@ -74,6 +74,8 @@ impl App {
             Request::LoadPreset(p) => self.load_preset(*p),
             Request::ResetDefaults => {
                 self.set_presentation(ctx, false);
+                self.menus.user_zoom = 1.0;
+                ctx.set_zoom_factor(1.0);
                 if let Ok(p) = presets::get(presets::DEFAULT) {
                     self.load_preset(p);
                 }
@@ -243,6 +245,9 @@ impl App {
 
     /// Presentation mode: light high-contrast theme, larger type, thicker lines, controls hidden.
     pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
+        if on && !self.menus.presentation {
+            self.menus.user_zoom = ctx.zoom_factor();
+        }
         self.menus.presentation = on;
         self.plots.thickness = if on { 2.2 } else { 1.0 };
         self.plots.title_style = match on {
@@ -260,7 +265,7 @@ impl App {
             ctx.set_zoom_factor(presentation_zoom(height));
         } else {
             ctx.set_visuals(egui::Visuals::dark());
-            ctx.set_zoom_factor(1.0);
+            ctx.set_zoom_factor(self.menus.user_zoom);
         }
     }
 

@@ -15,6 +15,8 @@ use crate::presets;
 pub struct Menus {
     /// Presentation mode on.
     pub presentation: bool,
+    /// The user's own zoom (Ctrl +/−), kept while presentation mode zooms to the window.
+    pub user_zoom: f32,
     /// Help window open.
     pub show_help: bool,
     /// α-sweep window open.
@@ -39,6 +41,7 @@ impl Default for Menus {
     fn default() -> Self {
         Menus {
             presentation: false,
+            user_zoom: 1.0,
             show_help: false,
             show_sweep: false,
             show_animation: false,

@@ -207,6 +207,9 @@ impl App {
         self.refresh_gamma_max(&ctx);
         self.shortcuts(&ctx);
         self.open_dropped(&ctx);
+        if !self.menus.presentation {
+            self.menus.user_zoom = ctx.zoom_factor();
+        }
         let smooth = self.controls.smooth;
         if ctx.tessellation_options(|o| o.feathering) != smooth {
             ctx.tessellation_options_mut(|o| o.feathering = smooth);

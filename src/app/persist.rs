@@ -10,11 +10,13 @@ use crate::presets::Preset;
 /// Key of the persisted state in eframe's storage.
 const STORAGE_KEY: &str = "dln-explorer";
 
-/// The state kept between launches.
+/// The state kept between launches. Presentation mode is not kept: it is asked for at launch
+/// (`--presentation`) or with F5, and its zoom is computed from the window each time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Persisted {
-    /// Presentation mode on.
-    pub presentation: bool,
+    /// The user's own zoom outside presentation mode.
+    #[serde(default = "unit_zoom")]
+    pub zoom: f32,
     /// The last scene.
     pub config: Config,
     /// The scene last loaded, which the caption compares the scene with.
@@ -25,7 +27,7 @@ impl App {
     /// The state to keep between launches.
     pub fn persisted(&self) -> Persisted {
         Persisted {
-            presentation: self.menus.presentation,
+            zoom: self.menus.user_zoom,
             config: self.controls.config(),
             preset: self.controls.preset.clone(),
         }
@@ -33,7 +35,17 @@ impl App {
 
     /// Restores kept state; the scene only if `scene` (no scene was asked for on the command line).
     pub fn restore(&mut self, ctx: &egui::Context, storage: &dyn eframe::Storage, scene: bool) {
-        let Some(p) = eframe::get_value::<Persisted>(storage, STORAGE_KEY) else {
+        // egui keeps its own zoom between launches, which may be a presentation zoom: the
+        // user's zoom kept here replaces it.
+        let p = eframe::get_value::<Persisted>(storage, STORAGE_KEY);
+        let zoom = p.as_ref().map_or(1.0, |p| p.zoom);
+        self.menus.user_zoom = if (0.5..=3.0).contains(&zoom) {
+            zoom
+        } else {
+            1.0
+        };
+        ctx.set_zoom_factor(self.menus.user_zoom);
+        let Some(p) = p else {
             return;
         };
         if scene && let Ok(settings) = crate::data::settings(&p.config) {
@@ -41,13 +53,14 @@ impl App {
             self.controls.preset = p.preset;
             self.restart();
         }
-        if p.presentation {
-            self.set_presentation(ctx, true);
-        }
     }
 
     /// Saves the state to keep.
     pub fn save_state(&self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, STORAGE_KEY, &self.persisted());
     }
+}
+
+fn unit_zoom() -> f32 {
+    1.0
 }
