@@ -365,3 +365,49 @@ fn presentation_mode_and_its_zoom_are_not_kept_between_launches() {
     next.run_steps(2);
     assert_eq!(next.ctx.zoom_factor(), 1.5);
 }
+
+/// Clicking a file-name field inside a menu once closed the menu, and the keys typed next fired
+/// the app's shortcuts ("n" → New seed). The menu now stays open and the field takes the text.
+#[test]
+fn a_file_name_typed_into_the_scene_menu_stays_there_and_fires_no_shortcut() {
+    let mut h = harness();
+    let seed = h.state().controls().settings.problem.seed;
+    // "Scene" also names a side-panel heading: the menu is the first.
+    h.get_all_by_label("Scene")
+        .next()
+        .expect("the Scene menu")
+        .click();
+    h.run_steps(2);
+    let fields = h.get_all_by_role(Role::TextInput).count();
+    assert_eq!(fields, 2, "the scene-file and data-file fields");
+    h.get_all_by_role(Role::TextInput)
+        .nth(1)
+        .expect("data field")
+        .click();
+    h.run_steps(2);
+    h.get_all_by_role(Role::TextInput)
+        .nth(1)
+        .expect("still open")
+        .focus();
+    h.run_steps(1);
+    h.get_all_by_role(Role::TextInput)
+        .nth(1)
+        .expect("still open")
+        .type_text("mine.npz");
+    h.run_steps(2);
+    assert!(
+        h.state_mut().menus_mut().data_path.ends_with("mine.npz"),
+        "{}",
+        h.state_mut().menus_mut().data_path
+    );
+    assert_eq!(
+        h.state().controls().settings.problem.seed,
+        seed,
+        "no New seed"
+    );
+    assert_eq!(
+        h.get_all_by_role(Role::TextInput).count(),
+        2,
+        "the menu is open"
+    );
+}

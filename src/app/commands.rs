@@ -264,7 +264,11 @@ pub fn pressed(ctx: &egui::Context) -> Vec<Action> {
 pub fn menu_item(ui: &mut egui::Ui, action: Action) -> bool {
     let spec = spec(action);
     let shortcut = shortcut_text(ui.ctx(), spec);
-    ui.add(egui::Button::new(spec.label).shortcut_text(shortcut))
+    let clicked = (ui.add(egui::Button::new(spec.label).shortcut_text(shortcut)))
         .on_hover_text(spec.help)
-        .clicked()
+        .clicked();
+    if clicked {
+        ui.close();
+    }
+    clicked
 }

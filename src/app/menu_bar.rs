@@ -81,7 +81,10 @@ impl Menus {
     /// was chosen.
     pub fn ui(&mut self, ui: &mut egui::Ui, loading: bool) -> Vec<Request> {
         let mut out = Vec::new();
-        egui::MenuBar::new().ui(ui, |ui| {
+        // A click inside a menu (into its file-name fields) keeps it open; items close it.
+        let config = egui::containers::menu::MenuConfig::new()
+            .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside);
+        egui::MenuBar::new().config(config).ui(ui, |ui| {
             ui.menu_button("Scene", |ui| {
                 for p in presets::list() {
                     if ui.button(&p.title).on_hover_text(&p.caption).clicked() {
@@ -117,6 +120,7 @@ impl Menus {
                     .clicked()
                 {
                     out.push(Request::ResetDefaults);
+                    ui.close();
                 }
             });
             ui.menu_button("Lesson", |ui| {
