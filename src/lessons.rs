@@ -63,6 +63,10 @@ pub enum Highlight {
     Error,
     /// The curvature against 2/γ.
     Sharpness,
+    /// The coordinates of β_t on the τ axis with the predicted staircase.
+    Staircase,
+    /// The Lasso path with the running mean β̄_t (in the α plot's place), on the τ axis.
+    Lasso,
     /// The sweep panel.
     Sweep,
 }
@@ -255,6 +259,7 @@ pub fn parse(name: &str, text: &str) -> Result<Lesson, String> {
         caption: String::new(),
         config: Config::default(),
         methods: Some(MethodSet::default().iter().collect()),
+        x_axis: None,
     };
     let mut steps = Vec::with_capacity(file.step.len());
     for (k, (spanned, changes)) in file.step.into_iter().zip(tables).enumerate() {
@@ -266,6 +271,7 @@ pub fn parse(name: &str, text: &str) -> Result<Lesson, String> {
         if let Some(base) = &step.scene {
             let p = presets::get(base).map_err(|e| at(e.to_string()))?;
             scene.config = p.config;
+            scene.x_axis = p.x_axis;
             scene.methods = Some(
                 p.methods
                     .unwrap_or_else(|| MethodSet::default().iter().collect()),

@@ -65,6 +65,10 @@ const SHIPPED: Shipped = Shipped(&[
         "shape-of-the-noise",
         include_str!("../assets/presets/shape-of-the-noise.toml"),
     ),
+    (
+        "incremental-learning",
+        include_str!("../assets/presets/incremental-learning.toml"),
+    ),
 ]);
 
 /// A scene: a name, what to show about it, and its settings.
@@ -81,6 +85,21 @@ pub struct Preset {
     /// The methods the scene runs side by side (`None`: the app's choice, GD, SGD and SGF).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub methods: Option<Vec<MethodKind>>,
+    /// The x axis the scene is shown on (`None`: the viewer's choice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x_axis: Option<SceneAxis>,
+}
+
+/// The x axis a scene asks for: steps, time, or the rescaled time τ = t/ln(1/α).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SceneAxis {
+    /// Step k (log scale).
+    Steps,
+    /// Time t (log scale).
+    Time,
+    /// τ = t/ln(1/α) (linear), with the small-α staircase.
+    Tau,
 }
 
 /// The on-disk layout of a scene file.
@@ -93,6 +112,8 @@ struct SceneFile {
     caption: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     methods: Option<Vec<MethodKind>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    x_axis: Option<SceneAxis>,
     config: Config,
 }
 
@@ -177,6 +198,7 @@ pub fn parse(name: &str, text: &str) -> Result<Preset, String> {
         caption: file.caption,
         config: file.config,
         methods: file.methods,
+        x_axis: file.x_axis,
     })
 }
 
@@ -187,6 +209,7 @@ impl Preset {
             title: self.title.clone(),
             caption: self.caption.clone(),
             methods: self.methods.clone(),
+            x_axis: self.x_axis,
             config: self.config.clone(),
         };
         toml::to_string(&file).unwrap_or_default()

@@ -5,7 +5,7 @@ use eframe::egui;
 use super::gamma_max::{GammaMaxView, gamma_max_line};
 use crate::experiment::{MethodSet, RunInfo};
 use crate::figure::num;
-use crate::model::config::MAX_ENTRIES;
+use crate::model::config::{ALPHA_RANGE, MAX_ENTRIES};
 use crate::model::{Config, MethodKind, Settings, StepSize};
 use crate::presets;
 
@@ -57,6 +57,8 @@ pub struct Controls {
     pub smooth: bool,
     /// γ_max of the running methods, as far as known.
     pub gamma_max: GammaMaxView,
+    /// The plots are on the τ axis: the α slider reaches down to 1e-150.
+    pub small_alpha: bool,
 }
 
 impl Controls {
@@ -70,6 +72,7 @@ impl Controls {
             preset: None,
             smooth: true,
             gamma_max: GammaMaxView::Unknown,
+            small_alpha: false,
         }
     }
 
@@ -216,13 +219,20 @@ impl Controls {
         }
         ui.separator();
         ui.label("Training");
+        // Down to 1e-150 once α is small or the view is on the τ axis; 1e-3 keeps the usual
+        // range's resolution otherwise.
+        let lowest = if s.alpha < 1e-3 || self.small_alpha {
+            ALPHA_RANGE.0
+        } else {
+            1e-3
+        };
         restart |= ui
             .add(
-                egui::Slider::new(&mut s.alpha, 1e-3..=10.0)
+                egui::Slider::new(&mut s.alpha, lowest..=10.0)
                     .logarithmic(true)
                     .text(ALPHA),
             )
-            .on_hover_text("initialisation scale α: u₀ = α·𝟙, v₀ = 0; ρ₀ = α²/2 (small α: sparse ℓ1 bias, large α: ℓ2)")
+            .on_hover_text("initialisation scale α: u₀ = α·𝟙, v₀ = 0; ρ₀ = α²/2 (small α: sparse ℓ1 bias, large α: ℓ2); down to 1e-150 on the τ axis, where the staircase shows")
             .changed();
         // The slider shows the fixed γ, or the γ the rule resolved to; moving it fixes γ.
         let resolved = info.map(|i| i.gamma);

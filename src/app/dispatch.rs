@@ -12,8 +12,8 @@ use super::commands::{self, Action};
 use super::export::{self, Export, View};
 use super::plots::ExportFormat;
 use crate::figure::figures::PlotKind;
-use crate::figure::scene::LIVE_PLOTS;
-use crate::presets::{self, Preset};
+use crate::figure::scene::{LIVE_PLOTS, ViewOptions, XAxis};
+use crate::presets::{self, Preset, SceneAxis};
 
 /// Zoom factor of presentation mode.
 /// Presentation mode's zoom for a window `height` physical pixels tall: 1.25 at 720 and in
@@ -221,6 +221,7 @@ impl App {
             caption,
             config: self.controls.config(),
             methods: Some(self.controls.methods.iter().collect()),
+            x_axis: (self.plots.options.x_axis == XAxis::Tau).then_some(SceneAxis::Tau),
         }
     }
 
@@ -237,6 +238,9 @@ impl App {
     /// Loads a scene (a preset or a file) and restarts.
     pub fn load_preset(&mut self, p: Preset) {
         let name = p.name.clone();
+        if let Some(axis) = p.x_axis {
+            set_axis(&mut self.plots.options, axis);
+        }
         match self.controls.load_preset(p) {
             Ok(()) => self.restart(),
             Err(e) => self.menus.say(format!("⚠ {name}: {e}")),
@@ -278,4 +282,14 @@ impl App {
     pub fn menus_mut(&mut self) -> &mut super::menu_bar::Menus {
         &mut self.menus
     }
+}
+
+/// Shows the plots on a scene's x axis (τ linear, steps and time logarithmic).
+pub fn set_axis(view: &mut ViewOptions, axis: SceneAxis) {
+    view.x_axis = match axis {
+        SceneAxis::Steps => XAxis::Steps,
+        SceneAxis::Time => XAxis::Time,
+        SceneAxis::Tau => XAxis::Tau,
+    };
+    view.log_x = axis != SceneAxis::Tau;
 }

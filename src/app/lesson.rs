@@ -9,7 +9,7 @@ use super::commands::{Action, menu_item};
 use super::dispatch::Request;
 use super::sweep_panel::{GammaChoice, METHODS, SweepPanel};
 use crate::figure::figures::PlotKind;
-use crate::figure::scene::ViewOptions;
+use crate::figure::scene::{ViewOptions, XAxis};
 use crate::lessons::{self, Highlight, Lesson, LessonSweep, Step};
 use crate::model::MethodKind;
 use crate::model::format::exact;
@@ -56,6 +56,17 @@ pub fn view(highlight: Option<Highlight>) -> (Option<PlotKind>, ViewOptions) {
         Highlight::Sharpness => {
             o.sharpness = true;
             Some(PlotKind::Error)
+        }
+        Highlight::Staircase => {
+            o.x_axis = XAxis::Tau;
+            o.log_x = false;
+            Some(PlotKind::Coords)
+        }
+        Highlight::Lasso => {
+            o.x_axis = XAxis::Tau;
+            o.log_x = false;
+            o.lasso = true;
+            Some(PlotKind::Alpha)
         }
         Highlight::Sweep => None,
     });
@@ -142,11 +153,15 @@ impl App {
         };
         let step = open.step().clone();
         open.sweep_pending = step.sweep.is_some();
+        let axis = step.scene.x_axis;
         self.load_preset(step.scene);
         if !self.live.playing {
             self.toggle_play();
         }
         (self.plots.highlight, self.plots.options) = view(step.highlight);
+        if let (Some(axis), false) = (axis, self.plots.options.x_axis == XAxis::Tau) {
+            super::dispatch::set_axis(&mut self.plots.options, axis);
+        }
         self.menus.show_sweep = step.sweep.is_some() || step.highlight == Some(Highlight::Sweep);
         self.sweep.cancel();
         if let Some(sweep) = &step.sweep {
@@ -222,6 +237,8 @@ fn look_at(h: Highlight) -> &'static str {
         Highlight::AlphaCoords => "α_j/α per coordinate",
         Highlight::Error => "the recovery error",
         Highlight::Sharpness => "the curvature against 2/γ",
+        Highlight::Staircase => "the coordinates of β against τ = t/ln(1/α)",
+        Highlight::Lasso => "the Lasso path and the running mean",
         Highlight::Sweep => "the sweep window",
     }
 }

@@ -238,6 +238,8 @@ impl App {
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| {
                         let info = self.live.info.clone();
+                        let tau = crate::figure::scene::XAxis::Tau;
+                        self.controls.small_alpha = self.plots.options.x_axis == tau;
                         let changes = self.controls.ui(ui, info.as_deref());
                         if changes.speed {
                             self.send(Command::Speed(self.controls.steps_per_frame()));

@@ -93,10 +93,19 @@ impl Plots {
                 .on_hover_text("x = step k");
             ui.selectable_value(&mut o.x_axis, XAxis::Time, "time")
                 .on_hover_text("x = physical time t = kγ (kh for SGF and GF)");
+            if ui
+                .selectable_value(&mut o.x_axis, XAxis::Tau, "τ")
+                .on_hover_text("x = rescaled time τ = t/ln(1/α), with the small-α staircase predicted for gradient flow: jump times (vertical lines), plateaus (dashed), coordinates coloured by the order they join (docs/saddles.md)")
+                .clicked()
+            {
+                o.log_x = false;
+            }
             ui.checkbox(&mut o.log_x, "log x")
                 .on_hover_text("logarithmic x axis");
             ui.checkbox(&mut o.sharpness, "sharpness")
                 .on_hover_text("the bottom-right plot shows GD's sharpness S_t and SGD's max κ_i against 2/γ instead of the recovery error");
+            ui.checkbox(&mut o.lasso, "Lasso path")
+                .on_hover_text("the bottom-left plot shows the Lasso path β_lasso(λ) against 1/λ with the running mean β̄_t at λ = ln(1/α)/t");
             ui.checkbox(&mut o.alpha_per_coordinate, "α per coordinate")
                 .on_hover_text("the α plot shows every coordinate's exact α_j/α at the latest step, sorted, with P21's formula and the support of β*");
             ui.separator();

@@ -13,6 +13,7 @@ pub use super::animate::Plots;
 use super::merge::read_whole_sweep;
 use super::sweep::{SweepArgs, no_scene_flags, spec};
 use super::{CliError, SimArgs, write_file};
+use crate::experiment::grid::parse_numbers;
 use crate::experiment::shard::Shard;
 use crate::experiment::sweep::{GammaAxis, SweepRow, SweepSpec, run_sweep};
 use crate::experiment::{MethodSet, Record, prepare, run_to_end};
@@ -20,7 +21,7 @@ use crate::figure::animation::{MAX_FPS, MAX_FRAMES};
 use crate::figure::csv::figure_csv;
 pub use crate::figure::figures::PlotKind;
 use crate::figure::png::svg_to_png;
-use crate::figure::scene::{self, LIVE_PLOTS, ViewOptions};
+use crate::figure::scene::{self, LIVE_PLOTS, ViewOptions, XAxis};
 use crate::figure::svg;
 use crate::figure::sweep_csv::sweep_csv;
 use crate::figure::{Figure, figures};
@@ -53,9 +54,18 @@ pub struct FigureArgs {
     /// gamma-sweep, phase, or all (the app's 2×2 view) [default: loss].
     #[arg(long, default_value = "loss", hide_default_value = true, value_parser = |s: &str| s.parse::<Plots>().map_err(|e| e.to_string()))]
     pub plot: Plots,
-    /// --plot sweep: the α values, comma-separated [default: 15 log-spaced from 0.01 to 2].
+    /// --plot sweep: the α values, comma-separated [default: 15 log-spaced from 0.01 to 2]; a
+    /// scene plot: one panel per α (small multiples; on the τ axis each run's step budget is
+    /// scaled by ln(1/α) / ln(1/α_scene), so all reach the same τ).
     #[arg(long, value_name = "LIST")]
     pub alphas: Option<String>,
+    /// The x axis of the time plots: steps (log), time (log) or tau, the rescaled time
+    /// τ = t / ln(1/α) (linear) with the predicted staircase [default: the scene's, else steps].
+    #[arg(long, value_name = "steps|time|tau", value_parser = ["steps", "time", "tau"])]
+    pub x_axis: Option<String>,
+    /// Whose β the coordinate and Lasso plots show: gd, sgd, sgf, gf … [default: sgd].
+    #[arg(long, value_name = "METHOD")]
+    pub beta_of: Option<MethodKind>,
     /// --plot sweep / gamma-sweep: methods, comma-separated, from gd, sgd, sgf, gf, label-noise, iso-noise
     /// [default: gd,sgd,sgf for sweep, gd,sgd for gamma-sweep].
     #[arg(long, value_name = "LIST")]
@@ -144,9 +154,29 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
             let kinds = plot.map_or(LIVE_PLOTS.to_vec(), |k| vec![k]);
             let (config, settings) = args.sim.settings()?;
             let preset = args.sim.preset.as_deref().map(presets::get).transpose()?;
-            let record = run_scene_of(settings, &scene_methods(preset.as_ref()))?;
+            let methods = scene_methods(preset.as_ref());
             let title = super::sweep::title(&args.sim)?;
-            let fig = scene::figure(&kinds, &record, ViewOptions::default(), &title);
+            let axis = match (
+                args.x_axis.as_deref(),
+                preset.as_ref().and_then(|p| p.x_axis),
+            ) {
+                (Some(a), _) => a,
+                (None, Some(presets::SceneAxis::Tau)) => "tau",
+                (None, Some(presets::SceneAxis::Time)) => "time",
+                _ => "steps",
+            };
+            let mut view = view_of(axis);
+            view.beta_method = args.beta_of.unwrap_or(view.beta_method);
+            let (fig, record) = match (&args.alphas, plot) {
+                (Some(list), Some(kind)) => {
+                    let alphas = parse_numbers("alphas", list)?;
+                    small_multiples(kind, &settings, &alphas, &methods, view, &title)?
+                }
+                _ => {
+                    let record = run_scene_of(settings, &methods)?;
+                    (scene::figure(&kinds, &record, view, &title), record)
+                }
+            };
             if let Some(path) = &args.csv {
                 let gamma = record.info.as_ref().map_or(f64::NAN, |i| i.gamma);
                 write_file(path, figure_csv(&config, gamma, &fig).as_bytes())?;
@@ -239,6 +269,64 @@ fn sweep_figure(
         PlotKind::GammaSweep => figures::gamma_sweep(title, spec, rows),
         _ => figures::sweep(title, spec, rows),
     })
+}
+
+/// The view of `--x-axis`: steps or time on a log axis, or τ on a linear one.
+fn view_of(x_axis: &str) -> ViewOptions {
+    let x_axis = match x_axis {
+        "time" => XAxis::Time,
+        "tau" => XAxis::Tau,
+        _ => XAxis::Steps,
+    };
+    ViewOptions {
+        x_axis,
+        log_x: x_axis != XAxis::Tau,
+        ..ViewOptions::default()
+    }
+}
+
+/// One panel of `kind` per α, each run on the scene's data with its own α (titled by it); on the
+/// τ axis every run's budget is scaled to reach the scene's τ. Returns the last α's record.
+fn small_multiples(
+    kind: PlotKind,
+    settings: &Settings,
+    alphas: &[f64],
+    methods: &[MethodKind],
+    view: ViewOptions,
+    title: &str,
+) -> Result<(Figure, Record), CliError> {
+    let mut panels = Vec::new();
+    let mut last = None;
+    for &alpha in alphas {
+        let mut s = settings.clone();
+        s.alpha = crate::model::config::check_alpha(alpha)?;
+        if view.x_axis == XAxis::Tau {
+            let ratio = scene::tau_scale(alpha) / scene::tau_scale(settings.alpha);
+            if ratio.is_finite() && ratio > 0.0 {
+                s.steps = ((s.steps as f64 * ratio).ceil() as u64).max(1);
+            }
+        }
+        let record = run_scene_of(s, methods)?;
+        if let Some(mut p) = scene::panel(kind, &record, view) {
+            p.title = format!("α = {}: {}", crate::model::format::short(alpha), p.title);
+            panels.push(p);
+        }
+        last = Some(record);
+    }
+    let record = last.ok_or_else(|| SimError::invalid("alphas", "", "at least one α"))?;
+    let mut subtitle = record
+        .info
+        .as_deref()
+        .map(scene::subtitle)
+        .unwrap_or_default();
+    let alpha = crate::model::format::short(alphas[alphas.len() - 1]);
+    subtitle = subtitle.replace(&format!("α = {alpha}"), "α per panel");
+    let fig = Figure {
+        title: title.to_string(),
+        subtitle,
+        panels,
+    };
+    Ok((fig, record))
 }
 
 /// Runs GD, SGD and SGF on the scene's data with the same α and γ through the one driver,

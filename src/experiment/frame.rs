@@ -33,6 +33,8 @@ pub struct RunInfo {
     pub error_measure: ErrorMeasure,
     /// Whether the test error differs from the error and is shown beside it.
     pub shows_test_error: bool,
+    /// The data's staircase and Lasso path (docs/saddles.md), when computed.
+    pub small_alpha: Option<Arc<super::small_alpha::SmallAlpha>>,
 }
 
 /// The theory's predicted limit of one method from its current state.

@@ -11,6 +11,7 @@ pub mod prepare;
 pub mod runs;
 pub mod scene;
 pub mod shard;
+pub mod small_alpha;
 pub mod snapshots;
 pub mod summary;
 pub mod sweep;

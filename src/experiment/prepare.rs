@@ -9,6 +9,8 @@ use crate::model::bias::{SolveOptions, implicit_bias_with};
 use crate::model::stability::{resolve_gamma, sgd_limit};
 use crate::model::{Problem, References, Settings, SimError};
 
+use super::small_alpha::SmallAlpha;
+
 /// Most β coordinates followed in the coordinate plot.
 pub const MAX_COORDS: usize = 16;
 
@@ -27,6 +29,9 @@ pub struct Prepared {
     pub gamma_limit: Option<f64>,
     /// Followed coordinates of β: the support of β* first, then the ℓ2 interpolator's largest.
     pub coords: Vec<usize>,
+    /// The staircase and Lasso path of the data (docs/saddles.md), up to
+    /// [`SMALL_ALPHA_UP_TO`](super::small_alpha::SMALL_ALPHA_UP_TO) entries.
+    pub small_alpha: Option<Arc<SmallAlpha>>,
     gf_error: OnceLock<Option<f64>>,
 }
 
@@ -44,8 +49,12 @@ pub fn prepare_until(
     cancel: &AtomicBool,
 ) -> Result<Prepared, SimError> {
     let same_data = previous.filter(|p| p.settings.problem == settings.problem);
-    let (problem, references) = match same_data {
-        Some(p) => (p.problem.clone(), p.references.clone()),
+    let (problem, references, small_alpha) = match same_data {
+        Some(p) => (
+            p.problem.clone(),
+            p.references.clone(),
+            p.small_alpha.clone(),
+        ),
         None => {
             let mut problem = Problem::generate(&settings.problem);
             let refs = if problem.is_overparametrised() {
@@ -57,7 +66,8 @@ pub fn prepare_until(
             } else {
                 None
             };
-            (Arc::new(problem), refs)
+            let small_alpha = SmallAlpha::of(&problem).map(Arc::new);
+            (Arc::new(problem), refs, small_alpha)
         }
     };
     // Gradient flow's limit depends on the data and α only: keep it when both are unchanged.
@@ -80,6 +90,7 @@ pub fn prepare_until(
         gamma,
         gamma_limit,
         coords,
+        small_alpha,
         gf_error,
     })
 }

@@ -228,6 +228,7 @@ impl PairedRuns {
             },
             error_measure: problem.measure,
             shows_test_error: problem.shows_test_error(),
+            small_alpha: p.small_alpha.clone(),
         }));
         Ok(())
     }

@@ -10,12 +10,10 @@ use super::{Series, Style};
 /// Exact α_k/α (geometric mean, min–max band) per method, P21's formula dashed for noisy ones.
 pub(super) fn alpha_series(record: &Record, view: ViewOptions) -> Vec<Series> {
     let mut series = Vec::new();
+    let x = view.x_of(record);
     for (k, h) in &record.histories {
         let c = palette::color(*k);
-        let points = h
-            .iter()
-            .map(|p| [view.x(p), p.sample.alpha_ratio])
-            .collect();
+        let points = h.iter().map(|p| [x(p), p.sample.alpha_ratio]).collect();
         let mut s = Series::new(run_name(record, *k), c, Style::Line, points);
         // Where the identity breaks (isotropic noise) the state's α_j wander over decades: their
         // band would flatten every other curve, so only the geometric mean is drawn.
@@ -23,16 +21,13 @@ pub(super) fn alpha_series(record: &Record, view: ViewOptions) -> Vec<Series> {
             s.band = (h.iter())
                 .map(|p| {
                     let q = &p.sample;
-                    [view.x(p), q.alpha_ratio_min, q.alpha_ratio_max]
+                    [x(p), q.alpha_ratio_min, q.alpha_ratio_max]
                 })
                 .collect();
         }
         series.push(s);
         if k.is_stochastic() {
-            let points = h
-                .iter()
-                .map(|p| [view.x(p), p.sample.alpha_ratio_p21])
-                .collect();
+            let points = h.iter().map(|p| [x(p), p.sample.alpha_ratio_p21]).collect();
             let name = format!("{} (P21 formula)", k.label());
             series.push(Series::new(name, c, Style::Dashed, points));
         }

@@ -33,11 +33,13 @@ pub enum PlotKind {
     GammaSweep,
     /// The α × γ phase diagram: the paired error ratio to GD and each method's error as cells.
     Phase,
+    /// The Lasso path against 1/λ with the running mean β̄_t at λ = ln(1/α)/t.
+    Lasso,
 }
 
 impl PlotKind {
     /// Every plot, in the order of the help text.
-    pub const ALL: [PlotKind; 10] = [
+    pub const ALL: [PlotKind; 11] = [
         PlotKind::Loss,
         PlotKind::Coords,
         PlotKind::Alpha,
@@ -48,6 +50,7 @@ impl PlotKind {
         PlotKind::Sweep,
         PlotKind::GammaSweep,
         PlotKind::Phase,
+        PlotKind::Lasso,
     ];
 
     /// The name used with `--plot`.
@@ -63,6 +66,7 @@ impl PlotKind {
             PlotKind::Sweep => "sweep",
             PlotKind::GammaSweep => "gamma-sweep",
             PlotKind::Phase => "phase",
+            PlotKind::Lasso => "lasso",
         }
     }
 }
@@ -83,7 +87,7 @@ impl FromStr for PlotKind {
                 SimError::invalid(
                     "plot",
                     s,
-                    "one of loss, coords, alpha, error, sweep, gamma-sweep, phase, final-beta, alpha-coords, sharpness",
+                    "one of loss, coords, alpha, error, sweep, gamma-sweep, phase, final-beta, alpha-coords, sharpness, lasso",
                 )
             })
     }

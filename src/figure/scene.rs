@@ -9,6 +9,7 @@ use super::alpha::{alpha_coord_series, alpha_series};
 use super::figures::{PlotKind, reference};
 use super::noise::{BROKEN_IDENTITY, PRODUCT_MARKS, with_identity_note};
 use super::palette::{self, GROUND_TRUTH, L1_REFERENCE, L2_REFERENCE, OFF_SUPPORT, PREDICTED};
+use super::staircase;
 pub use super::subtitle::{file_name, subtitle};
 use super::{Axis, Figure, Panel, Series, Style};
 
@@ -27,6 +28,8 @@ pub enum XAxis {
     Steps,
     /// Physical time t = kγ (kh for SGF and GF).
     Time,
+    /// Rescaled time τ = t/ln(1/α), the clock of the small-α staircase (docs/saddles.md).
+    Tau,
 }
 
 /// The view options that shape a figure, the same on screen and in files.
@@ -42,6 +45,8 @@ pub struct ViewOptions {
     pub alpha_per_coordinate: bool,
     /// The recovery-error plot shows the curvature against 2/γ instead.
     pub sharpness: bool,
+    /// The α plot shows the Lasso path against 1/λ with the running mean instead.
+    pub lasso: bool,
 }
 
 impl Default for ViewOptions {
@@ -52,16 +57,20 @@ impl Default for ViewOptions {
             beta_method: MethodKind::Sgd,
             alpha_per_coordinate: false,
             sharpness: false,
+            lasso: false,
         }
     }
 }
 
 impl ViewOptions {
-    /// A point's position on the x axis (step or time).
-    pub(super) fn x(self, p: &Point) -> f64 {
-        match self.x_axis {
+    /// A point's position on the x axis (step, time or τ) in the runs of `record`.
+    pub(super) fn x_of(self, record: &Record) -> impl Fn(&Point) -> f64 + use<> {
+        let alpha = record.info.as_deref().map_or(f64::NAN, |i| i.scene.alpha);
+        let (axis, per_tau) = (self.x_axis, tau_scale(alpha));
+        move |p: &Point| match axis {
             XAxis::Steps => p.sample.step as f64,
             XAxis::Time => p.sample.time,
+            XAxis::Tau => p.sample.time / per_tau,
         }
     }
 
@@ -70,12 +79,22 @@ impl ViewOptions {
         let label = match self.x_axis {
             XAxis::Steps => "step k",
             XAxis::Time => "time t = kγ (SGF, GF: kh)",
+            XAxis::Tau => "rescaled time τ = t / ln(1/α)",
         };
         if self.log_x {
             Axis::log(label)
         } else {
             Axis::linear(label)
         }
+    }
+}
+
+/// `ln(1/α)`, the time per unit of τ (NaN for α ≥ 1, where τ has no meaning).
+pub fn tau_scale(alpha: f64) -> f64 {
+    if alpha < 1.0 {
+        (1.0 / alpha).ln()
+    } else {
+        f64::NAN
     }
 }
 
@@ -86,9 +105,10 @@ fn per_method(
     name: impl Fn(MethodKind) -> String,
     value: impl Fn(&Point) -> f64,
 ) -> Vec<Series> {
+    let x = view.x_of(record);
     (record.histories.iter())
         .map(|(kind, h)| {
-            let points = h.iter().map(|p| [view.x(p), value(p)]).collect();
+            let points = h.iter().map(|p| [x(p), value(p)]).collect();
             Series::new(name(*kind), palette::color(*kind), Style::Line, points)
         })
         .collect()
@@ -121,6 +141,8 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
             per_method(record, view, name, |p| p.sample.loss),
             Vec::new(),
         ),
+        PlotKind::Alpha if view.lasso => return panel(PlotKind::Lasso, record, view),
+        PlotKind::Lasso => return staircase::lasso_panel(record, info, view),
         PlotKind::Alpha if view.alpha_per_coordinate => {
             return panel(PlotKind::AlphaCoords, record, view);
         }
@@ -217,7 +239,7 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
         ),
         PlotKind::Sweep | PlotKind::GammaSweep | PlotKind::Phase => return None,
     };
-    Some(Panel {
+    let mut panel = Panel {
         title,
         x,
         y,
@@ -225,15 +247,29 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
         references,
         height: 380.0,
         heatmap: None,
-    })
+    };
+    if let Some((small, stairs)) = staircase::shown(info, view)
+        && kind != PlotKind::FinalBeta
+    {
+        if kind == PlotKind::Loss {
+            let x_end = (panel.series.iter())
+                .filter_map(|s| s.points.last().map(|p| p[0]))
+                .fold(0.0, f64::max);
+            let plateaus = staircase::loss_plateaus(small, stairs, x_end);
+            panel.series.push(plateaus);
+        }
+        staircase::add_jump_lines(&mut panel, stairs);
+    }
+    Some(panel)
 }
 
 /// Each method's test error `(β − β*)ᵀ M (β − β*) + σ²` (on loaded data: the test-set MSE),
 /// dashed.
 fn test_error_series(record: &Record, view: ViewOptions) -> Vec<Series> {
+    let x = view.x_of(record);
     (record.histories.iter())
         .map(|(k, h)| {
-            let points = h.iter().map(|p| [view.x(p), p.sample.test_error]).collect();
+            let points = h.iter().map(|p| [x(p), p.sample.test_error]).collect();
             let name = format!("{} test error", k.label());
             Series::new(name, palette::color(*k), Style::Dashed, points)
         })
@@ -254,24 +290,32 @@ fn coord_series(
 ) -> Vec<Series> {
     let kind = view.beta_method;
     let mut series = Vec::new();
-    for (i, (&j, &support)) in info.coords.iter().zip(&info.in_support).enumerate() {
-        let color = if support {
-            palette::color(kind)
-        } else {
-            OFF_SUPPORT
+    let x = view.x_of(record);
+    let stairs = staircase::shown(info, view);
+    let order: Vec<usize> = match stairs {
+        Some((small, _)) => staircase::by_join_order(small, &info.coords, info.scene.problem.d),
+        None => (0..info.coords.len()).collect(),
+    };
+    for i in order {
+        let (j, support) = (info.coords[i], info.in_support[i]);
+        let (color, name, group) = match stairs {
+            Some((small, _)) => staircase::coord_style(small, info.scene.problem.d, j),
+            None if support => (
+                palette::color(kind),
+                format!("β_{j} (support)"),
+                SUPPORT_GROUP.into(),
+            ),
+            None => (OFF_SUPPORT, format!("β_{j}"), OFF_SUPPORT_GROUP.into()),
         };
         let points = (history.iter())
-            .map(|p| [view.x(p), p.coords.get(i).copied().unwrap_or(f64::NAN)])
+            .map(|p| [x(p), p.coords.get(i).copied().unwrap_or(f64::NAN)])
             .collect();
-        let name = format!("β_{j}{}", if support { " (support)" } else { "" });
-        let group = if support {
-            SUPPORT_GROUP
-        } else {
-            OFF_SUPPORT_GROUP
-        };
         series.push(Series::new(name, color, Style::Line, points).grouped(group));
     }
-    let x_end = history.last().map_or(f64::NAN, |p| view.x(p));
+    let x_end = history.last().map_or(f64::NAN, &x);
+    if let Some((small, _)) = stairs {
+        series.extend(staircase::coord_plateaus(small, info, x_end));
+    }
     let truth = info.beta_star.iter().map(|&b| [x_end, b]).collect();
     let truth_name = match info.error_measure {
         crate::model::ErrorMeasure::L1Distance => "β_ℓ1 (no β* in the data)",
