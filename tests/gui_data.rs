@@ -77,3 +77,26 @@ fn a_dropped_npz_restarts_on_its_data_and_a_bad_file_changes_nothing() {
         "the scene stays as it was"
     );
 }
+
+/// With n ≥ d the stable rule has no limit to take half of: the plots stayed blank at
+/// "running · step 0". The runs now go on at a fixed γ, and the app says so.
+#[test]
+fn n_at_least_d_runs_at_a_fixed_gamma_and_says_so() {
+    let s = common::settings(SimArgs {
+        n: Some(100),
+        d: Some(100),
+        steps: Some(300),
+        ..SimArgs::default()
+    });
+    let mut h = harness(App::inline(&s, 100), 6);
+    let notice = h.state_mut().menus_mut().notice().unwrap_or_default();
+    assert!(
+        notice.contains("n = 100 ≥ d = 100") && notice.contains("γ fixed at 0.01"),
+        "{notice}"
+    );
+    let info = h.state().live().info.clone().expect("the runs started");
+    assert_eq!(info.gamma, 0.01);
+    let gd = dln_explorer::model::MethodKind::Gd;
+    let step = h.state().live().latest(gd).map(|p| p.sample.step);
+    assert!(step.is_some_and(|k| k > 0), "{step:?}");
+}

@@ -11,10 +11,31 @@ use super::App;
 use super::export::Export;
 use super::job::Job;
 use crate::data::DataError;
-use crate::model::{DataSet, StepSize};
+use crate::model::{DataSet, Settings, StepSize};
 
-/// γ used when a data file with d ≤ n or dependent rows is opened under the stable rule.
+/// γ used when the stable rule cannot be evaluated (d ≤ n, or dependent rows).
 const FIXED_GAMMA: f64 = 0.01;
+
+/// Replaces a stable step-size rule that `settings` cannot evaluate — generated data with
+/// n ≥ d, or a data file with d ≤ n or dependent rows — by the fixed γ [`FIXED_GAMMA`], and
+/// says why; `None` when the rule stands.
+pub(super) fn fixed_gamma(settings: &mut Settings) -> Option<String> {
+    if !matches!(settings.step_size, StepSize::Stable(_)) {
+        return None;
+    }
+    let p = &settings.problem;
+    let why = match &p.source.data {
+        Some(data) if data.overparametrised() => return None,
+        Some(data) if data.d() > data.n() => format!("X has rank {} < n = {}", data.rank, data.n()),
+        Some(data) => format!("d = {} ≤ n = {}", data.d(), data.n()),
+        None if p.d > p.n => return None,
+        None => format!("n = {} ≥ d = {}", p.n, p.d),
+    };
+    settings.step_size = StepSize::Fixed(FIXED_GAMMA);
+    Some(format!(
+        "{why}: no stability limit or implicit-bias predictions, γ fixed at {FIXED_GAMMA}"
+    ))
+}
 
 /// A data file being read on its own thread (the window stays responsive on a large file).
 pub struct Loading {
@@ -70,21 +91,12 @@ impl App {
     fn use_data(&mut self, path: &Path, data: DataSet) {
         let mut config = self.controls.config();
         config.data = Some(path.display().to_string());
-        let mut note = String::new();
-        if !data.overparametrised()
-            && matches!(self.controls.settings.step_size, StepSize::Stable(_))
-        {
-            (config.gamma, config.gamma_rule) = (Some(FIXED_GAMMA), None);
-            let why = match data.d() > data.n() {
-                true => format!("X has rank {} < n = {}", data.rank, data.n()),
-                false => format!("d = {} ≤ n = {}", data.d(), data.n()),
-            };
-            note = format!("; {why}: no implicit-bias predictions, γ fixed at {FIXED_GAMMA}");
-        }
         match config.validate_with(Some(Arc::new(data))) {
             Ok(settings) => {
+                let note = fixed_gamma(&mut settings.clone()).map(|n| format!("; {n}"));
                 self.controls.load(&settings);
                 self.restart();
+                let note = note.unwrap_or_default();
                 self.menus.say(format!("opened {}{note}", path.display()));
             }
             Err(e) => self.menus.say(format!("⚠ {}: {e}", path.display())),

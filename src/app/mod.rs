@@ -161,9 +161,13 @@ impl App {
     pub fn restart(&mut self) {
         self.next_run += 1;
         self.live.reset(self.next_run);
+        let mut scene = self.controls.settings.clone();
+        if let Some(note) = data_files::fixed_gamma(&mut scene) {
+            self.menus.say(note);
+        }
         self.send(Command::Restart {
             run: self.next_run,
-            scene: Box::new(self.controls.settings.clone()),
+            scene: Box::new(scene),
             methods: self.controls.methods,
         });
     }
