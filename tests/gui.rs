@@ -270,3 +270,37 @@ fn screenshot_and_frame_stats_hooks() {
         assert!(json[key].as_f64().is_some_and(|v| v > 0.0), "{key}: {json}");
     }
 }
+
+/// The status once said "finished" with the smallest step of any method, even for runs that
+/// stopped at the budget unconverged. It now says how each method stopped, and at which step.
+#[test]
+fn the_status_says_how_and_when_each_method_stopped() {
+    let budget = common::settings(SimArgs {
+        steps: Some(300),
+        ..SimArgs::default()
+    });
+    let mut h = harness(App::inline(&budget, 100), 8);
+    let line = h.state().status_line();
+    assert!(
+        line.starts_with("ended · step 300: budget reached, still descending"),
+        "{line}"
+    );
+    let loose = common::settings(SimArgs {
+        steps: Some(3000),
+        tol: Some(0.05),
+        ..SimArgs::default()
+    });
+    h = harness(App::inline(&loose, 100), 40);
+    let line = h.state().status_line();
+    for s in &h.state().live().status {
+        let label = s.kind.label();
+        let at = format!("{label}: L = ");
+        let part = line.split(&at).nth(1).unwrap_or_default();
+        let said = format!("converged at step {}", s.step);
+        assert!(
+            part.contains(&said) || line.starts_with(&format!("ended · {said}")),
+            "{line}"
+        );
+        assert!(s.step < 3000, "{label} converged before the budget");
+    }
+}

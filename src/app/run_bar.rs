@@ -6,6 +6,7 @@ use eframe::egui;
 use super::commands::Action;
 use super::{PAUSE, PLAY, RESET, STEP};
 use crate::experiment::Record;
+use crate::experiment::frame::MethodStatus;
 use crate::figure::num;
 use crate::model::Stop;
 
@@ -88,16 +89,20 @@ pub fn status_line(live: &Record) -> String {
     status_parts(live).join("   ")
 }
 
-/// The items of the status line.
+/// The items of the status line: the state (with the step while running), t and γ, then each
+/// method's loss and error; once stopped, why and at which step — said once when every method
+/// stopped alike, else after each method.
 fn status_parts(live: &Record) -> Vec<String> {
-    let state = if live.finished() {
-        "finished"
-    } else if live.playing {
-        "running"
-    } else {
-        "paused"
-    };
-    let mut parts = vec![format!("{state} · step {}", live.min_step())];
+    let ends: Vec<String> = live.status.iter().map(end).collect();
+    let alike = live.finished() && ends.windows(2).all(|w| w[0] == w[1]);
+    let mut parts = vec![match (live.finished(), ends.first()) {
+        (true, Some(e)) if alike => format!("ended · {e}"),
+        (true, _) => "ended".to_string(),
+        (false, _) => {
+            let state = if live.playing { "running" } else { "paused" };
+            format!("{state} · step {}", live.min_step())
+        }
+    }];
     if live.pending.preparing {
         parts.push("preparing the scene (data, basis pursuit, γ)…".into());
     }
@@ -111,15 +116,14 @@ fn status_parts(live: &Record) -> Vec<String> {
         parts.push(format!("t = {}", num(t)));
         parts.push(format!("γ = {}", num(info.gamma)));
     }
-    for s in &live.status {
+    for (s, e) in live.status.iter().zip(&ends) {
         let Some(p) = live.latest(s.kind) else {
             continue;
         };
-        let state = match (s.diverged_at, s.stop) {
-            (Some(k), _) => format!(" diverged at step {k}"),
-            (None, Some(Stop::Converged)) => " converged".into(),
-            (None, Some(Stop::NotConverged)) => " not converged (oscillating)".into(),
-            _ => String::new(),
+        let state = if alike || e.is_empty() {
+            String::new()
+        } else {
+            format!(" · {e}")
         };
         parts.push(format!(
             "{}: L = {}, err = {}{state}",
@@ -129,4 +133,23 @@ fn status_parts(live: &Record) -> Vec<String> {
         ));
     }
     parts
+}
+
+/// How and when a method's run stopped ("" while it runs).
+fn end(s: &MethodStatus) -> String {
+    match (s.diverged_at, s.stop) {
+        (Some(k), _) => format!("diverged at step {k}"),
+        (None, Some(Stop::Diverged)) => format!("diverged at step {}", s.step),
+        (None, Some(Stop::Converged)) => format!("converged at step {}", s.step),
+        (None, Some(Stop::NotConverged)) => {
+            format!(
+                "step {}: budget reached, oscillating (not converged)",
+                s.step
+            )
+        }
+        (None, Some(Stop::Budget)) => {
+            format!("step {}: budget reached, still descending", s.step)
+        }
+        (None, None) => String::new(),
+    }
 }
