@@ -22,12 +22,16 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
         ErrorMeasure::L1Distance => "‖β−β_ℓ1‖²",
         ErrorMeasure::Unavailable => "error",
     };
+    let columns = columns(error, measure);
+    // Scrolls sideways in a narrow panel instead of cutting the last columns off.
+    egui::ScrollArea::horizontal().id_salt("numbers-scroll").show(ui, |ui| {
     egui::Grid::new("numbers")
         .striped(true)
+        .spacing([5.0, 2.0])
         .num_columns(5 + usize::from(test))
         .show(ui, |ui| {
-            for h in ["", "α_T/α", "P21", "→ limit", error] {
-                ui.strong(h).on_hover_text(measure.symbol());
+            for (h, tip) in columns {
+                ui.strong(h).on_hover_text(tip);
             }
             if test {
                 ui.strong("test err")
@@ -51,6 +55,7 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
                 ui.end_row();
             }
         });
+    });
     ui.small("→ limit: relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T), where the run ends if α_T stops shrinking");
     identity_ui(ui, live);
     if let Some([l1, l2, gf]) = live.info.as_ref().and_then(|i| i.reference_errors) {
@@ -65,6 +70,26 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
             num(l2)
         ));
     }
+}
+
+/// The table's column headers with what each means (its tooltip).
+fn columns(error: &'static str, measure: ErrorMeasure) -> [(&'static str, &'static str); 5] {
+    [
+        ("", "The method, in its plot colour"),
+        (
+            "α_T/α",
+            "The effective initialisation now, read exactly from the state: the geometric mean over coordinates of √|u² − v²|/α",
+        ),
+        (
+            "P21",
+            "The same from P21's continuous-time formula exp(−2(γ/b)(XᵀX/n)_jj ∫L dt)",
+        ),
+        (
+            "→ limit",
+            "Relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T): where the run ends if α_T stops shrinking",
+        ),
+        (error, measure.symbol()),
+    ]
 }
 
 /// For the noise methods: the state's α_T/α against the product formula `exp(−½Σq(D))` — equal
@@ -96,5 +121,27 @@ fn identity_ui(ui: &mut egui::Ui, live: &Record) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every header once had the error's tooltip; each now says what its own column is.
+    #[test]
+    fn each_column_has_its_own_tooltip() {
+        let tips: Vec<&str> = columns("‖β−β*‖²", ErrorMeasure::Recovery)
+            .iter()
+            .map(|c| c.1)
+            .collect();
+        let mut distinct = tips.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), tips.len(), "{tips:?}");
+        assert!(
+            tips[1].contains("u² − v²") && tips[2].contains("∫L"),
+            "{tips:?}"
+        );
     }
 }
