@@ -10,6 +10,9 @@ use crate::figure::num;
 use crate::model::ErrorMeasure;
 use crate::model::analysis::geometric_mean_ratio;
 
+/// What the test-error column holds.
+const TEST_TIP: &str = "test error (β − β*)ᵀ M (β − β*) + σ² with M = E[xxᵀ] of the design (loaded data: the test-set MSE)";
+
 /// Draws the table for the runs in `live`.
 pub fn ui(ui: &mut egui::Ui, live: &Record) {
     ui.heading("Numbers");
@@ -24,38 +27,39 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
     };
     let columns = columns(error, measure);
     // Scrolls sideways in a narrow panel instead of cutting the last columns off.
-    egui::ScrollArea::horizontal().id_salt("numbers-scroll").show(ui, |ui| {
-    egui::Grid::new("numbers")
-        .striped(true)
-        .spacing([5.0, 2.0])
-        .num_columns(5 + usize::from(test))
+    egui::ScrollArea::horizontal()
+        .id_salt("numbers-scroll")
         .show(ui, |ui| {
-            for (h, tip) in columns {
-                ui.strong(h).on_hover_text(tip);
-            }
-            if test {
-                ui.strong("test err")
-                    .on_hover_text("test error (β − β*)ᵀ M (β − β*) + σ² with M = E[xxᵀ] of the design (loaded data: the test-set MSE)");
-            }
-            ui.end_row();
-            for s in &live.status {
-                ui.colored_label(plots::color(s.kind), s.kind.label());
-                if let Some(p) = live.latest(s.kind) {
-                    ui.label(num(p.sample.alpha_ratio));
-                    ui.label(num(p.sample.alpha_ratio_p21));
-                    let gap = (live.predictions.iter())
-                        .find(|(k, _)| *k == s.kind)
-                        .map_or("–".into(), |(_, g)| num(g.gap));
-                    ui.label(gap);
-                    ui.label(num(p.sample.recovery_error));
-                    if test {
-                        ui.label(num(p.sample.test_error));
+            egui::Grid::new("numbers")
+                .striped(true)
+                .spacing([5.0, 2.0])
+                .num_columns(5 + usize::from(test))
+                .show(ui, |ui| {
+                    for (h, tip) in columns {
+                        ui.strong(h).on_hover_text(tip);
                     }
-                }
-                ui.end_row();
-            }
+                    if test {
+                        ui.strong("test err").on_hover_text(TEST_TIP);
+                    }
+                    ui.end_row();
+                    for s in &live.status {
+                        ui.colored_label(plots::color(s.kind), s.kind.label());
+                        if let Some(p) = live.latest(s.kind) {
+                            ui.label(num(p.sample.alpha_ratio));
+                            ui.label(num(p.sample.alpha_ratio_p21));
+                            let gap = (live.predictions.iter())
+                                .find(|(k, _)| *k == s.kind)
+                                .map_or("–".into(), |(_, g)| num(g.gap));
+                            ui.label(gap);
+                            ui.label(num(p.sample.recovery_error));
+                            if test {
+                                ui.label(num(p.sample.test_error));
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
         });
-    });
     ui.small("→ limit: relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T), where the run ends if α_T stops shrinking");
     identity_ui(ui, live);
     if let Some([l1, l2, gf]) = live.info.as_ref().and_then(|i| i.reference_errors) {
