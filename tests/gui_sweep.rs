@@ -53,7 +53,7 @@ fn run_sweep_shows_progress_and_sgd_beats_gd_at_small_alpha() {
     panel.use_list = true;
     panel.alpha_list = "0.01, 1".into();
     panel.seeds = 2;
-    panel.steps = 20_000;
+    panel.steps = Some(20_000);
     let mut h = harness(panel, small_scene());
     h.step();
     assert!(!h.state().is_running());
@@ -123,7 +123,7 @@ fn run_sweep_shows_progress_and_sgd_beats_gd_at_small_alpha() {
 fn cancel_stops_a_long_sweep_early() {
     let mut panel = SweepPanel::default();
     panel.seeds = 20;
-    panel.steps = 300_000;
+    panel.steps = Some(300_000);
     // tol = 0: every run uses its whole budget, so the sweep takes far longer than the test.
     let scene = Config {
         tol: 0.0,
@@ -217,7 +217,7 @@ fn a_gamma_axis_turns_the_sweep_into_a_phase_diagram_with_progress_and_cancel() 
     panel.use_list = true;
     panel.alpha_list = "0.1, 0.5".into();
     panel.seeds = 2;
-    panel.steps = 20_000;
+    panel.steps = Some(20_000);
     panel.methods = [true, true, false];
     // γ = 3 is far above SGD's γ_max on these data, so SGD diverges there.
     panel.gamma_list = "0.02, 3".into();
@@ -270,4 +270,56 @@ fn a_gamma_axis_turns_the_sweep_into_a_phase_diagram_with_progress_and_cancel() 
     h.get_by_label(CANCEL).click();
     let stopped = pump_until(&mut h, Duration::from_secs(60), |p| !p.is_running());
     assert!(stopped, "cancel did not stop the grid");
+}
+
+/// The sweep's budget was a fixed 100 000 steps whatever the scene; it is now the scene's until
+/// the user sets one.
+#[test]
+fn the_step_budget_is_the_scenes_until_set() {
+    let mut panel = SweepPanel::default();
+    let scene = Config {
+        steps: 7_000,
+        ..small_scene()
+    };
+    assert_eq!(panel.sweep_spec(&scene).expect("spec").base.steps, 7_000);
+    panel.steps = Some(1_234);
+    assert_eq!(panel.sweep_spec(&scene).expect("spec").base.steps, 1_234);
+}
+
+/// A sweep cancelled before any run finished once kept the previous sweep's plots under a
+/// "partial results" caption: they are gone, and the status says nothing finished.
+#[test]
+fn a_sweep_cancelled_before_any_run_leaves_no_old_plots() {
+    let mut panel = SweepPanel::default();
+    panel.use_list = true;
+    panel.alpha_list = "0.1".into();
+    panel.seeds = 1;
+    panel.steps = Some(2_000);
+    // tol = 0: every run takes its whole budget.
+    let scene = Config {
+        tol: 0.0,
+        ..small_scene()
+    };
+    let mut h = harness(panel, scene);
+    h.step();
+    h.get_by_label(RUN).click();
+    h.step();
+    assert!(pump_until(&mut h, Duration::from_secs(60), |p| !p.is_running()));
+    h.step();
+    assert!(h.state().cells().is_some(), "the first sweep drew");
+    // A second sweep that can only be cancelled before its first run ends.
+    h.state_mut().seeds = 2;
+    h.state_mut().steps = Some(50_000_000);
+    h.get_by_label(RUN).click();
+    h.step();
+    assert!(h.state().is_running());
+    h.get_by_label(CANCEL).click();
+    assert!(pump_until(&mut h, Duration::from_secs(120), |p| !p.is_running()));
+    h.step();
+    let status = h.state().status().unwrap_or_default().to_string();
+    assert!(status.contains("no run finished"), "{status}");
+    assert!(
+        h.state().cells().is_none(),
+        "the old sweep's plots are gone"
+    );
 }

@@ -88,7 +88,7 @@ fn set_sweep(panel: &mut SweepPanel, sweep: &LessonSweep, alpha: f64) {
         (None, None) => (GammaChoice::Scene, panel.gamma_list.clone()),
     };
     panel.seeds = sweep.seeds;
-    panel.steps = sweep.steps;
+    panel.steps = Some(sweep.steps);
     panel.methods = METHODS.map(|m| matches!(m, MethodKind::Gd | MethodKind::Sgd));
 }
 

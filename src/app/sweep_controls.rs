@@ -84,13 +84,18 @@ impl SweepPanel {
                     .labelled_by(l.id)
                     .on_hover_text("data sets per α: seed, seed+1, …; medians are over seeds");
                 let l = ui.label("step budget");
-                ui.add(
-                    egui::DragValue::new(&mut self.steps)
+                let mut steps = self.steps.unwrap_or(base.steps);
+                let changed = (ui.add(
+                    egui::DragValue::new(&mut steps)
                         .range(1..=100_000_000)
                         .speed(1000.0),
-                )
+                ))
                 .labelled_by(l.id)
-                .on_hover_text("most steps per run; a run also stops once L ≤ the scene's tol");
+                .on_hover_text("most steps per run (the scene's budget until changed); a run also stops once L ≤ the scene's tol")
+                .changed();
+                if changed {
+                    self.steps = Some(steps);
+                }
             });
         });
         ui.horizontal(|ui| {

@@ -64,8 +64,8 @@ pub struct SweepPanel {
     pub methods: [bool; 3],
     /// Number of seeds.
     pub seeds: u64,
-    /// Step budget of each run.
-    pub steps: u64,
+    /// Step budget of each run (`None`: the scene's budget, until the user sets one).
+    pub steps: Option<u64>,
     /// The γ axis: the scene's γ, typed values, or typed fractions of each run's γ_max.
     pub gamma_axis: GammaChoice,
     /// The typed γ list (values or fractions).
@@ -87,7 +87,7 @@ impl Default for SweepPanel {
             alpha_list: "0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2".into(),
             methods: [true; 3],
             seeds: 5,
-            steps: 100_000,
+            steps: None,
             gamma_axis: GammaChoice::Scene,
             gamma_list: "0.1, 0.3, 0.5, 0.7, 0.9".into(),
             running: None,
@@ -172,7 +172,7 @@ impl SweepPanel {
     /// The sweep the controls describe on the scene `base` (its method is ignored).
     pub fn sweep_spec(&self, base: &Config) -> Result<SweepSpec, SimError> {
         let config = Config {
-            steps: self.steps,
+            steps: self.steps.unwrap_or(base.steps),
             ..base.clone()
         };
         let mut spec = SweepSpec {
@@ -241,7 +241,11 @@ impl SweepPanel {
         let Some(Running { spec, job }) = self.running.take() else {
             return;
         };
-        self.last_progress = job.progress();
+        // A sweep that ran to its end is complete, whatever cells had no run (no γ_max).
+        self.last_progress = match job.was_cancelled() {
+            true => job.progress(),
+            false => (job.progress().1, job.progress().1),
+        };
         let rows = match outcome {
             Ok(Ok(rows)) => rows,
             Ok(Err(e)) => {
@@ -257,7 +261,7 @@ impl SweepPanel {
         // Runs without a row (no γ_max found) are counted by the notes below, not as a cancel.
         let mut line = if job.was_cancelled() {
             let (done, _) = job.progress();
-            format!("cancelled after {done} of {total} runs; partial results shown")
+            format!("cancelled after {done} of {total} runs; the finished runs are shown")
         } else {
             format!(
                 "finished {total} runs in {:.1} s",
@@ -271,7 +275,9 @@ impl SweepPanel {
         let trouble = rows.iter().any(|r| r.stop == Stop::Diverged);
         let cells = summarise(&spec, &rows);
         if cells.is_empty() {
-            self.status = Some((false, format!("{line}; no run finished")));
+            // The last sweep's plots would read as this one's results: they go.
+            self.results = None;
+            self.status = Some((false, format!("{line}; no run finished, nothing to draw")));
             return;
         }
         self.status = Some((trouble, line));
