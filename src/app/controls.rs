@@ -105,8 +105,14 @@ impl Controls {
         Ok(())
     }
 
-    /// The scene's title, for figures (`dln-explorer` without one).
+    /// The title of figures and exports: the data file's name on loaded data, else the scene's
+    /// (`dln-explorer` without one).
     pub fn title(&self) -> &str {
+        // On the user's own data the scene's title (say "SGD beats GD") is not what is shown.
+        if let Some(data) = &self.settings.problem.source.data {
+            let name = std::path::Path::new(&data.name).file_name();
+            return name.and_then(|n| n.to_str()).unwrap_or(&data.name);
+        }
         self.preset
             .as_ref()
             .map_or("dln-explorer", |p| p.title.as_str())
