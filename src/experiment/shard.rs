@@ -48,13 +48,26 @@ impl Shard {
         pair as u64 % self.count == self.index - 1
     }
 
-    /// The slice's (α index, seed index) pairs, in grid order.
-    pub fn pairs(self, spec: &SweepSpec) -> Vec<(usize, usize)> {
+    /// The slice's (α index, seed index) pairs of seed index `seed`, by α.
+    pub fn pairs_of_seed(
+        self,
+        spec: &SweepSpec,
+        seed: usize,
+    ) -> impl Iterator<Item = (usize, usize)> {
         let seeds = spec.seeds as usize;
         (0..spec.alphas.len())
-            .flat_map(|a| (0..seeds).map(move |s| (a, s)))
-            .filter(|&(a, s)| self.holds(a * seeds + s))
-            .collect()
+            .filter(move |&a| self.holds(a * seeds + seed))
+            .map(move |a| (a, seed))
+    }
+
+    /// The slice's (α index, seed index) pairs, in grid order.
+    #[cfg(test)]
+    fn pairs(self, spec: &SweepSpec) -> Vec<(usize, usize)> {
+        let mut pairs: Vec<_> = (0..spec.seeds as usize)
+            .flat_map(|s| self.pairs_of_seed(spec, s))
+            .collect();
+        pairs.sort_unstable();
+        pairs
     }
 
     /// How many (α, seed) pairs the slice holds, counted without listing them.

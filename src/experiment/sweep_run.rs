@@ -51,11 +51,7 @@ pub fn run_shard(
     let mut in_chunk = 0;
     for s in 0..seeds {
         let before = chunk.len();
-        chunk.extend(
-            (0..spec.alphas.len())
-                .filter(|&a| shard.holds(a * seeds + s))
-                .map(|a| (a, s)),
-        );
+        chunk.extend(shard.pairs_of_seed(spec, s));
         in_chunk += usize::from(chunk.len() > before);
         if in_chunk == at_once || s + 1 == seeds {
             chunk.sort_unstable();
