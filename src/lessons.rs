@@ -45,6 +45,10 @@ const SHIPPED: Shipped = Shipped(&[
         "large-steps",
         include_str!("../assets/lessons/large-steps.toml"),
     ),
+    (
+        "incremental-learning",
+        include_str!("../assets/lessons/incremental-learning.toml"),
+    ),
 ]);
 
 /// The plot a step points at.

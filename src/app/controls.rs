@@ -232,12 +232,17 @@ impl Controls {
         } else {
             1e-3
         };
+        let mut slider = egui::Slider::new(&mut s.alpha, lowest..=10.0)
+            .logarithmic(true)
+            .text(ALPHA);
+        if lowest < 1e-3 {
+            // `1e-50`, not fifty zeros; typed values parse as written.
+            slider = slider
+                .custom_formatter(|v, _| num(v))
+                .custom_parser(|t| t.trim().parse().ok());
+        }
         restart |= ui
-            .add(
-                egui::Slider::new(&mut s.alpha, lowest..=10.0)
-                    .logarithmic(true)
-                    .text(ALPHA),
-            )
+            .add(slider)
             .on_hover_text("initialisation scale α: u₀ = α·𝟙, v₀ = 0; ρ₀ = α²/2 (small α: sparse ℓ1 bias, large α: ℓ2); down to 1e-150 on the τ axis, where the staircase shows")
             .changed();
         // The slider shows the fixed γ, or the γ the rule resolved to; moving it fixes γ.

@@ -93,11 +93,15 @@ impl Launch {
             app.controls.methods = crate::experiment::MethodSet::of(kinds);
             app.restart();
         }
+        let axis = self.preset.as_ref().and_then(|p| p.x_axis);
         app.controls.preset = self.preset;
         if let Some(storage) = storage
             && self.capture.is_none()
         {
             app.restore(ctx, storage, self.restore_scene);
+        }
+        if let Some(axis) = axis {
+            super::dispatch::set_axis(&mut app.plots.options, axis);
         }
         if self.presentation || self.capture.is_some() {
             app.set_presentation(ctx, self.presentation);

@@ -63,10 +63,11 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
     ui.small("→ limit: relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T), where the run ends if α_T stops shrinking");
     identity_ui(ui, live);
     if let Some([l1, l2, gf]) = live.info.as_ref().and_then(|i| i.reference_errors) {
-        let gf = if gf.is_nan() && live.pending.solving {
-            "solving…".into()
-        } else {
-            num(gf)
+        let gf = match (gf.is_nan(), live.pending.solving) {
+            (true, true) => "solving…".into(),
+            // The solve failed (e.g. ρ₀ = α²/2 too small at α ≤ 1e-12).
+            (true, false) => "—".into(),
+            _ => num(gf),
         };
         ui.label(format!(
             "{error} of ℓ1: {}   ℓ2: {}   GF: {gf}",

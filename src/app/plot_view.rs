@@ -113,7 +113,12 @@ impl Drawn {
                         _ => None,
                     })
                     .collect();
-                quietest_corner(&lines, &bands, &lines_at, x, y)
+                // The staircase's vertical jump lines cross every corner; a legend may cover them.
+                let data: Vec<Vec<PlotPoint>> = (panel.series.iter().zip(&lines))
+                    .filter(|(s, _)| s.name != crate::figure::staircase::JUMPS)
+                    .map(|(_, l)| l.clone())
+                    .collect();
+                quietest_corner(&data, &bands, &lines_at, x, y)
             }
             _ => Corner::LeftBottom,
         };

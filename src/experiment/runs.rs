@@ -156,7 +156,10 @@ impl PairedRuns {
                 Polled::Lost => None,
             };
             run.solving = None;
-            any |= run.accept(result, &mut self.predictions);
+            // Finished, solved or not: the front end's pending state changes either way (a
+            // failed solve, as at α = 1e-20, must not leave it waiting).
+            run.accept(result, &mut self.predictions);
+            any = true;
         }
         any
     }

@@ -188,11 +188,19 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
         PlotKind::Error => {
             let measure = info.error_measure;
             let refs = info.reference_errors.map(|[l1, l2, gf]| {
-                vec![
+                let mut refs = vec![
                     reference("ℓ1 interpolator", l1, L1_REFERENCE),
                     reference("ℓ2 interpolator", l2, L2_REFERENCE),
-                    reference("gradient-flow limit", gf, palette::color(MethodKind::Gf)),
-                ]
+                ];
+                // NaN while unsolved, or where the solve failed (tiny α): no level to draw.
+                if gf.is_finite() {
+                    refs.push(reference(
+                        "gradient-flow limit",
+                        gf,
+                        palette::color(MethodKind::Gf),
+                    ));
+                }
+                refs
             });
             let mut series = per_method(record, view, name, |p| p.sample.recovery_error);
             let mut title = measure.title().to_string();
@@ -218,8 +226,14 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
                 ..view
             };
             let history = record.history(kind)?;
+            let on_stairs = staircase::shown(info, view).is_some();
             (
-                if kind.keeps_mirror_identity() {
+                if on_stairs {
+                    format!(
+                        "Coordinates of β_k ({}) on the staircase (ring: a coordinate leaves)",
+                        kind.label()
+                    )
+                } else if kind.keeps_mirror_identity() {
                     format!("Coordinates of β_k ({})", kind.label())
                 } else {
                     format!("Coordinates of β_k ({}) — {BROKEN_IDENTITY}", kind.label())
@@ -314,7 +328,9 @@ fn coord_series(
     }
     let x_end = history.last().map_or(f64::NAN, &x);
     if let Some((small, _)) = stairs {
+        // The last plateau is the end point as α → 0: the staircase replaces the end marks.
         series.extend(staircase::coord_plateaus(small, info, x_end));
+        return series;
     }
     let truth = info.beta_star.iter().map(|&b| [x_end, b]).collect();
     let truth_name = match info.error_measure {

@@ -27,6 +27,8 @@ const ORDER: [[u8; 3]; 8] = [
 pub const JUMPS: &str = "predicted jumps τ_p";
 /// Legend entry of the predicted plateaus.
 pub const PLATEAUS: &str = "predicted plateaus";
+/// The one legend entry of the jump lines and plateaus.
+pub const PREDICTION: &str = "predicted for GF (dashed)";
 /// Legend entry of the marks where a coordinate leaves the support.
 pub const LEAVES: &str = "a coordinate leaves";
 
@@ -58,10 +60,29 @@ fn ordinal(k: usize) -> String {
 /// A followed coordinate's colour and legend text on the τ axis: by join order, grey if it
 /// never joins.
 pub fn coord_style(small: &SmallAlpha, d: usize, j: usize) -> ([u8; 3], String, String) {
-    match small.join_order(d).get(j).copied().flatten() {
+    let order = small.join_order(d);
+    match order.get(j).copied().flatten() {
         Some(k) => {
-            let name = format!("β_{j} (joins {})", ordinal(k + 1));
-            (order_colour(k), name.clone(), name)
+            // One legend entry for the joiners, listing them in order (a legend per coordinate
+            // would cover the plot).
+            let mut joiners: Vec<(usize, usize)> = (order.iter().enumerate())
+                .filter_map(|(i, o)| o.map(|o| (o, i)))
+                .collect();
+            joiners.sort_unstable();
+            let mut list: Vec<String> = joiners
+                .iter()
+                .take(6)
+                .map(|(_, i)| format!("β_{i}"))
+                .collect();
+            if joiners.len() > 6 {
+                list.push("…".into());
+            }
+            let group = format!("joining order: {}", list.join(", "));
+            (
+                order_colour(k),
+                format!("β_{j} (joins {})", ordinal(k + 1)),
+                group,
+            )
         }
         None => (OFF_SUPPORT, format!("β_{j}"), "β_j, never joins".into()),
     }
@@ -97,8 +118,13 @@ fn steps(stairs: &Staircase, values: &[f64], x_end: f64) -> Vec<[f64; 2]> {
 
 /// The loss on each plateau, dashed.
 pub fn loss_plateaus(small: &SmallAlpha, stairs: &Staircase, x_end: f64) -> Series {
-    let points = steps(stairs, &small.losses, x_end);
-    Series::new(PLATEAUS, PREDICTED, Style::Dashed, points)
+    // The end point interpolates: its loss is round-off (~1e-32), not a plateau to draw.
+    let first = small.losses.first().copied().unwrap_or(0.0);
+    let losses: Vec<f64> = (small.losses.iter())
+        .map(|&l| if l > 1e-20 * first { l } else { f64::NAN })
+        .collect();
+    let points = steps(stairs, &losses, x_end);
+    Series::new(PLATEAUS, PREDICTED, Style::Dashed, points).grouped(PREDICTION)
 }
 
 /// Each followed coordinate's plateau values (dashed, in its join colour) and a ring at each
@@ -121,7 +147,7 @@ pub fn coord_plateaus(small: &SmallAlpha, info: &RunInfo, x_end: f64) -> Vec<Ser
         let (colour, name, _) = coord_style(small, d, j);
         let points = steps(stairs, &values, x_end);
         let plateau = Series::new(format!("{name}, predicted"), colour, Style::Dashed, points);
-        series.push(plateau.grouped(PLATEAUS));
+        series.push(plateau.grouped(PREDICTION));
         for (p, s) in stairs.saddles.iter().enumerate() {
             if s.leaves.contains(&j) {
                 rings.push([s.tau, values[p]]);
@@ -129,17 +155,18 @@ pub fn coord_plateaus(small: &SmallAlpha, info: &RunInfo, x_end: f64) -> Vec<Ser
         }
     }
     if !rings.is_empty() {
-        series.push(Series::new(LEAVES, PREDICTED, Style::Rings, rings));
+        // One legend entry with the lines and plateaus; the panel's title says what a ring is.
+        series.push(Series::new(LEAVES, PREDICTED, Style::Rings, rings).grouped(PREDICTION));
     }
     series
 }
 
-/// Vertical dashed lines at every jump time, spanning the panel's drawn values.
+/// Vertical dashed lines at every jump time, spanning the panel's series (not its reference
+/// levels, which may lie far below the view).
 pub fn add_jump_lines(panel: &mut Panel, stairs: &Staircase) {
     let log = panel.y.scale == Scale::Log;
     let ys = (panel.series.iter())
         .flat_map(|s| s.points.iter().map(|p| p[1]))
-        .chain(panel.references.iter().map(|r| r.value))
         .filter(|y| y.is_finite() && (!log || *y > 0.0));
     let (lo, hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), y| {
         (l.min(y), h.max(y))
@@ -147,15 +174,12 @@ pub fn add_jump_lines(panel: &mut Panel, stairs: &Staircase) {
     if lo > hi {
         return;
     }
-    for s in &stairs.saddles {
-        let line = Series::new(
-            JUMPS,
-            PREDICTED,
-            Style::Dashed,
-            vec![[s.tau, lo], [s.tau, hi]],
-        );
-        panel.series.push(line.grouped(JUMPS));
-    }
+    // Under the data, and first in the legend's shared entry (its swatch is the lines' colour).
+    let lines = (stairs.saddles.iter()).map(|s| {
+        let points = vec![[s.tau, lo], [s.tau, hi]];
+        Series::new(JUMPS, PREDICTED, Style::Dashed, points).grouped(PREDICTION)
+    });
+    panel.series.splice(0..0, lines);
 }
 
 /// Points of the path per unit of log(1/λ) between two knots.
@@ -194,7 +218,8 @@ pub fn lasso_panel(record: &Record, info: &RunInfo, view: ViewOptions) -> Option
             let s = Series::new(format!("{name}, Lasso"), colour, Style::Dashed, points);
             series.push(s.grouped("β_lasso(λ) (dashed)"));
         }
-        let points = (history.iter().skip(1))
+        let points = (history.iter())
+            .filter(|p| tau(p) >= x_lo)
             .map(|p| [tau(p), p.mean.get(i).copied().unwrap_or(f64::NAN)])
             .collect();
         series.push(Series::new(name, colour, Style::Line, points).grouped(group));
