@@ -105,7 +105,7 @@ impl Plots {
             ui.checkbox(&mut o.sharpness, "sharpness")
                 .on_hover_text("the bottom-right plot shows GD's sharpness S_t and SGD's max κ_i against 2/γ instead of the recovery error");
             ui.checkbox(&mut o.lasso, "Lasso path")
-                .on_hover_text("the bottom-left plot shows the Lasso path β_lasso(λ) against 1/λ with the running mean β̄_t at λ = ln(1/α)/t");
+                .on_hover_text("the bottom-left plot shows the Lasso path β_lasso(λ) against 1/λ with the running mean (1/t)∫β ds at λ = ln(1/α)/t");
             ui.checkbox(&mut o.alpha_per_coordinate, "α per coordinate")
                 .on_hover_text("the α plot shows every coordinate's exact α_j/α at the latest step, sorted, with P21's formula and the support of β*");
             ui.separator();

@@ -28,7 +28,7 @@ pub const JUMPS: &str = "predicted jumps τ_p";
 /// Legend entry of the predicted plateaus.
 pub const PLATEAUS: &str = "predicted plateaus";
 /// The one legend entry of the jump lines and plateaus.
-pub const PREDICTION: &str = "predicted for GF (dashed)";
+pub const PREDICTION: &str = "GF prediction (dashed)";
 /// Legend entry of the marks where a coordinate leaves the support.
 pub const LEAVES: &str = "a coordinate leaves";
 
@@ -71,13 +71,13 @@ pub fn coord_style(small: &SmallAlpha, d: usize, j: usize) -> ([u8; 3], String, 
             joiners.sort_unstable();
             let mut list: Vec<String> = joiners
                 .iter()
-                .take(6)
+                .take(4)
                 .map(|(_, i)| format!("β_{i}"))
                 .collect();
-            if joiners.len() > 6 {
+            if joiners.len() > 4 {
                 list.push("…".into());
             }
-            let group = format!("joining order: {}", list.join(", "));
+            let group = format!("joins: {}", list.join(" "));
             (
                 order_colour(k),
                 format!("β_{j} (joins {})", ordinal(k + 1)),
@@ -226,7 +226,7 @@ pub fn lasso_panel(record: &Record, info: &RunInfo, view: ViewOptions) -> Option
     }
     Some(Panel {
         title: format!(
-            "Lasso path β_lasso(λ) (dashed) and {}'s running mean β̄_t at λ = ln(1/α)/t (solid)",
+            "Lasso path β_lasso(λ) (dashed) and the running mean of {}'s β at λ = ln(1/α)/t (solid)",
             kind.label()
         ),
         x: Axis::log("1/λ = t / ln(1/α)"),
