@@ -5,9 +5,10 @@
 use std::sync::Arc;
 
 use dln_explorer::experiment::{MethodSet, Record, prepare, run_to_end};
+use dln_explorer::figure::Style;
 use dln_explorer::figure::figures::PlotKind;
-use dln_explorer::figure::scene::{ViewOptions, XAxis, panel, tau_scale};
-use dln_explorer::figure::{Style, staircase};
+use dln_explorer::figure::scene::{ViewOptions, XAxis, panel};
+use dln_explorer::figure::staircase::{self, tau_scale};
 use dln_explorer::model::MethodKind;
 use dln_explorer::model::saddles::Staircase;
 use dln_explorer::presets;

@@ -301,7 +301,8 @@ fn small_multiples(
         let mut s = settings.clone();
         s.alpha = crate::model::config::check_alpha(alpha)?;
         if view.x_axis == XAxis::Tau {
-            let ratio = scene::tau_scale(alpha) / scene::tau_scale(settings.alpha);
+            let ratio = crate::figure::staircase::tau_scale(alpha)
+                / crate::figure::staircase::tau_scale(settings.alpha);
             if ratio.is_finite() && ratio > 0.0 {
                 s.steps = ((s.steps as f64 * ratio).ceil() as u64).max(1);
             }

@@ -9,7 +9,7 @@ use super::alpha::{alpha_coord_series, alpha_series};
 use super::figures::{PlotKind, reference};
 use super::noise::{BROKEN_IDENTITY, PRODUCT_MARKS, with_identity_note};
 use super::palette::{self, GROUND_TRUTH, L1_REFERENCE, L2_REFERENCE, OFF_SUPPORT, PREDICTED};
-use super::staircase;
+use super::staircase::{self, tau_scale};
 pub use super::subtitle::{file_name, subtitle};
 use super::{Axis, Figure, Panel, Series, Style};
 
@@ -86,15 +86,6 @@ impl ViewOptions {
         } else {
             Axis::linear(label)
         }
-    }
-}
-
-/// `ln(1/α)`, the time per unit of τ (NaN for α ≥ 1, where τ has no meaning).
-pub fn tau_scale(alpha: f64) -> f64 {
-    if alpha < 1.0 {
-        (1.0 / alpha).ln()
-    } else {
-        f64::NAN
     }
 }
 

@@ -8,8 +8,17 @@ use crate::model::Point;
 use crate::model::saddles::Staircase;
 
 use super::palette::{OFF_SUPPORT, PREDICTED};
-use super::scene::{ViewOptions, XAxis, tau_scale};
+use super::scene::{ViewOptions, XAxis};
 use super::{Axis, Panel, Scale, Series, Style};
+
+/// `ln(1/α)`, the time per unit of τ (NaN for α ≥ 1, where τ has no meaning).
+pub fn tau_scale(alpha: f64) -> f64 {
+    if alpha < 1.0 {
+        (1.0 / alpha).ln()
+    } else {
+        f64::NAN
+    }
+}
 
 /// Colours of the coordinates by the order in which they join (Okabe–Ito, then repeated).
 const ORDER: [[u8; 3]; 8] = [
