@@ -65,7 +65,11 @@ fn a_dropped_npz_restarts_on_its_data_and_a_bad_file_changes_nothing() {
     assert_eq!((problem.n, problem.d), (4, 6), "the file's sizes");
     let data = problem.source.data.as_ref().expect("loaded data");
     assert!(data.name.ends_with("numpy.npz"), "{}", data.name);
-    assert_eq!(h.state().controls().title(), "numpy.npz", "exports are titled by the data");
+    assert_eq!(
+        h.state().controls().title(),
+        "numpy.npz",
+        "exports are titled by the data"
+    );
     let info = h.state().live().info.clone().expect("the runs restarted");
     assert_eq!((info.scene.problem.n, info.scene.problem.d), (4, 6));
     let before = h.state().controls().settings.clone();
