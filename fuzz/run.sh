@@ -19,6 +19,11 @@ shift
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1}
 # cargo-fuzz passes nightly-only -Z flags to rustc; this lets the stable toolchain accept them.
 export RUSTC_BOOTSTRAP=1
+# A build once tried without it leaves cargo's cached rustc probe failed ("the option `Z` is only
+# accepted on the nightly compiler"), and cargo reuses that failure: drop the stale cache.
+if grep -qs 'only accepted on the nightly' fuzz/target/.rustc_info.json; then
+    rm -f fuzz/target/.rustc_info.json
+fi
 # AddressSanitizer's quarantine of freed memory (256 MB by default) counts towards -rss_limit_mb.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=32}
 work=fuzz/target/corpus/$target
