@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use dln_explorer::experiment::{MethodSet, Record, prepare, run_to_end};
-use dln_explorer::figure::Style;
 use dln_explorer::figure::figures::PlotKind;
 use dln_explorer::figure::scene::{ViewOptions, XAxis, panel};
 use dln_explorer::figure::staircase::{self, tau_scale};
+use dln_explorer::figure::{Style, palette};
 use dln_explorer::model::MethodKind;
 use dln_explorer::model::saddles::Staircase;
 use dln_explorer::presets;
@@ -146,10 +146,7 @@ fn the_tau_view_draws_the_jumps_plateaus_and_leaving_coordinate() {
     let coords = panel(PlotKind::Coords, &record, view).expect("coords panel");
     let first = stairs.saddles[0].joins[0];
     let line = (coords.series.iter()).find(|s| s.name == format!("β_{first} (joins 1st)"));
-    assert_eq!(
-        line.expect("first joiner").color,
-        staircase::order_colour(0)
-    );
+    assert_eq!(line.expect("first joiner").color, palette::join_order(0));
     let leaves: usize = stairs.saddles.iter().map(|s| s.leaves.len()).sum();
     let rings = (coords.series.iter())
         .find(|s| s.name == staircase::LEAVES)

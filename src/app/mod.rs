@@ -13,7 +13,7 @@ pub mod gamma_max;
 pub mod help;
 pub mod job;
 pub mod launch;
-pub mod legend_place;
+pub mod legend_strip;
 pub mod lesson;
 pub mod menu_bar;
 pub mod numbers;

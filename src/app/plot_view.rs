@@ -4,16 +4,21 @@
 use std::cell::RefCell;
 
 use eframe::egui::{self, Color32};
+use std::collections::BTreeSet;
+
 use egui_plot::{
-    ColorConflictHandling, Corner, FilledArea, HLine, Legend, Line, LineStyle, MarkerShape, Plot,
-    PlotPoint, PlotPoints, PlotTransform, Points, Polygon, Text,
+    FilledArea, HLine, Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, PlotTransform,
+    Points, Polygon,
 };
 
-use super::legend_place::quietest_corner;
+use super::legend_strip::{self, Mark};
 use super::plot_axes::axis_style;
 use super::simplify::Thinned;
-use crate::figure::palette::STATUS_CELL;
+use crate::figure::palette::{self, STATUS_CELL};
 use crate::figure::{Cell, Heatmap, Panel, Scale, Style, num};
+
+/// Size of the legend text in points (presentation mode's zoom enlarges it with the rest).
+const LEGEND_TEXT: f32 = 11.0;
 
 /// Lowest decade drawn for quantities that reach exactly zero.
 const FLOOR: f64 = -32.0;
@@ -49,8 +54,6 @@ pub struct Drawn {
     x_range: Option<(f64, f64)>,
     /// Heatmap cells as (corners in plot coordinates, fill, hover text).
     cells: Vec<([[f64; 2]; 4], Color32, String)>,
-    /// The corner the legend covers least data in.
-    legend: Corner,
     /// The lines and bands thinned at the pixel scale they were last drawn at.
     thinned: RefCell<Option<Thinned>>,
 }
@@ -105,23 +108,6 @@ impl Drawn {
             .heatmap
             .as_ref()
             .map_or_else(Vec::new, |h| heat_cells(h, xs, ys));
-        let legend = match (x_range, y_range) {
-            (Some(x), Some(y)) => {
-                let lines_at: Vec<f64> = (levels.iter())
-                    .filter_map(|l| match *l {
-                        Level::Line(v) => Some(v),
-                        _ => None,
-                    })
-                    .collect();
-                // The staircase's vertical jump lines cross every corner; a legend may cover them.
-                let data: Vec<Vec<PlotPoint>> = (panel.series.iter().zip(&lines))
-                    .filter(|(s, _)| s.name != crate::figure::staircase::JUMPS)
-                    .map(|(_, l)| l.clone())
-                    .collect();
-                quietest_corner(&data, &bands, &lines_at, x, y)
-            }
-            _ => Corner::LeftBottom,
-        };
         Drawn {
             panel,
             lines,
@@ -130,12 +116,13 @@ impl Drawn {
             y_range,
             x_range,
             cells,
-            legend,
             thinned: RefCell::new(None),
         }
     }
 
-    /// Draws the panel at `size`; `thickness` scales lines, `hover` shows the read-out.
+    /// Draws the panel with its legend strip in `size`; `thickness` scales lines, `hover` shows
+    /// the read-out; `strip` is the least height given to the legend strip (to align the plots
+    /// of a row: see [`strip_height`]).
     pub fn show(
         &self,
         ui: &mut egui::Ui,
@@ -143,6 +130,7 @@ impl Drawn {
         size: egui::Vec2,
         thickness: f32,
         hover: bool,
+        strip: f32,
     ) -> egui::Response {
         let p = &self.panel;
         let link = egui::Id::unique("dln-x-link");
@@ -150,7 +138,6 @@ impl Drawn {
         let integer_x = p.x.label.starts_with("step");
         let mut plot = Plot::new(id)
             .width(size.x)
-            .height(size.y)
             .y_axis_min_width(56.0)
             .show_x(hover)
             .show_y(hover)
@@ -175,14 +162,6 @@ impl Drawn {
                 };
                 Some(format!("{name}\n{x}\ny = {}", num(y)))
             });
-        // A heatmap's cells say what they are on hover; a legend would only cover them.
-        if p.heatmap.is_none() {
-            plot = plot.legend(
-                Legend::default()
-                    .position(self.legend)
-                    .color_conflict_handling(ColorConflictHandling::PickLast),
-            );
-        }
         if integer_x || p.x.label.starts_with("time") {
             plot = plot
                 .link_axis(link, [true, false])
@@ -194,7 +173,42 @@ impl Drawn {
             .x_axis_formatter(x_label)
             .y_grid_spacer(y_spacer)
             .y_axis_formatter(y_label);
-        plot.show(ui, |plot| self.items(plot, thickness)).response
+        let dark = ui.visuals().dark_mode;
+        // Which entries are hidden: kept with the plot's id, so a redrawn panel keeps them.
+        let hidden_id = egui::Id::unique((id, "hidden"));
+        let mut hidden: BTreeSet<String> = ui.data(|d| d.get_temp(hidden_id)).unwrap_or_default();
+        let response = ui
+            .vertical(|ui| {
+                let top = ui.cursor().top();
+                // A heatmap's cells say what they are on hover; it needs no legend.
+                if p.heatmap.is_none() {
+                    ui.set_max_width(size.x);
+                    let marks: Vec<Mark> = (self.levels.iter())
+                        .map(|l| match l {
+                            Level::Line(_) => Mark::Dashed,
+                            Level::Below => Mark::Below,
+                            Level::Above => Mark::Above,
+                        })
+                        .collect();
+                    let tone = |c| rgb(if dark { palette::on_dark(c) } else { c });
+                    let entries = legend_strip::entries(&self.panel, &marks, tone);
+                    legend_strip::show(ui, &entries, &mut hidden, LEGEND_TEXT);
+                }
+                let used = ui.cursor().top() - top;
+                ui.data_mut(|d| d.insert_temp(strip_id(id), used));
+                let used = if used < strip {
+                    ui.add_space(strip - used);
+                    strip
+                } else {
+                    used
+                };
+                let plot = plot.height((size.y - used).max(0.4 * size.y));
+                plot.show(ui, |plot| self.items(plot, thickness, dark, &hidden))
+                    .response
+            })
+            .inner;
+        ui.data_mut(|d| d.insert_temp(hidden_id, hidden));
+        response
     }
 
     /// Pixels per plot unit along each axis for thinning the lines: of the last frame's bounds,
@@ -227,7 +241,15 @@ impl Drawn {
             .map_or(item, |(name, _)| name)
     }
 
-    fn items<'a>(&'a self, plot: &mut egui_plot::PlotUi<'a>, thickness: f32) {
+    fn items<'a>(
+        &'a self,
+        plot: &mut egui_plot::PlotUi<'a>,
+        thickness: f32,
+        dark: bool,
+        hidden: &BTreeSet<String>,
+    ) {
+        // Black and dark grey (β*, the ℓ2 reference) would vanish on a dark background.
+        let tone = |c| rgb(if dark { palette::on_dark(c) } else { c });
         for (corners, fill, text) in &self.cells {
             plot.add(
                 Polygon::new(text.clone(), PlotPoints::from(corners.to_vec()))
@@ -251,7 +273,10 @@ impl Drawn {
         let series = (self.panel.series.iter()).zip(self.lines.iter().zip(&thinned.lines));
         let bands = self.bands.iter().zip(&thinned.bands);
         for ((s, (line, thin)), ((xs, lo, hi), thin_band)) in series.zip(bands) {
-            let c = rgb(s.color);
+            if hidden.contains(s.legend_name()) {
+                continue;
+            }
+            let c = tone(s.color);
             let (xs, lo, hi) = match thin_band {
                 Some([xs, lo, hi]) => (xs, lo, hi),
                 None => (xs, lo, hi),
@@ -271,10 +296,14 @@ impl Drawn {
                 None => PlotPoints::Borrowed(line),
             };
             match s.style {
+                // egui_plot's default merges the points of each pixel column into a filled band
+                // and fills between sparse columns: steps and noise would grow wedges. The lines
+                // come thinned already (simplify.rs).
                 Style::Line | Style::LineDots => {
                     plot.line(
                         Line::new(s.legend_name(), points)
                             .color(c)
+                            .allow_band(false)
                             .width(1.6 * thickness),
                     );
                 }
@@ -297,63 +326,44 @@ impl Drawn {
                 ),
             }
         }
+        // The legend strip names the levels: here only the lines and the edge markers.
         let x = self.x_range.map_or(0.0, |(lo, hi)| 0.5 * (lo + hi));
-        let (left, right) = self.x_range.unwrap_or((0.0, 1.0));
-        // Labels at the left closer than a tenth of the y span would overlap.
-        let gap = self.y_range.map_or(0.0, |(lo, hi)| 0.1 * (hi - lo));
-        let mut placed: Vec<f64> = Vec::new();
         for (r, level) in self.panel.references.iter().zip(&self.levels) {
-            let c = rgb(r.color);
-            let edge = |below: bool| {
-                let y = self
-                    .y_range
-                    .map_or(0.0, |(lo, hi)| if below { lo } else { hi });
-                let arrow = if below { "below" } else { "above" };
-                let name = format!("{}: {} ({arrow} the view)", r.name, num(r.value));
-                let shape = if below {
-                    MarkerShape::Down
-                } else {
-                    MarkerShape::Up
-                };
-                Points::new(name, vec![[x, y]])
-                    .shape(shape)
-                    .radius(6.0)
-                    .color(c)
-            };
-            match level {
-                // Named on the line itself, at its left end, not in the legend: the legend stays
-                // small enough to leave the curves visible.
-                Level::Line(y) => {
+            if hidden.contains(&r.name) {
+                continue;
+            }
+            let c = tone(r.color);
+            let (y, shape) = match (level, self.y_range) {
+                (Level::Line(y), _) => {
                     plot.add(
                         HLine::new("", *y)
                             .color(c)
                             .style(LineStyle::dashed_dense())
                             .width(1.2 * thickness),
                     );
-                    // A label too close to one already at the left goes to the right end.
-                    let crowded = placed.iter().any(|p| (p - y).abs() < gap);
-                    let (at, anchor) = match crowded {
-                        true => (right, egui::Align2::RIGHT_BOTTOM),
-                        false => (left, egui::Align2::LEFT_BOTTOM),
-                    };
-                    if !crowded {
-                        placed.push(*y);
-                    }
-                    let label = format!("{}: {}", r.name, num(r.value));
-                    plot.add(
-                        Text::new(
-                            "",
-                            PlotPoint::new(at, *y),
-                            egui::RichText::new(label).size(11.0 * thickness.sqrt()),
-                        )
-                        .anchor(anchor),
-                    );
+                    continue;
                 }
-                Level::Below => plot.add(edge(true)),
-                Level::Above => plot.add(edge(false)),
-            }
+                (Level::Below, range) => (range.map_or(0.0, |r| r.0), MarkerShape::Down),
+                (Level::Above, range) => (range.map_or(0.0, |r| r.1), MarkerShape::Up),
+            };
+            plot.add(
+                Points::new("", vec![[x, y]])
+                    .shape(shape)
+                    .radius(6.0)
+                    .color(c),
+            );
         }
     }
+}
+
+/// The memory key of the legend strip's height of the plot `id`.
+fn strip_id(id: &str) -> egui::Id {
+    egui::Id::unique((id, "strip"))
+}
+
+/// The height the legend strip of the plot `id` took when last drawn (0 before).
+pub fn strip_height(ui: &egui::Ui, id: &str) -> f32 {
+    ui.data(|d| d.get_temp(strip_id(id))).unwrap_or(0.0)
 }
 
 /// The axis title, marking a log scale.

@@ -125,6 +125,10 @@ impl Plots {
         );
         let mut shown = Vec::with_capacity(4);
         for row in LIVE_PLOTS.chunks(2) {
+            // The taller legend strip of the row, so that both plots share their x axis line.
+            let strip = (row.iter())
+                .map(|k| super::plot_view::strip_height(ui, k.name()))
+                .fold(0.0, f32::max);
             ui.horizontal(|ui| {
                 for &kind in row {
                     ui.vertical(|ui| {
@@ -142,7 +146,7 @@ impl Plots {
                         }
                         // One line, so the plots below keep their computed height.
                         ui.add(egui::Label::new(title).truncate());
-                        let r = d.show(ui, kind.name(), size, self.thickness, self.hover);
+                        let r = d.show(ui, kind.name(), size, self.thickness, self.hover, strip);
                         if marked {
                             let stroke = egui::Stroke::new(3.0, super::lesson::MARK);
                             // Inside the plot's rectangle: clear of its title and tick labels.

@@ -336,12 +336,12 @@ fn plots(ui: &mut egui::Ui, r: &Results, hover: bool) {
                 ui.horizontal_top(|ui| {
                     ui.spacing_mut().item_spacing.x = 0.0;
                     let plot = egui::vec2(size.x - colour_bar::WIDTH, size.y);
-                    d.show(ui, &id, plot, 1.0, hover);
+                    d.show(ui, &id, plot, 1.0, hover, 0.0);
                     colour_bar::show(ui, h, size.y);
                 });
             }
             None => {
-                d.show(ui, &id, size, 1.0, hover);
+                d.show(ui, &id, size, 1.0, hover, 0.0);
             }
         }
     };

@@ -27,6 +27,33 @@ pub const OFF_SUPPORT: [u8; 3] = [150, 150, 150];
 /// The colour of the predicted-limit markers.
 pub const PREDICTED: [u8; 3] = [200, 40, 160];
 
+/// Colours of the coordinates by the order in which they join (Okabe–Ito, then repeated).
+const ORDER: [[u8; 3]; 8] = [
+    [0, 114, 178],
+    [213, 94, 0],
+    [0, 158, 115],
+    [204, 121, 167],
+    [230, 159, 0],
+    [86, 180, 233],
+    [120, 80, 40],
+    [0, 0, 0],
+];
+
+/// The colour of the k-th coordinate to join.
+pub fn join_order(k: usize) -> [u8; 3] {
+    ORDER[k % ORDER.len()]
+}
+
+/// The colour drawn on a dark background: colours whose luma (Rec. 709 weights) is below 30 % (black
+/// β*, the grey ℓ2 reference) are mixed three quarters of the way to white; others are kept.
+pub fn on_dark(rgb: [u8; 3]) -> [u8; 3] {
+    let [r, g, b] = rgb.map(f64::from);
+    if (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255.0 >= 0.3 {
+        return rgb;
+    }
+    rgb.map(|c| c + ((255 - c) as f64 * 0.75).round() as u8)
+}
+
 /// Linear interpolation between colour anchors at `t ∈ [0, 1]` (clamped).
 fn ramp(anchors: &[[u8; 3]], t: f64) -> [u8; 3] {
     let t = if t.is_finite() {
@@ -77,4 +104,31 @@ pub const STATUS_CELL: [u8; 3] = [90, 90, 90];
 /// `#rrggbb` for SVG and HTML.
 pub fn hex(rgb: [u8; 3]) -> String {
     format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn luma([r, g, b]: [u8; 3]) -> f64 {
+        (0.2126 * f64::from(r) + 0.7152 * f64::from(g) + 0.0722 * f64::from(b)) / 255.0
+    }
+
+    #[test]
+    fn every_line_colour_is_light_enough_on_a_dark_background() {
+        let mut all: Vec<[u8; 3]> = MethodKind::ALL.into_iter().map(color).collect();
+        all.extend([
+            L1_REFERENCE,
+            L2_REFERENCE,
+            GROUND_TRUTH,
+            OFF_SUPPORT,
+            PREDICTED,
+        ]);
+        all.extend((0..ORDER.len()).map(join_order));
+        for c in all {
+            assert!(luma(on_dark(c)) >= 0.3, "{c:?} → {:?}", on_dark(c));
+        }
+        assert_eq!(on_dark(GROUND_TRUTH), [191, 191, 191]);
+        assert_eq!(on_dark(color(MethodKind::Gd)), color(MethodKind::Gd));
+    }
 }

@@ -307,10 +307,14 @@ fn coord_series(
             Some((small, _)) => staircase::coord_style(small, info.scene.problem.d, j),
             None if support => (
                 palette::color(kind),
-                format!("β_{j} (support)"),
+                format!("β_{} (support)", j + 1),
                 SUPPORT_GROUP.into(),
             ),
-            None => (OFF_SUPPORT, format!("β_{j}"), OFF_SUPPORT_GROUP.into()),
+            None => (
+                OFF_SUPPORT,
+                format!("β_{}", j + 1),
+                OFF_SUPPORT_GROUP.into(),
+            ),
         };
         let points = (history.iter())
             .map(|p| [x(p), p.coords.get(i).copied().unwrap_or(f64::NAN)])
@@ -357,7 +361,7 @@ fn final_beta_series(record: &Record, info: &RunInfo) -> Vec<Series> {
             .unwrap_or_default()
             .iter())
         .zip(&info.coords)
-        .map(|(&b, &j)| [j as f64 + offset, b])
+        .map(|(&b, &j)| [(j + 1) as f64 + offset, b])
         .collect();
         let name = run_name(record, *kind);
         series.push(Series::new(
@@ -369,7 +373,7 @@ fn final_beta_series(record: &Record, info: &RunInfo) -> Vec<Series> {
     }
     let truth = (info.coords.iter().zip(&info.beta_star))
         .filter(|(_, b)| **b != 0.0)
-        .map(|(&j, &b)| [j as f64, b])
+        .map(|(&j, &b)| [(j + 1) as f64, b])
         .collect();
     series.push(Series::new(
         "β* (non-zeros)",

@@ -7,7 +7,7 @@ use crate::experiment::{Record, RunInfo};
 use crate::model::Point;
 use crate::model::saddles::Staircase;
 
-use super::palette::{OFF_SUPPORT, PREDICTED};
+use super::palette::{self, OFF_SUPPORT, PREDICTED};
 use super::scene::{ViewOptions, XAxis};
 use super::{Axis, Panel, Scale, Series, Style};
 
@@ -19,18 +19,6 @@ pub fn tau_scale(alpha: f64) -> f64 {
         f64::NAN
     }
 }
-
-/// Colours of the coordinates by the order in which they join (Okabe–Ito, then repeated).
-const ORDER: [[u8; 3]; 8] = [
-    [0, 114, 178],
-    [213, 94, 0],
-    [0, 158, 115],
-    [204, 121, 167],
-    [230, 159, 0],
-    [86, 180, 233],
-    [120, 80, 40],
-    [0, 0, 0],
-];
 
 /// Legend entry of the predicted jump times.
 pub const JUMPS: &str = "predicted jumps τ_p";
@@ -47,11 +35,6 @@ pub fn shown(info: &RunInfo, view: ViewOptions) -> Option<(&SmallAlpha, &Stairca
     let stairs = small.staircase.as_ref().ok()?;
     (view.x_axis == XAxis::Tau && tau_scale(info.scene.alpha).is_finite())
         .then_some((small, stairs))
-}
-
-/// The colour of the k-th coordinate to join.
-pub fn order_colour(k: usize) -> [u8; 3] {
-    ORDER[k % ORDER.len()]
 }
 
 /// "1st", "2nd", …
@@ -81,19 +64,23 @@ pub fn coord_style(small: &SmallAlpha, d: usize, j: usize) -> ([u8; 3], String, 
             let mut list: Vec<String> = joiners
                 .iter()
                 .take(4)
-                .map(|(_, i)| format!("β_{i}"))
+                .map(|(_, i)| format!("β_{}", i + 1))
                 .collect();
             if joiners.len() > 4 {
                 list.push("…".into());
             }
             let group = format!("joins: {}", list.join(" "));
             (
-                order_colour(k),
-                format!("β_{j} (joins {})", ordinal(k + 1)),
+                palette::join_order(k),
+                format!("β_{} (joins {})", j + 1, ordinal(k + 1)),
                 group,
             )
         }
-        None => (OFF_SUPPORT, format!("β_{j}"), "β_j, never joins".into()),
+        None => (
+            OFF_SUPPORT,
+            format!("β_{}", j + 1),
+            "β_j, never joins".into(),
+        ),
     }
 }
 
