@@ -1,5 +1,8 @@
-//! Shared by the fuzz targets: train a few steps on an accepted data set or scene, the way
-//! `run --json`, `run --csv` and `figure` do, and draw every scene plot of the runs.
+//! Shared by the fuzz targets: train a few steps on every accepted data set or scene, the way
+//! `run --json`, `run --csv` and `figure` do; one accepted input in [`WHOLE_EVERY`] (chosen by
+//! a hash of its bytes, so a finding replays) also runs every method and draws every scene plot
+//! of the runs in three views, which costs ten times the training (the `figure` target fuzzes
+//! the drawing on its own).
 //!
 //! Set `DLN_FUZZ_VERBOSE=1` to print why an input was refused or skipped (to check that the
 //! seed corpus is accepted: `cargo fuzz run TARGET fuzz/corpus/TARGET -- -runs=0`).
@@ -16,6 +19,17 @@ use dln_explorer::figure::figures::PlotKind;
 use dln_explorer::figure::scene::{self, ViewOptions, XAxis};
 use dln_explorer::figure::svg;
 use dln_explorer::model::{Config, DataSet, MethodKind, Settings};
+
+/// One accepted input in this many runs the whole pipeline (every method, every plot).
+pub const WHOLE_EVERY: u64 = 8;
+
+/// Whether `bytes` run the whole pipeline: FNV-1a of the input, modulo [`WHOLE_EVERY`].
+pub fn whole(bytes: &[u8]) -> bool {
+    let hash = (bytes.iter()).fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    hash % WHOLE_EVERY == 0
+}
 
 /// Steps each method takes on an accepted input.
 pub const TRAIN_STEPS: u64 = 20;
@@ -56,9 +70,9 @@ pub fn scene_plots() -> Vec<PlotKind> {
 }
 
 /// Trains GD and SGD `TRAIN_STEPS` steps on a loaded data set as `run --data FILE --json --csv`
-/// does (the stable rule when the theory applies, else the fixed γ = 0.01 the app picks), then
-/// every method side by side as `figure --data FILE` does, and draws every scene plot.
-pub fn train_on_data(data: DataSet) {
+/// does (the stable rule when the theory applies, else the fixed γ = 0.01 the app picks); if
+/// `whole`, then every method side by side as `figure --data FILE` does, drawing every plot.
+pub fn train_on_data(data: DataSet, whole: bool) {
     if !small_enough(data.n(), data.d(), data.n_test()) {
         return;
     }
@@ -93,14 +107,15 @@ pub fn train_on_data(data: DataSet) {
             Err(e) => note(format!("{method}: run refused: {e}")),
         }
     }
-    if let Some(prepared) = prepared {
+    if let Some(prepared) = prepared.filter(|_| whole) {
         let methods = MethodKind::ALL;
-        run_and_draw(prepared, &methods, &base);
+        run_and_draw(prepared, &methods, &base, true);
     }
 }
 
-/// Trains a validated scene `TRAIN_STEPS` steps (if small enough) with its methods and draws it.
-pub fn train_scene(settings: Settings, methods: &[MethodKind], config: &Config) {
+/// Trains a validated scene `TRAIN_STEPS` steps (if small enough) with its methods; draws it if
+/// `whole`.
+pub fn train_scene(settings: Settings, methods: &[MethodKind], config: &Config, whole: bool) {
     let p = &settings.problem;
     if !small_enough(p.n, p.d, p.n_test) {
         return;
@@ -110,15 +125,15 @@ pub fn train_scene(settings: Settings, methods: &[MethodKind], config: &Config) 
         ..settings
     };
     match dln_explorer::experiment::prepare(settings, None) {
-        Ok(prepared) => run_and_draw(Arc::new(prepared), methods, config),
+        Ok(prepared) => run_and_draw(Arc::new(prepared), methods, config, whole),
         Err(e) => note(format!("preparation refused: {e}")),
     }
 }
 
-/// Runs `methods` to the end on a prepared scene, then draws every scene plot as SVG (log steps;
-/// linear time with the sharpness and per-coordinate views; τ with the Lasso view) and writes the
-/// series CSV.
-pub fn run_and_draw(prepared: Arc<Prepared>, methods: &[MethodKind], config: &Config) {
+/// Runs `methods` to the end on a prepared scene; if `draw`, then draws every scene plot as SVG
+/// (log steps; linear time with the sharpness and per-coordinate views; τ with the Lasso view)
+/// and writes the series CSV.
+pub fn run_and_draw(prepared: Arc<Prepared>, methods: &[MethodKind], config: &Config, draw: bool) {
     let gf = prepared.gf_error();
     let (runs, record) = match run_to_end(prepared, MethodSet::of(methods), true) {
         Ok(r) => r,
@@ -131,6 +146,9 @@ pub fn run_and_draw(prepared: Arc<Prepared>, methods: &[MethodKind], config: &Co
         let _ = dln_explorer::model::Outcome::of(run.trainer());
     }
     note(format!("trained; GF error {gf:?}"));
+    if !draw {
+        return;
+    }
     let views = [
         ViewOptions::default(),
         ViewOptions {

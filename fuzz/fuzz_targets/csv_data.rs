@@ -22,7 +22,7 @@ fuzz_target!(|bytes: &[u8]| {
                 .headers()
                 .map_or(0, |h| h.iter().filter(|c| *c == "y").count());
             assert!(labels <= 1, "a header with {labels} columns named y was accepted");
-            common::train_on_data(data)
+            common::train_on_data(data, common::whole(bytes))
         }
         Err(e) => common::note(format!("refused: {e}")),
     }

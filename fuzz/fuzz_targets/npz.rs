@@ -58,7 +58,7 @@ fuzz_target!(|bytes: &[u8]| {
         archive(bytes)
     };
     match npz::read(Cursor::new(file), "fuzz.npz") {
-        Ok(data) => common::train_on_data(data),
+        Ok(data) => common::train_on_data(data, common::whole(bytes)),
         Err(e) => common::note(format!("refused: {e}")),
     }
 });

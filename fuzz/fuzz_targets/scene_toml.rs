@@ -54,5 +54,5 @@ fuzz_target!(|bytes: &[u8]| {
         "a saved scene reloads to another scene"
     );
     let methods = (preset.methods.clone()).unwrap_or_else(|| MethodSet::default().iter().collect());
-    common::train_scene(settings, &methods, &preset.config);
+    common::train_scene(settings, &methods, &preset.config, common::whole(bytes));
 });
