@@ -39,8 +39,8 @@ pub(super) struct Entry {
     pub band: bool,
 }
 
-/// The legend entries of `panel`: each series (one per group, in the colour of its last
-/// series), then each reference level with its value, drawn as `marks` says (dashed across,
+/// The legend entries of `panel`: each series (one per group, in the colour of its first
+/// series, as in the exports), then each reference level with its value, drawn as `marks` says (dashed across,
 /// or an edge marker when it lies off the view); `tone` maps the palette to the screen.
 pub(super) fn entries(
     panel: &Panel,
@@ -57,7 +57,7 @@ pub(super) fn entries(
         };
         let (key, color, band) = (s.legend_name(), tone(s.color), !s.band.is_empty());
         match entries.iter_mut().find(|e| e.key == key) {
-            Some(e) => (e.color, e.band) = (color, e.band || band),
+            Some(e) => e.band |= band,
             None => entries.push(Entry {
                 key: key.to_string(),
                 text: key.to_string(),
@@ -244,8 +244,8 @@ mod tests {
         assert!(e[0].band && !e[1].band);
         assert_eq!(
             e[1].color,
-            tone([3, 3, 3]),
-            "a group takes its last series' colour"
+            tone([2, 2, 2]),
+            "a group takes its first series' colour"
         );
         let marks: Vec<Mark> = e.iter().map(|e| e.mark).collect();
         assert_eq!(
