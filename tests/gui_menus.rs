@@ -54,10 +54,24 @@ fn f5_toggles_presentation_mode() {
     assert!(!h.ctx.global_style().visuals.dark_mode, "light theme");
     assert!(h.ctx.zoom_factor() > 1.2, "large type");
     assert!(
-        h.query_by_role_and_label(Role::Slider, controls::ALPHA)
+        h.query_by_role_and_label(Role::Slider, controls::N)
             .is_none(),
-        "controls collapsed"
+        "the side panel collapsed"
     );
+    // The strip keeps what a caption or lesson may ask for: α, γ and b, and moving one restarts.
+    for label in [controls::ALPHA, controls::GAMMA, controls::BATCH] {
+        assert!(
+            h.query_by_role_and_label(Role::Slider, label).is_some(),
+            "{label}"
+        );
+    }
+    let run = h.state().live().run;
+    h.get_by_role_and_label(Role::Slider, controls::ALPHA)
+        .set_value_accesskit(0.01);
+    h.run_steps(2);
+    assert!(h.state().live().run > run, "α restarted the runs");
+    let alpha = (h.state().live().info.as_ref()).map(|i| i.scene.alpha);
+    assert_eq!(alpha, Some(0.01));
     assert!(
         h.query_all_by_label_contains("PRESENTATION")
             .next()
@@ -69,7 +83,7 @@ fn f5_toggles_presentation_mode() {
     assert!(!h.state().presentation());
     assert!(h.ctx.global_style().visuals.dark_mode);
     assert!(
-        h.query_by_role_and_label(Role::Slider, controls::ALPHA)
+        h.query_by_role_and_label(Role::Slider, controls::N)
             .is_some()
     );
 }

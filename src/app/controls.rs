@@ -5,7 +5,7 @@ use eframe::egui;
 use super::gamma_max::{GammaMaxView, gamma_max_line};
 use crate::experiment::{MethodSet, RunInfo};
 use crate::figure::num;
-use crate::model::config::{ALPHA_RANGE, MAX_ENTRIES};
+use crate::model::config::MAX_ENTRIES;
 use crate::model::{Config, MethodKind, Settings, StepSize};
 use crate::presets;
 
@@ -123,29 +123,9 @@ impl Controls {
         (self.preset.as_ref()).map(|p| p.caption_for(&self.config()))
     }
 
-    /// The preset menu; returns true when a scene was loaded.
+    /// The preset menu with the caption under it; returns true when a scene was loaded.
     fn presets_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let mut chosen = None;
-        let current =
-            (self.preset.as_ref()).map_or("choose a scene…".to_string(), |p| p.title.clone());
-        egui::ComboBox::from_label("preset")
-            .selected_text(current)
-            .width(200.0)
-            .show_ui(ui, |ui| {
-                for p in presets::list() {
-                    if ui.selectable_label(false, &p.title).clicked() {
-                        chosen = Some(p);
-                    }
-                }
-            });
-        let mut loaded = false;
-        let mut error = None;
-        if let Some(p) = chosen {
-            match self.load_preset(p) {
-                Ok(()) => loaded = true,
-                Err(e) => error = Some(format!("⚠ {e}")),
-            }
-        }
+        let (loaded, error) = self.scene_picker(ui);
         if let Some(text) = error.or_else(|| self.caption()) {
             ui.add(egui::Label::new(egui::RichText::new(text).small()).wrap());
         }
@@ -225,44 +205,10 @@ impl Controls {
         }
         ui.separator();
         ui.label("Training");
-        // Down to 1e-150 once α is small or the view is on the τ axis; 1e-3 keeps the usual
-        // range's resolution otherwise.
-        let lowest = if s.alpha < 1e-3 || self.small_alpha {
-            ALPHA_RANGE.0
-        } else {
-            1e-3
-        };
-        let mut slider = egui::Slider::new(&mut s.alpha, lowest..=10.0)
-            .logarithmic(true)
-            .text(ALPHA);
-        if lowest < 1e-3 {
-            // `1e-50`, not fifty zeros; typed values parse as written.
-            slider = slider
-                .custom_formatter(|v, _| num(v))
-                .custom_parser(|t| t.trim().parse().ok());
-        }
-        restart |= ui
-            .add(slider)
-            .on_hover_text("initialisation scale α: u₀ = α·𝟙, v₀ = 0; ρ₀ = α²/2 (small α: sparse ℓ1 bias, large α: ℓ2); down to 1e-150 on the τ axis, where the staircase shows")
-            .changed();
-        // The slider shows the fixed γ, or the γ the rule resolved to; moving it fixes γ.
-        let resolved = info.map(|i| i.gamma);
-        let mut gamma = match s.step_size {
-            StepSize::Fixed(g) => g,
-            StepSize::Stable(_) => resolved.unwrap_or(0.01),
-        };
-        if ui
-            .add(
-                egui::Slider::new(&mut gamma, 1e-5..=100.0)
-                    .logarithmic(true)
-                    .text(GAMMA),
-            )
-            .on_hover_text("step size γ of GD and SGD (and SGF's noise level γ/b); single-sample SGD is stable for γ·κ_i < 2")
-            .changed()
-        {
-            s.step_size = StepSize::Fixed(gamma);
-            restart = true;
-        }
+        restart |= self.alpha_slider(ui);
+        restart |= self.gamma_slider(ui, info);
+        let gamma = self.gamma(info);
+        let s = &mut self.settings;
         match info.and_then(|i| i.gamma_limit) {
             Some(limit) => {
                 let ratio = gamma / limit;
@@ -296,12 +242,8 @@ impl Controls {
             s.step_size = StepSize::Stable(1.0);
             restart = true;
         }
-        let max_batch = s.problem.n.max(1);
-        s.batch = s.batch.clamp(1, max_batch);
-        restart |= ui
-            .add(egui::Slider::new(&mut s.batch, 1..=max_batch.min(200)).text(BATCH))
-            .on_hover_text("mini-batch size b of SGD; SGF's noise scales as γ/b, so larger b weakens the effect")
-            .changed();
+        restart |= self.batch_slider(ui);
+        let s = &mut self.settings;
         ui.horizontal_wrapped(|ui| {
             for (on, kind) in self.methods.flags_mut().iter_mut().zip(MethodKind::ALL) {
                 restart |= ui

@@ -12,6 +12,7 @@ pub mod export;
 pub mod gamma_max;
 pub mod help;
 pub mod job;
+pub mod key_controls;
 pub mod launch;
 pub mod legend_strip;
 pub mod lesson;
@@ -232,6 +233,19 @@ impl App {
         };
         let clicked = egui::Panel::top("run-bar").show(ui, |ui| bar.ui(ui)).inner;
         requests.extend(clicked.into_iter().map(Request::Command));
+        if self.menus.presentation {
+            // At projector size the side panel is hidden; what a caption or lesson may ask for
+            // stays at hand.
+            let info = self.live.info.clone();
+            let changes = egui::Panel::top("presentation-controls")
+                .show(ui, |ui| {
+                    key_controls::strip(ui, &mut self.controls, info.as_deref())
+                })
+                .inner;
+            if changes.restart {
+                self.restart();
+            }
+        }
         requests.extend(self.lesson_strip(ui));
         requests.extend(self.windows(&ctx, ui.available_rect_before_wrap()));
         self.animation_ui(&ctx);

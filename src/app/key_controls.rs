@@ -1,0 +1,122 @@
+//! The controls a lecturer needs at hand — the scene picker and the α, γ and b sliders — shared
+//! by the side panel and presentation mode's control strip.
+
+use eframe::egui;
+
+use super::controls::{ALPHA, BATCH, Changes, Controls, GAMMA};
+use crate::experiment::RunInfo;
+use crate::figure::num;
+use crate::model::StepSize;
+use crate::model::config::ALPHA_RANGE;
+use crate::presets;
+
+impl Controls {
+    /// The scene picker; returns whether a scene was loaded, or why it could not be.
+    pub fn scene_picker(&mut self, ui: &mut egui::Ui) -> (bool, Option<String>) {
+        let mut chosen = None;
+        let current =
+            (self.preset.as_ref()).map_or("choose a scene…".to_string(), |p| p.title.clone());
+        egui::ComboBox::from_label("preset")
+            .selected_text(current)
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for p in presets::list() {
+                    if ui.selectable_label(false, &p.title).clicked() {
+                        chosen = Some(p);
+                    }
+                }
+            });
+        let mut loaded = false;
+        let mut error = None;
+        if let Some(p) = chosen {
+            match self.load_preset(p) {
+                Ok(()) => loaded = true,
+                Err(e) => error = Some(format!("⚠ {e}")),
+            }
+        }
+        (loaded, error)
+    }
+
+    /// The α slider (log scale; down to 1e-150 once α is small or the view is on τ); returns
+    /// whether it moved.
+    pub fn alpha_slider(&mut self, ui: &mut egui::Ui) -> bool {
+        let s = &mut self.settings;
+        // Down to 1e-150 once α is small or the view is on the τ axis; 1e-3 keeps the usual
+        // range's resolution otherwise.
+        let lowest = if s.alpha < 1e-3 || self.small_alpha {
+            ALPHA_RANGE.0
+        } else {
+            1e-3
+        };
+        let mut slider = egui::Slider::new(&mut s.alpha, lowest..=10.0)
+            .logarithmic(true)
+            .text(ALPHA);
+        if lowest < 1e-3 {
+            // `1e-50`, not fifty zeros; typed values parse as written.
+            slider = slider
+                .custom_formatter(|v, _| num(v))
+                .custom_parser(|t| t.trim().parse().ok());
+        }
+        ui.add(slider)
+            .on_hover_text("initialisation scale α: u₀ = α·𝟙, v₀ = 0; ρ₀ = α²/2 (small α: sparse ℓ1 bias, large α: ℓ2); down to 1e-150 on the τ axis, where the staircase shows")
+            .changed()
+    }
+
+    /// The γ in use: the fixed one, or the one the rule resolved to in the run `info`.
+    pub(super) fn gamma(&self, info: Option<&RunInfo>) -> f64 {
+        match self.settings.step_size {
+            StepSize::Fixed(g) => g,
+            StepSize::Stable(_) => info.map_or(0.01, |i| i.gamma),
+        }
+    }
+
+    /// The γ slider: shows the fixed γ, or the γ the rule resolved to; moving it fixes γ.
+    /// Returns whether it moved.
+    pub fn gamma_slider(&mut self, ui: &mut egui::Ui, info: Option<&RunInfo>) -> bool {
+        let mut gamma = self.gamma(info);
+        let s = &mut self.settings;
+        let moved = ui
+            .add(
+                egui::Slider::new(&mut gamma, 1e-5..=100.0)
+                    .logarithmic(true)
+                    .text(GAMMA),
+            )
+            .on_hover_text("step size γ of GD and SGD (and SGF's noise level γ/b); single-sample SGD is stable for γ·κ_i < 2")
+            .changed();
+        if moved {
+            s.step_size = StepSize::Fixed(gamma);
+        }
+        moved
+    }
+
+    /// The batch-size slider of SGD (1 to min(n, 200)); returns whether it moved.
+    pub fn batch_slider(&mut self, ui: &mut egui::Ui) -> bool {
+        let s = &mut self.settings;
+        let max_batch = s.problem.n.max(1);
+        s.batch = s.batch.clamp(1, max_batch);
+        ui.add(egui::Slider::new(&mut s.batch, 1..=max_batch.min(200)).text(BATCH))
+            .on_hover_text("mini-batch size b of SGD; SGF's noise scales as γ/b, so larger b weakens the effect")
+            .changed()
+    }
+}
+
+/// Presentation mode's strip: the scene picker, α, γ and b in one row (wrapping if narrow);
+/// `info` is the current run (for the γ a rule resolved to).
+pub fn strip(ui: &mut egui::Ui, controls: &mut Controls, info: Option<&RunInfo>) -> Changes {
+    let mut restart = false;
+    ui.horizontal_wrapped(|ui| {
+        let (loaded, error) = controls.scene_picker(ui);
+        restart |= loaded;
+        if let Some(e) = error {
+            ui.colored_label(ui.visuals().warn_fg_color, e);
+        }
+        ui.separator();
+        restart |= controls.alpha_slider(ui);
+        restart |= controls.gamma_slider(ui, info);
+        restart |= controls.batch_slider(ui);
+    });
+    Changes {
+        restart,
+        speed: false,
+    }
+}
