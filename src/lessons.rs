@@ -71,6 +71,8 @@ pub enum Highlight {
     Staircase,
     /// The Lasso path with the running mean β̄_t (in the α plot's place), on the τ axis.
     Lasso,
+    /// Each method's final β by coordinate, side by side (in the coordinate plot's place).
+    FinalBeta,
     /// The sweep panel.
     Sweep,
 }

@@ -44,6 +44,8 @@ fn run_json_has_the_contract_keys_and_matches_the_theory() {
         "diverged_at_step",
         "l1_recovery_error",
         "l2_recovery_error",
+        "l1_norm",
+        "support_size",
     ] {
         assert!(v.get(key).is_some(), "missing key {key}");
     }
@@ -59,6 +61,10 @@ fn run_json_has_the_contract_keys_and_matches_the_theory() {
         "GD's α barely shrinks"
     );
     assert_eq!(gd["gamma"], v["gamma"], "paired: same γ for GD and SGD");
+    // SGD's β ends sparser: a smaller ℓ1 norm, 49 coordinates past α² against GD's 56.
+    assert!(v["l1_norm"].as_f64().unwrap() < gd["l1_norm"].as_f64().unwrap());
+    let support = |r: &serde_json::Value| r["support_size"].as_u64();
+    assert_eq!((support(&gd), support(&v)), (Some(56), Some(49)));
 }
 
 #[test]

@@ -304,3 +304,72 @@ fn the_status_says_how_and_when_each_method_stopped() {
         assert!(s.step < 3000, "{label} converged before the budget");
     }
 }
+
+/// Ticking "final β" swaps the top-right plot for each method's latest β by coordinate, side by
+/// side: on screen (its title), in its export and as a lesson's `final-beta` highlight shows it.
+#[test]
+fn the_final_beta_checkbox_shows_each_methods_final_beta_in_the_top_right_plot() {
+    use dln_explorer::app::{lesson, plots::FINAL_BETA};
+    use dln_explorer::figure::animation::{Framer, Spec};
+    use dln_explorer::figure::figures::PlotKind;
+    use dln_explorer::figure::scene::{ViewOptions, panel};
+    use dln_explorer::lessons::Highlight;
+    let mut h = harness(App::inline(&with_steps(300), 100), 8);
+    let before = h.state().shown_panel(PlotKind::Coords).cloned();
+    let before = before.expect("coordinate plot").title;
+    assert_eq!(before, "Coordinates of β_k (SGD)");
+    assert!(h.query_by_label(&before).is_some(), "{before} on screen");
+    h.get_by_label(FINAL_BETA).click();
+    h.run_steps(3);
+    let shown = h.state().shown_panel(PlotKind::Coords).cloned();
+    let shown = shown.expect("top-right plot");
+    let want = panel(
+        PlotKind::FinalBeta,
+        h.state().live(),
+        ViewOptions::default(),
+    );
+    assert_eq!(Some(&shown), want.as_ref(), "the final-β panel");
+    assert_eq!(
+        shown.title,
+        "Final β, coordinate by coordinate (followed coordinates)"
+    );
+    assert!(h.query_by_label(&shown.title).is_some(), "title on screen");
+    assert!(
+        h.query_by_label(&before).is_none(),
+        "the coordinates are gone"
+    );
+    assert_eq!(
+        h.state().exported_panel(PlotKind::Coords),
+        Some(shown.clone())
+    );
+    // SGD's dots are its β at step 300 at the followed coordinates, 1-based and shifted right.
+    let live = h.state().live();
+    let latest = live.latest(MethodKind::Sgd).expect("SGD ran");
+    assert_eq!(latest.sample.step, 300);
+    let info = info(&h);
+    let sgd = shown.series.iter().find(|s| s.name == "SGD");
+    let sgd = sgd.expect("SGD series");
+    let ys: Vec<f64> = sgd.points.iter().map(|p| p[1]).collect();
+    assert_eq!(ys, latest.coords);
+    // Side by side at coordinate j + 1, in the methods' order.
+    let at = (info.coords[0] + 1) as f64;
+    let xs: Vec<f64> = (live.histories.iter())
+        .filter_map(|(k, _)| shown.series.iter().find(|s| s.name == k.label()))
+        .map(|s| s.points[0][0])
+        .collect();
+    assert_eq!(xs.len(), live.histories.len(), "a series per method");
+    assert!(xs.iter().all(|x| (x - at).abs() < 0.5), "{xs:?} near {at}");
+    assert!(xs.windows(2).all(|w| w[0] < w[1]), "{xs:?}");
+    let (plot, view) = lesson::view(Some(Highlight::FinalBeta));
+    assert_eq!(plot, Some(PlotKind::Coords));
+    assert!(view.final_beta && !view.sharpness && !view.lasso);
+    // The animation of the 2×2 view draws the same panel in that place.
+    let spec = Spec {
+        plot: None,
+        view,
+        title: "t".into(),
+        width: 960,
+    };
+    let frame = Framer::new(spec, live, 300).svg(300, live);
+    assert!(frame.contains(&shown.title), "animated");
+}

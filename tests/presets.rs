@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use dln_explorer::cli::SimArgs;
-use dln_explorer::cli::run::execute;
+use dln_explorer::cli::run::{RunReport, execute};
 use dln_explorer::model::{Config, MethodKind, Settings};
 use dln_explorer::presets::{self, PresetError};
 
@@ -64,11 +64,17 @@ fn every_preset_runs_1000_steps_and_only_the_divergence_scene_diverges() {
     }
 }
 
-#[test]
-fn sgd_beats_gd_scene_ends_with_sgd_error_below_gd() {
-    let p = presets::get("sgd-beats-gd").expect("shipped");
+/// GD and SGD of the default scene run to their end.
+fn default_scene_gd_and_sgd() -> (RunReport, RunReport) {
+    let p = presets::get(presets::DEFAULT).expect("shipped");
     let gd = execute(settings(&p.config, MethodKind::Gd, None), false).expect("gd runs");
     let sgd = execute(settings(&p.config, MethodKind::Sgd, None), false).expect("sgd runs");
+    (gd, sgd)
+}
+
+#[test]
+fn sgd_beats_gd_scene_ends_with_sgd_error_below_gd() {
+    let (gd, sgd) = default_scene_gd_and_sgd();
     for r in [&gd, &sgd] {
         assert!(
             r.outcome.final_loss <= 1e-19,
@@ -80,6 +86,31 @@ fn sgd_beats_gd_scene_ends_with_sgd_error_below_gd() {
     assert!(e_sgd < 0.95 * e_gd, "SGD {e_sgd} vs GD {e_gd}");
     // The mechanism: SGD's effective initialisation shrank, GD's barely moved.
     assert!(sgd.outcome.alpha_ratio < 0.95 && gd.outcome.alpha_ratio > 0.99);
+}
+
+/// The headline in numbers: both interpolate, basis pursuit has the least ℓ1 norm of all
+/// interpolators, and SGD's β ends with a smaller ℓ1 norm and support than GD's.
+#[test]
+fn sgd_beats_gd_scene_ends_with_sgd_sparser_than_gd() {
+    let (gd, sgd) = default_scene_gd_and_sgd();
+    let refs = gd.prepared.references.as_deref().expect("references");
+    let l1_min: f64 = refs.beta_l1.iter().map(|b| b.abs()).sum();
+    let (end_gd, end_sgd) = (gd.trainer.sample(), sgd.trainer.sample());
+    let (l1_gd, l1_sgd) = (end_gd.l1_norm, end_sgd.l1_norm);
+    let close = |x: f64, want: f64| (x - want).abs() <= 1e-4 * want;
+    assert!(close(l1_gd, 3.11120), "GD ‖β‖₁ {l1_gd}");
+    assert!(close(l1_sgd, 3.04691), "SGD ‖β‖₁ {l1_sgd}");
+    assert!(
+        l1_min < l1_sgd && l1_sgd < l1_gd,
+        "{l1_min} < {l1_sgd} < {l1_gd}"
+    );
+    // The final β's ℓ1 norm is the sum over every coordinate, as the sample records it.
+    let beta: f64 = sgd.trainer.beta().iter().map(|b| b.abs()).sum();
+    assert!((beta - l1_sgd).abs() <= 1e-12 * beta);
+    // Of d = 100 coordinates, past α² = 0.01: 56 for GD, 49 for SGD; β* has s = 5.
+    assert_eq!(end_gd.support_size, 56);
+    assert_eq!(end_sgd.support_size, 49);
+    assert_eq!(refs.beta_l1.iter().filter(|b| b.abs() > 1e-9).count(), 5);
 }
 
 #[test]

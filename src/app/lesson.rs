@@ -68,6 +68,10 @@ pub fn view(highlight: Option<Highlight>) -> (Option<PlotKind>, ViewOptions) {
             o.lasso = true;
             Some(PlotKind::Alpha)
         }
+        Highlight::FinalBeta => {
+            o.final_beta = true;
+            Some(PlotKind::Coords)
+        }
         Highlight::Sweep => None,
     });
     (plot, o)
@@ -239,6 +243,7 @@ fn look_at(h: Highlight) -> &'static str {
         Highlight::Sharpness => "the curvature against 2/γ",
         Highlight::Staircase => "the coordinates of β against τ = t/ln(1/α)",
         Highlight::Lasso => "the Lasso path and the running mean",
+        Highlight::FinalBeta => "each method's final β, coordinate by coordinate",
         Highlight::Sweep => "the sweep window",
     }
 }

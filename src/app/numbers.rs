@@ -1,5 +1,6 @@
 //! The side panel's table of the numbers that make the theorem visible: per method the exact
-//! α_T/α, P21's formula, the distance to the predicted limit and the recovery error.
+//! α_T/α, P21's formula, the distance to the predicted limit, the recovery error, and how sparse
+//! the latest β is (‖β‖₁ and the support size).
 
 use eframe::egui;
 
@@ -7,8 +8,8 @@ use super::plots;
 use crate::experiment::Record;
 use crate::figure::noise::BROKEN_IDENTITY;
 use crate::figure::num;
-use crate::model::ErrorMeasure;
-use crate::model::analysis::geometric_mean_ratio;
+use crate::model::analysis::{SUPPORT_RULE, geometric_mean_ratio};
+use crate::model::{ErrorMeasure, MethodKind, Point};
 
 /// What the test-error column holds.
 const TEST_TIP: &str = "test error (β − β*)ᵀ M (β − β*) + σ² with M = E[xxᵀ] of the design (loaded data: the test-set MSE)";
@@ -25,42 +26,33 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
         ErrorMeasure::L1Distance => "‖β−β_ℓ1‖²",
         ErrorMeasure::Unavailable => "error",
     };
-    let columns = columns(error, measure);
+    let mut headers = columns(error, measure).to_vec();
+    if test {
+        headers.push(("test err", TEST_TIP));
+    }
     // Scrolls sideways in a narrow panel instead of cutting the last columns off.
     egui::ScrollArea::horizontal()
         .id_salt("numbers-scroll")
         .show(ui, |ui| {
-            egui::Grid::new("numbers")
-                .striped(true)
-                .spacing([5.0, 2.0])
-                .num_columns(5 + usize::from(test))
-                .show(ui, |ui| {
-                    for (h, tip) in columns {
-                        ui.strong(h).on_hover_text(tip);
-                    }
-                    if test {
-                        ui.strong("test err").on_hover_text(TEST_TIP);
-                    }
-                    ui.end_row();
-                    for s in &live.status {
-                        ui.colored_label(plots::color(s.kind), s.kind.label());
-                        if let Some(p) = live.latest(s.kind) {
-                            ui.label(num(p.sample.alpha_ratio));
-                            ui.label(num(p.sample.alpha_ratio_p21));
-                            let gap = (live.predictions.iter())
-                                .find(|(k, _)| *k == s.kind)
-                                .map_or("–".into(), |(_, g)| num(g.gap));
-                            ui.label(gap);
-                            ui.label(num(p.sample.recovery_error));
-                            if test {
-                                ui.label(num(p.sample.test_error));
-                            }
-                        }
-                        ui.end_row();
-                    }
-                });
+            grid(ui, "numbers", &headers, live, |ui, kind, p| {
+                ui.label(num(p.sample.alpha_ratio));
+                ui.label(num(p.sample.alpha_ratio_p21));
+                let gap = (live.predictions.iter())
+                    .find(|(k, _)| *k == kind)
+                    .map_or("–".into(), |(_, g)| num(g.gap));
+                ui.label(gap);
+                ui.label(num(p.sample.recovery_error));
+                if test {
+                    ui.label(num(p.sample.test_error));
+                }
+            });
         });
     ui.small("→ limit: relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T), where the run ends if α_T stops shrinking");
+    // Below the others, so that the panel shows them without scrolling.
+    grid(ui, "sparsity", &SPARSITY, live, |ui, _, p| {
+        ui.label(num(p.sample.l1_norm));
+        ui.label(p.sample.support_size.to_string());
+    });
     identity_ui(ui, live);
     if let Some([l1, l2, gf]) = live.info.as_ref().and_then(|i| i.reference_errors) {
         let gf = match (gf.is_nan(), live.pending.solving) {
@@ -77,10 +69,51 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
     }
 }
 
+/// A striped grid: the headers with their tooltips, then a row per method: its name in its
+/// colour and `cells` of its latest point.
+fn grid(
+    ui: &mut egui::Ui,
+    id: &str,
+    headers: &[(&str, &str)],
+    live: &Record,
+    mut cells: impl FnMut(&mut egui::Ui, MethodKind, &Point),
+) {
+    egui::Grid::new(id)
+        .striped(true)
+        .spacing([5.0, 2.0])
+        .num_columns(headers.len())
+        .show(ui, |ui| {
+            for (h, tip) in headers {
+                ui.strong(*h).on_hover_text(*tip);
+            }
+            ui.end_row();
+            for s in &live.status {
+                ui.colored_label(plots::color(s.kind), s.kind.label());
+                if let Some(p) = live.latest(s.kind) {
+                    cells(ui, s.kind, p);
+                }
+                ui.end_row();
+            }
+        });
+}
+
+/// The first column of both grids: the method.
+const METHOD: (&str, &str) = ("", "The method, in its plot colour");
+
+/// The sparsity grid's column headers with what each means (its tooltip).
+const SPARSITY: [(&str, &str); 3] = [
+    METHOD,
+    (
+        "‖β‖₁",
+        "‖β_T‖₁ = Σ_j |β_T,j| of the latest iterate, over every coordinate (not only the followed ones)",
+    ),
+    ("support", SUPPORT_RULE),
+];
+
 /// The table's column headers with what each means (its tooltip).
 fn columns(error: &'static str, measure: ErrorMeasure) -> [(&'static str, &'static str); 5] {
     [
-        ("", "The method, in its plot colour"),
+        METHOD,
         (
             "α_T/α",
             "The effective initialisation now, read exactly from the state: the geometric mean over coordinates of √|u² − v²|/α",
@@ -148,5 +181,6 @@ mod tests {
             tips[1].contains("u² − v²") && tips[2].contains("∫L"),
             "{tips:?}"
         );
+        assert!(SPARSITY[1].1.starts_with("‖β_T‖₁") && SPARSITY[2].1 == SUPPORT_RULE);
     }
 }

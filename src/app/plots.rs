@@ -33,6 +33,9 @@ const EXPORT_CHOICES: [(&str, ExportFormat); 4] = [
     ("PNG 3×", ExportFormat::Png(3)),
 ];
 
+/// Label of the checkbox that swaps the coordinate plot for each method's final β.
+pub const FINAL_BETA: &str = "final β";
+
 /// The plot panel: view options and the panels drawn last.
 pub struct Plots {
     /// How the plots are shown (the exports use the same options).
@@ -108,6 +111,8 @@ impl Plots {
                 .on_hover_text("the bottom-left plot shows the Lasso path β_lasso(λ) against 1/λ with the running mean (1/t)∫β ds at λ = ln(1/α)/t");
             ui.checkbox(&mut o.alpha_per_coordinate, "α per coordinate")
                 .on_hover_text("the α plot shows every coordinate's exact α_j/α at the latest step, sorted, with P21's formula and the support of β*");
+            ui.checkbox(&mut o.final_beta, FINAL_BETA)
+                .on_hover_text("the top-right plot shows each method's latest β coordinate by coordinate, side by side (the followed coordinates), with the non-zeros of β*: which coordinates each method leaves near zero");
             ui.separator();
             ui.label("β of:");
             for (kind, _) in &live.histories {

@@ -117,6 +117,7 @@ pub fn to_json(r: &RunReport) -> serde_json::Value {
     let problem = r.trainer.problem();
     let measure = problem.measure;
     let recovery = (measure == ErrorMeasure::Recovery).then_some(o.recovery_error);
+    let end = r.trainer.sample();
     let mut keys = scene_json(
         s,
         json!({
@@ -127,6 +128,8 @@ pub fn to_json(r: &RunReport) -> serde_json::Value {
             "stop": r.stop.name(),
             "final_loss": o.final_loss,
             "recovery_error": recovery,
+            "l1_norm": end.l1_norm,
+            "support_size": end.support_size,
             "error_measure": measure.key(),
             "expected_test_error": o.expected_test_error,
             "test_error": o.test_error,

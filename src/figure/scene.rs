@@ -47,6 +47,8 @@ pub struct ViewOptions {
     pub sharpness: bool,
     /// The α plot shows the Lasso path against 1/λ with the running mean instead.
     pub lasso: bool,
+    /// The coordinate plot shows each method's latest β by coordinate, side by side, instead.
+    pub final_beta: bool,
 }
 
 impl Default for ViewOptions {
@@ -58,6 +60,7 @@ impl Default for ViewOptions {
             alpha_per_coordinate: false,
             sharpness: false,
             lasso: false,
+            final_beta: false,
         }
     }
 }
@@ -207,6 +210,7 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
                 refs.unwrap_or_default(),
             )
         }
+        PlotKind::Coords if view.final_beta => return panel(PlotKind::FinalBeta, record, view),
         PlotKind::Coords => {
             // The chosen method's β, or the first method's when that one does not run.
             let kind = Some(view.beta_method)

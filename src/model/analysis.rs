@@ -2,8 +2,7 @@
 
 use super::bias::{BiasSolution, implicit_bias};
 use super::error::SimError;
-use super::linalg::dist2;
-use super::linalg::norm2;
+use super::linalg::{dist2, norm_inf, norm2};
 use super::net::DiagNet;
 use super::problem::Problem;
 use super::references::{L1Solver, basis_pursuit_solve, min_l2};
@@ -121,6 +120,17 @@ pub fn relative_gap(beta: &[f64], predicted: &[f64]) -> f64 {
     dist2(beta, predicted) / norm2(beta).max(f64::MIN_POSITIVE)
 }
 
+/// What [`support_size`] counts, in words (the Numbers table's tooltip).
+pub const SUPPORT_RULE: &str = "support size: the number of coordinates with |β_j| ≥ max(10⁻³·max_k |β_k|, α²), α the initialisation scale (u₀ = α𝟙). Below α² a coordinate has not left the initialisation's scale (there the potential ψ_α is quadratic, not ℓ1-like); 10⁻³·max_k |β_k| drops what is negligible next to the largest coordinate when α is tiny";
+
+/// The support size of `beta` at initialisation scale `alpha`: see [`SUPPORT_RULE`].
+pub fn support_size(beta: &[f64], alpha: f64) -> usize {
+    let threshold = (1e-3 * norm_inf(beta)).max(alpha * alpha);
+    beta.iter()
+        .filter(|b| b.abs() >= threshold && **b != 0.0)
+        .count()
+}
+
 /// The end state of a run and its distance to the theory's predictions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
@@ -188,5 +198,28 @@ impl Outcome {
                 .flatten(),
             diverged_at_step: trainer.diverged_at(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The threshold is the larger of 10⁻³ of the largest |β_j| and α², inclusive; zeros never
+    /// count.
+    #[test]
+    fn support_size_counts_coordinates_past_both_thresholds() {
+        let beta = [1.0, -0.5, 2e-3, -1e-3, 9.99e-4, 1e-5, 0.0];
+        // α² = 10⁻⁶ < 10⁻³·max: the relative rule decides (1e-3 itself counts).
+        assert_eq!(support_size(&beta, 1e-3), 4);
+        // α² = 10⁻² > 10⁻³·max: the α²-small coordinates 2e-3 and 1e-3 no longer count.
+        assert_eq!(support_size(&beta, 0.1), 2);
+        // α² = 0.25: β_2 = −0.5 is past it, exactly at the threshold counts.
+        assert_eq!(support_size(&beta, 0.5), 2);
+        assert_eq!(support_size(&beta, 0.71), 1);
+        // Nothing past α² in the kernel regime; an all-zero β has no support even at α → 0.
+        assert_eq!(support_size(&beta, 2.0), 0);
+        assert_eq!(support_size(&[0.0; 4], 1e-200), 0);
+        assert_eq!(support_size(&[-3.0, 3.0, 3e-3, 2.9e-3], 1e-9), 3);
     }
 }

@@ -60,6 +60,11 @@ pub fn norm_inf(a: &[f64]) -> f64 {
     a.iter().fold(0.0, |m, v| m.max(v.abs()))
 }
 
+/// `‖a‖₁`.
+pub fn norm1(a: &[f64]) -> f64 {
+    a.iter().map(|v| v.abs()).sum()
+}
+
 /// `‖a‖₂`.
 pub fn norm2(a: &[f64]) -> f64 {
     kernels::dot(a, a).sqrt()

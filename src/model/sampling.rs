@@ -25,6 +25,10 @@ pub struct Sample {
     /// The error of [`Problem::error`](super::problem::Problem::error): `‖β_k − β*‖²`, or
     /// without β* the test error or the distance to the minimum-ℓ1 interpolator.
     pub recovery_error: f64,
+    /// `‖β_k‖₁` over every coordinate.
+    pub l1_norm: f64,
+    /// The [`support_size`](super::analysis::support_size) of `β_k` (every coordinate).
+    pub support_size: usize,
     /// `(β_k − β*)ᵀ M (β_k − β*) + σ²` on generated data
     /// ([`Problem::expected_test_error`](super::problem::Problem::expected_test_error)).
     pub test_error: f64,

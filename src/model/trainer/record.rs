@@ -2,6 +2,8 @@
 //! exact-loss checkpoints at powers of two, and the final state.
 
 use super::{EXACT_MARKS_UP_TO, SAMPLE_CAPACITY, Trainer};
+use crate::model::analysis::support_size;
+use crate::model::linalg::norm1;
 use crate::model::recorder::Recorder;
 use crate::model::sampling::{Fidelity, Point, Sample, SampleBudget};
 use crate::model::stop::Stop;
@@ -140,6 +142,8 @@ impl Trainer {
             alpha_ratio_max: ratios.iter().copied().fold(0.0, f64::max),
             alpha_ratio_p21: (-self.p21_rate() * self.diag_mean).exp(),
             recovery_error: self.problem.error(beta),
+            l1_norm: norm1(beta),
+            support_size: support_size(beta, self.alpha),
             test_error: self.problem.expected_test_error(beta),
             curvature: (self.curvature.latest)
                 .filter(|_| self.history)
