@@ -171,8 +171,9 @@ fn scene_figures_of_real_runs_hold_every_method() {
                     .find(|c| *c != "none")
             })
             .collect();
+        let sgd = palette::hex(palette::color(MethodKind::Sgd));
         assert!(
-            !colours.is_empty() && colours.iter().all(|c| *c == "#e6550d"),
+            !colours.is_empty() && colours.iter().all(|c| *c == sgd),
             "{plot}: {colours:?}"
         );
     }

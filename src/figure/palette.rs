@@ -1,31 +1,37 @@
-//! The colours of the methods and references, shared by the GUI and every export.
+//! The colours of the methods and references, shared by the GUI and every export: Okabe–Ito
+//! hues for the methods, chosen to stay apart under protanopia, deuteranopia and tritanopia
+//! (`tests/palette.rs` measures them; docs/architecture.md states the palette).
 
 use crate::model::MethodKind;
 
-/// The colour of a method as `[r, g, b]`: GD blue, SGD orange-red, SGF green, GF grey,
-/// label-noise GD brown, isotropic-noise GD olive.
+/// The colour of a method as `[r, g, b]` (Okabe–Ito): GD blue, SGD vermillion, SGF bluish green,
+/// GF neutral grey (the γ → 0 reference flow), label-noise GD sky blue, isotropic-noise GD orange.
 pub fn color(method: MethodKind) -> [u8; 3] {
     match method {
-        MethodKind::Gd => [31, 119, 180],
-        MethodKind::Sgd => [230, 85, 13],
-        MethodKind::Sgf => [44, 160, 44],
-        MethodKind::Gf => [127, 127, 127],
-        MethodKind::LabelNoise => [140, 86, 75],
-        MethodKind::IsoNoise => [160, 160, 20],
+        MethodKind::Gd => [0, 114, 178],
+        MethodKind::Sgd => [213, 94, 0],
+        MethodKind::Sgf => [0, 158, 115],
+        MethodKind::Gf => [96, 96, 96],
+        MethodKind::LabelNoise => [86, 180, 233],
+        MethodKind::IsoNoise => [230, 159, 0],
     }
 }
 
-/// The colour of the minimum-ℓ1 (basis pursuit) reference.
-pub const L1_REFERENCE: [u8; 3] = [117, 80, 171];
-/// The colour of the minimum-ℓ2 reference.
-pub const L2_REFERENCE: [u8; 3] = [64, 64, 64];
-/// The colour of the ground truth β*.
+/// The light grey of the ℓ2 reference and of the coordinates off the support.
+const LIGHT_GREY: [u8; 3] = [160, 160, 160];
+
+/// The colour of the minimum-ℓ1 (basis pursuit) reference: indigo.
+pub const L1_REFERENCE: [u8; 3] = [51, 34, 136];
+/// The colour of the minimum-ℓ2 reference: light grey.
+pub const L2_REFERENCE: [u8; 3] = LIGHT_GREY;
+/// The colour of the ground truth β*: black.
 pub const GROUND_TRUTH: [u8; 3] = [0, 0, 0];
 
-/// The colour of β coordinates off the support of β*.
-pub const OFF_SUPPORT: [u8; 3] = [150, 150, 150];
-/// The colour of the predicted-limit markers.
-pub const PREDICTED: [u8; 3] = [200, 40, 160];
+/// The colour of β coordinates off the support of β*: light grey.
+pub const OFF_SUPPORT: [u8; 3] = LIGHT_GREY;
+/// The colour of the predicted limits, plateaus and jumps: magenta, apart from every method and
+/// join-order colour.
+pub const PREDICTED: [u8; 3] = [195, 40, 135];
 
 /// Colours of the coordinates by the order in which they join (Okabe–Ito, then repeated).
 const ORDER: [[u8; 3]; 8] = [
@@ -45,7 +51,7 @@ pub fn join_order(k: usize) -> [u8; 3] {
 }
 
 /// The colour drawn on a dark background: colours whose luma (Rec. 709 weights) is below 30 % (black
-/// β*, the grey ℓ2 reference) are mixed three quarters of the way to white; others are kept.
+/// β*, the indigo ℓ1 reference) are mixed three quarters of the way to white; others are kept.
 pub fn on_dark(rgb: [u8; 3]) -> [u8; 3] {
     let [r, g, b] = rgb.map(f64::from);
     if (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255.0 >= 0.3 {
