@@ -145,7 +145,9 @@ fn the_tau_view_draws_the_jumps_plateaus_and_leaving_coordinate() {
     // Coordinates: coloured by join order, one ring where a coordinate leaves.
     let coords = panel(PlotKind::Coords, &record, view).expect("coords panel");
     let first = stairs.saddles[0].joins[0];
-    let line = (coords.series.iter()).find(|s| s.name == format!("β_{first} (joins 1st)"));
+    // Named from 1, as the CLI and CSV number coordinates.
+    let name = format!("β_{} (joins 1st)", first + 1);
+    let line = (coords.series.iter()).find(|s| s.name == name);
     assert_eq!(line.expect("first joiner").color, palette::join_order(0));
     let leaves: usize = stairs.saddles.iter().map(|s| s.leaves.len()).sum();
     let rings = (coords.series.iter())

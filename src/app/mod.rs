@@ -26,6 +26,7 @@ pub mod run_bar;
 pub mod simplify;
 pub mod sweep_controls;
 pub mod sweep_panel;
+pub mod timeline;
 pub mod windows;
 pub mod worker;
 
@@ -86,13 +87,17 @@ pub struct App {
     lesson: Option<lesson::OpenLesson>,
     /// A data file being read.
     loading: Option<data_files::Loading>,
+    /// The reveal of the runs and its scrubber.
+    timeline: timeline::Timeline,
 }
 
 impl App {
     /// The app with a background simulation thread that repaints `ctx`.
     pub fn new(ctx: &egui::Context, settings: &Settings) -> App {
         install_fonts(ctx);
-        App::with_backend(settings, Backend::Thread(Worker::spawn(ctx.clone())))
+        let mut app = App::with_backend(settings, Backend::Thread(Worker::spawn(ctx.clone())));
+        app.timeline = timeline::Timeline::new(timeline::DEFAULT_SECONDS);
+        app
     }
 
     /// The app stepping on the UI thread, `steps_per_frame` steps a frame (for tests).
@@ -121,6 +126,8 @@ impl App {
             outcome: Arc::new(Mutex::new(None)),
             lesson: None,
             loading: None,
+            // Tests step frames without a clock: no reveal unless they ask for one.
+            timeline: timeline::Timeline::new(0.0),
         };
         app.live.playing = true;
         app.send(Command::Speed(app.controls.steps_per_frame()));
@@ -133,8 +140,36 @@ impl App {
         self.controls.flat_out = true;
         self.send(Command::Speed(u64::MAX));
         self.plots.hover = capture.screenshot.is_none();
+        self.timeline = timeline::Timeline::new(0.0);
         self.capture = Some((capture, CaptureState::default()));
         self
+    }
+
+    /// The reveal of the runs.
+    pub fn timeline(&self) -> &timeline::Timeline {
+        &self.timeline
+    }
+
+    /// The plot panel.
+    pub fn plots(&self) -> &Plots {
+        &self.plots
+    }
+
+    /// The reveal of the runs, to change.
+    pub fn timeline_mut(&mut self) -> &mut timeline::Timeline {
+        &mut self.timeline
+    }
+
+    /// The runs as far as the timeline reveals them (all of them once the reveal is over).
+    pub fn shown(&self) -> std::borrow::Cow<'_, Live> {
+        match self.timeline.shown(&self.live) {
+            Some(k) => {
+                let mut part = self.live.up_to(k);
+                part.playing = self.timeline.playing;
+                std::borrow::Cow::Owned(part)
+            }
+            None => std::borrow::Cow::Borrowed(&self.live),
+        }
     }
 
     /// The side-panel state.
@@ -173,8 +208,12 @@ impl App {
         });
     }
 
-    /// Plays or pauses.
+    /// Plays or pauses: the reveal when there is one, else the simulation.
     pub fn toggle_play(&mut self) {
+        if self.timeline.seconds > 0.0 {
+            self.timeline.toggle();
+            return;
+        }
         let play = !self.live.playing;
         self.live.playing = play;
         self.send(if play { Command::Play } else { Command::Pause });
@@ -225,13 +264,30 @@ impl App {
                 self.menus.ui(ui, loading)
             })
             .inner;
+        self.timeline.log = self.plots.options.log_x;
+        self.timeline.advance(ctx.input(|i| i.time), &self.live);
+        if self.timeline.playing {
+            ctx.request_repaint();
+        }
+        let shown = self.shown().into_owned();
         let bar = RunBar {
-            live: &self.live,
+            live: &shown,
             presentation: self.menus.presentation,
+            revealing: self.timeline.playing && self.timeline.at < 1.0,
             // A lesson's narration strip takes the caption's place.
             caption: self.controls.caption().filter(|_| self.lesson.is_none()),
         };
-        let clicked = egui::Panel::top("run-bar").show(ui, |ui| bar.ui(ui)).inner;
+        let timeline = &mut self.timeline;
+        let live = &self.live;
+        let clicked = egui::Panel::top("run-bar")
+            .show(ui, |ui| {
+                let clicked = bar.ui(ui);
+                if timeline.seconds > 0.0 {
+                    ui.horizontal(|ui| timeline.scrubber(ui, live));
+                }
+                clicked
+            })
+            .inner;
         requests.extend(clicked.into_iter().map(Request::Command));
         if self.menus.presentation {
             // At projector size the side panel is hidden; what a caption or lesson may ask for
@@ -266,12 +322,16 @@ impl App {
                             self.restart();
                         }
                         ui.separator();
-                        numbers::ui(ui, &self.live);
+                        numbers::ui(ui, &self.shown());
                     });
                 });
         }
         let export = egui::CentralPanel::default()
-            .show(ui, |ui| self.plots.ui(ui, &self.live))
+            .show(ui, |ui| {
+                let whole = (shown.version == self.live.version && self.timeline.at < 1.0)
+                    .then_some(&self.live);
+                self.plots.ui(ui, &shown, whole)
+            })
             .inner;
         requests.extend(export.map(|(kind, format)| Request::ExportPlot(kind, format)));
         for r in requests {

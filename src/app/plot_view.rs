@@ -54,6 +54,8 @@ pub struct Drawn {
     x_range: Option<(f64, f64)>,
     /// Heatmap cells as (corners in plot coordinates, fill, hover text).
     cells: Vec<([[f64; 2]; 4], Color32, String)>,
+    /// An extent the axes always include (the whole runs' while a part is revealed).
+    include: Option<((f64, f64), (f64, f64))>,
     /// The lines and bands thinned at the pixel scale they were last drawn at.
     thinned: RefCell<Option<Thinned>>,
 }
@@ -116,8 +118,25 @@ impl Drawn {
             y_range,
             x_range,
             cells,
+            include: None,
             thinned: RefCell::new(None),
         }
+    }
+
+    /// The x and y extent of its lines, in plot coordinates.
+    pub fn extent(&self) -> Option<((f64, f64), (f64, f64))> {
+        self.x_range.zip(self.y_range)
+    }
+
+    /// The extent its axes always include, if any.
+    pub fn included(&self) -> Option<((f64, f64), (f64, f64))> {
+        self.include
+    }
+
+    /// The same, with axes that always include `extent` (so a growing reveal never rescales).
+    pub fn within(mut self, extent: Option<((f64, f64), (f64, f64))>) -> Drawn {
+        self.include = extent;
+        self
     }
 
     /// Draws the panel with its legend strip in `size`; `thickness` scales lines, `hover` shows
@@ -166,6 +185,9 @@ impl Drawn {
             plot = plot
                 .link_axis(link, [true, false])
                 .link_cursor(link, [true, false]);
+        }
+        if let Some(((x0, x1), (y0, y1))) = self.include {
+            plot = plot.include_x(x0).include_x(x1).include_y(y0).include_y(y1);
         }
         let ((x_spacer, x_label), (y_spacer, y_label)) = (axis_style(log_x), axis_style(log_y));
         plot = plot

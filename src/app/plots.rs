@@ -49,8 +49,15 @@ pub struct Plots {
     /// The plot a lesson step points at (framed and its title marked).
     pub highlight: Option<PlotKind>,
     drawn: Vec<(PlotKind, Drawn)>,
-    cached: Option<(u64, ViewOptions)>,
+    cached: Option<(u64, u64, ViewOptions)>,
+    /// The whole runs' extent per plot while a part of them is revealed.
+    whole: Option<((u64, ViewOptions), Extents)>,
 }
+
+/// A plot's x and y extent in plot coordinates.
+type Extent = ((f64, f64), (f64, f64));
+/// Each plot's extent, if drawn.
+type Extents = Vec<(PlotKind, Option<Extent>)>;
 
 impl Default for Plots {
     fn default() -> Self {
@@ -62,33 +69,70 @@ impl Default for Plots {
             highlight: None,
             drawn: Vec::new(),
             cached: None,
+            whole: None,
         }
     }
 }
 
 impl Plots {
-    /// The panel a plot shows now (what its export writes).
-    pub fn panel(&self, kind: PlotKind) -> Option<&crate::figure::Panel> {
+    /// A plot as drawn now.
+    pub fn drawn(&self, kind: PlotKind) -> Option<&Drawn> {
         (self.drawn.iter())
             .find(|(k, _)| *k == kind)
-            .map(|(_, d)| &d.panel)
+            .map(|(_, d)| d)
     }
 
-    /// Rebuilds the panels when the runs or the options changed.
-    fn refresh(&mut self, live: &Live) {
-        let key = (live.version, self.options);
+    /// The panel a plot shows now (what its export writes).
+    pub fn panel(&self, kind: PlotKind) -> Option<&crate::figure::Panel> {
+        self.drawn(kind).map(|d| &d.panel)
+    }
+
+    /// Rebuilds the panels when the runs, the part shown or the options changed; while a part
+    /// is shown, the axes take the extent of the `whole` runs.
+    fn refresh(&mut self, live: &Live, whole: Option<&Live>) {
+        let options = self.options;
+        let extents = whole.map(|w| {
+            let key = (w.version, options);
+            match &self.whole {
+                Some((k, extents)) if *k == key => extents.clone(),
+                _ => {
+                    let extents: Extents = (LIVE_PLOTS.iter())
+                        .map(|&k| {
+                            let panel = scene::panel(k, w, options);
+                            (k, panel.and_then(|p| Drawn::new(p).extent()))
+                        })
+                        .collect();
+                    self.whole = Some((key, extents.clone()));
+                    extents
+                }
+            }
+        });
+        let key = (live.version, live.max_step(), options);
         if self.cached == Some(key) {
             return;
         }
         self.cached = Some(key);
+        let extent = |k: PlotKind| {
+            (extents.iter().flatten())
+                .find(|(kind, _)| *kind == k)
+                .and_then(|(_, e)| *e)
+        };
         self.drawn = (LIVE_PLOTS.iter())
-            .filter_map(|&k| scene::panel(k, live, self.options).map(|p| (k, Drawn::new(p))))
+            .filter_map(|&k| {
+                let drawn = Drawn::new(scene::panel(k, live, options)?);
+                Some((k, drawn.within(extent(k))))
+            })
             .collect();
     }
 
     /// Draws the option row and the four plots in a 2×2 grid; returns an export asked for from
     /// a plot's right-click menu.
-    pub fn ui(&mut self, ui: &mut egui::Ui, live: &Live) -> Option<(PlotKind, ExportFormat)> {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        live: &Live,
+        whole: Option<&Live>,
+    ) -> Option<(PlotKind, ExportFormat)> {
         let o = &mut self.options;
         ui.horizontal(|ui| {
             ui.label("x axis:");
@@ -120,7 +164,7 @@ impl Plots {
                     .on_hover_text("whose coordinates β_t,j the top-right plot shows");
             }
         });
-        self.refresh(live);
+        self.refresh(live, whole);
         let avail = ui.available_size();
         let gap = ui.spacing().item_spacing;
         let title_h = ui.text_style_height(&self.title_style) + gap.y;

@@ -16,6 +16,8 @@ pub struct RunBar<'a> {
     pub live: &'a Record,
     /// Presentation mode on.
     pub presentation: bool,
+    /// The timeline is revealing the runs (computed ahead).
+    pub revealing: bool,
     /// The scene's title and caption, with what the controls changed since it was loaded.
     pub caption: Option<String>,
 }
@@ -53,7 +55,7 @@ impl RunBar<'_> {
                 ui.separator();
             }
             // One label per item, so a narrow window wraps between items, not inside one.
-            for part in status_parts(self.live) {
+            for part in status_parts(self.live, self.revealing) {
                 ui.add(egui::Label::new(part).extend());
             }
         });
@@ -86,20 +88,24 @@ impl RunBar<'_> {
 
 /// `state · step k · t · γ · per method loss and error`.
 pub fn status_line(live: &Record) -> String {
-    status_parts(live).join("   ")
+    status_parts(live, false).join("   ")
 }
 
 /// The items of the status line: the state (with the step while running), t and γ, then each
 /// method's loss and error; once stopped, why and at which step — said once when every method
 /// stopped alike, else after each method.
-fn status_parts(live: &Record) -> Vec<String> {
+fn status_parts(live: &Record, revealing: bool) -> Vec<String> {
     let ends: Vec<String> = live.status.iter().map(end).collect();
     let alike = live.finished() && ends.windows(2).all(|w| w[0] == w[1]);
     let mut parts = vec![match (live.finished(), ends.first()) {
         (true, Some(e)) if alike => format!("ended · {e}"),
         (true, _) => "ended".to_string(),
         (false, _) => {
-            let state = if live.playing { "running" } else { "paused" };
+            let state = match (revealing, live.playing) {
+                (true, _) => "revealing",
+                (false, true) => "running",
+                (false, false) => "paused",
+            };
             format!("{state} · step {}", live.min_step())
         }
     }];

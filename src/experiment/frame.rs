@@ -201,6 +201,41 @@ impl Record {
         !self.status.is_empty() && self.status.iter().all(|s| s.stop.is_some())
     }
 
+    /// The runs as they stood at step `k`: each history up to its last point at or before `k`,
+    /// each status at that step (and not yet stopped if it stopped later).
+    pub fn up_to(&self, k: u64) -> Record {
+        let histories = (self.histories.iter())
+            .map(|(kind, h)| {
+                let end = h.partition_point(|p| p.sample.step <= k);
+                (*kind, h[..end].to_vec())
+            })
+            .collect();
+        let status = (self.status.iter())
+            .map(|s| match s.step > k {
+                true => MethodStatus {
+                    step: k,
+                    stop: None,
+                    diverged_at: None,
+                    ..*s
+                },
+                false => s.clone(),
+            })
+            .collect();
+        Record {
+            histories,
+            status,
+            info: self.info.clone(),
+            predictions: self.predictions.clone(),
+            error: self.error.clone(),
+            ..*self
+        }
+    }
+
+    /// The largest step any method has reached.
+    pub fn max_step(&self) -> u64 {
+        self.status.iter().map(|s| s.step).max().unwrap_or(0)
+    }
+
     /// The smallest step any method has reached.
     pub fn min_step(&self) -> u64 {
         self.status.iter().map(|s| s.step).min().unwrap_or(0)
