@@ -10,6 +10,7 @@ pub mod data_files;
 pub mod dispatch;
 pub mod export;
 pub mod gamma_max;
+pub mod heat_cells;
 pub mod help;
 pub mod job;
 pub mod key_controls;

@@ -11,11 +11,12 @@ use egui_plot::{
     Points, Polygon,
 };
 
+use super::heat_cells::{cell_at, heat_cells};
 use super::legend_strip::{self, Mark};
 use super::plot_axes::axis_style;
 use super::simplify::Thinned;
-use crate::figure::palette::{self, STATUS_CELL};
-use crate::figure::{Cell, Heatmap, Panel, Scale, Style, num};
+use crate::figure::palette;
+use crate::figure::{Panel, Scale, Style, num};
 
 /// Size of the legend text in points (presentation mode's zoom enlarges it with the rest).
 const LEGEND_TEXT: f32 = 11.0;
@@ -29,7 +30,7 @@ pub(super) fn rgb([r, g, b]: [u8; 3]) -> Color32 {
 }
 
 /// The coordinate drawn for `v` on an axis (log axes store log10), if drawable.
-fn coord(v: f64, scale: Scale) -> Option<f64> {
+pub(super) fn coord(v: f64, scale: Scale) -> Option<f64> {
     match scale {
         Scale::Log => (v.is_finite() && v > 0.0).then(|| v.log10().max(FLOOR)),
         Scale::Linear => v.is_finite().then_some(v),
@@ -171,6 +172,10 @@ impl Drawn {
                     } => (*plot_name, *position),
                     egui_plot::HoverPosition::Elsewhere { position } => ("", *position),
                 };
+                // A heatmap says which cell is under the pointer and its values.
+                if !self.cells.is_empty() {
+                    return cell_at(&self.cells, [pos.x, pos.y]).cloned();
+                }
                 let name = self.hovered_name(name, [pos.x, pos.y]);
                 let x = if log_x { 10f64.powf(pos.x) } else { pos.x };
                 let y = if log_y { 10f64.powf(pos.y) } else { pos.y };
@@ -395,34 +400,4 @@ fn axis_label(label: &str, log: bool) -> String {
     } else {
         label.to_string()
     }
-}
-
-/// The cells of a heatmap as filled quads in plot coordinates, named by their value or status.
-fn heat_cells(h: &Heatmap, xs: Scale, ys: Scale) -> Vec<([[f64; 2]; 4], Color32, String)> {
-    let (xe, ye) = (
-        Heatmap::edges(&h.xs, xs == Scale::Log),
-        Heatmap::edges(&h.ys, ys == Scale::Log),
-    );
-    let mut out = Vec::new();
-    for (r, row) in h.cells.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let (fill, name) = match cell {
-                Cell::Value(v) => (rgb(h.colour(*v)), h.label.clone()),
-                Cell::Diverged => (rgb(STATUS_CELL), "diverged".into()),
-                Cell::NotConverged => (rgb(STATUS_CELL), "not converged".into()),
-                Cell::Empty => continue,
-            };
-            let corner = |x: f64, y: f64| Some([coord(x, xs)?, coord(y, ys)?]);
-            let quad = [
-                corner(xe[c], ye[r]),
-                corner(xe[c + 1], ye[r]),
-                corner(xe[c + 1], ye[r + 1]),
-                corner(xe[c], ye[r + 1]),
-            ];
-            if let [Some(a), Some(b), Some(cc), Some(d)] = quad {
-                out.push(([a, b, cc, d], fill, name));
-            }
-        }
-    }
-    out
 }
