@@ -1,13 +1,15 @@
-//! GUI tests of the timeline: the runs computed ahead are revealed over eight seconds on the axes
-//! of the whole runs, and the scrubber shows what a run stopped at that step shows.
+//! GUI tests of the timeline — the runs computed ahead are revealed over eight seconds on the
+//! axes of the whole runs, and the scrubber shows what a run stopped at that step shows — and of
+//! the ghost of the previous runs after a change.
 
 mod common;
 
 use std::sync::Arc;
 
 use common::{harness, settings};
-use dln_explorer::app::App;
+use dln_explorer::app::ghost::BEFORE;
 use dln_explorer::app::timeline::{DEFAULT_SECONDS, SCRUBBER, Timeline};
+use dln_explorer::app::{App, controls};
 use dln_explorer::cli::SimArgs;
 use dln_explorer::experiment::{prepare, run_to_end};
 use dln_explorer::figure::figures::PlotKind;
@@ -131,4 +133,70 @@ fn the_scrubber_shows_at_step_k_what_a_run_stopped_at_step_k_shows() {
             s.kind
         );
     }
+}
+
+/// Runs frames until the runs end.
+fn to_the_end(h: &mut Harness<'_, App>) {
+    for _ in 0..400 {
+        h.step();
+        if h.state().live().finished() {
+            break;
+        }
+    }
+    assert!(h.state().live().finished(), "the runs end");
+    h.run_steps(2);
+}
+
+/// The loss plot's series in the legend group `group`.
+fn loss_lines(h: &Harness<'_, App>, group: &str) -> Vec<Vec<[f64; 2]>> {
+    let panel = h
+        .state()
+        .plots()
+        .panel(PlotKind::Loss)
+        .expect("a loss plot");
+    (panel.series.iter())
+        .filter(|s| s.group.as_deref() == Some(group))
+        .map(|s| s.points.clone())
+        .collect()
+}
+
+#[test]
+fn a_change_leaves_the_previous_runs_as_one_labelled_ghost_that_can_be_hidden() {
+    let mut h = finished();
+    let panel = h
+        .state()
+        .plots()
+        .panel(PlotKind::Loss)
+        .expect("a loss plot");
+    let before: Vec<Vec<[f64; 2]>> = (panel.series.iter())
+        .filter(|s| s.group.is_none() && s.style == dln_explorer::figure::Style::Line)
+        .map(|s| s.points.clone())
+        .collect();
+    assert_eq!(before.len(), 3, "GD, SGD and SGF");
+    h.get_by_role_and_label(Role::Slider, controls::ALPHA)
+        .set_value_accesskit(0.5);
+    to_the_end(&mut h);
+    // The previous runs' loss curves, point for point, under one entry naming the change.
+    assert_eq!(loss_lines(&h, "before: α 0.1 → 0.5"), before);
+    let entries = h.query_all_by_label("before: α 0.1 → 0.5").count();
+    assert_eq!(entries, 4, "a legend entry in each plot");
+    // One generation: the next change replaces it.
+    h.get_by_role_and_label(Role::Slider, controls::ALPHA)
+        .set_value_accesskit(0.2);
+    to_the_end(&mut h);
+    assert!(loss_lines(&h, "before: α 0.1 → 0.5").is_empty());
+    assert_eq!(loss_lines(&h, "before: α 0.5 → 0.2").len(), 3);
+    // The option row's checkbox hides it.
+    h.get_by_label(BEFORE).click();
+    h.run_steps(2);
+    assert!(loss_lines(&h, "before: α 0.5 → 0.2").is_empty());
+    // A new problem (another d) keeps no ghost.
+    h.get_by_label(BEFORE).click();
+    h.get_by_role_and_label(Role::Slider, controls::D)
+        .set_value_accesskit(120.0);
+    to_the_end(&mut h);
+    assert!(
+        h.state().plots().ghost.is_none(),
+        "no ghost across problems"
+    );
 }

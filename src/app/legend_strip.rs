@@ -84,6 +84,21 @@ pub(super) fn entries(
     entries
 }
 
+/// The memory key of the legend strip's height of the plot `id`.
+fn strip_id(id: &str) -> egui::Id {
+    egui::Id::unique((id, "strip"))
+}
+
+/// The height the legend strip of the plot `id` took when last drawn (0 before).
+pub fn strip_height(ui: &egui::Ui, id: &str) -> f32 {
+    ui.data(|d| d.get_temp(strip_id(id))).unwrap_or(0.0)
+}
+
+/// Remembers the height the legend strip of the plot `id` took this frame.
+pub(super) fn remember_height(ui: &egui::Ui, id: &str, height: f32) {
+    ui.data_mut(|d| d.insert_temp(strip_id(id), height));
+}
+
 /// What a swatch means, for the entry's tooltip.
 fn meaning(mark: Mark, band: bool) -> &'static str {
     match (mark, band) {

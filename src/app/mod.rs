@@ -10,6 +10,7 @@ pub mod data_files;
 pub mod dispatch;
 pub mod export;
 pub mod gamma_max;
+pub mod ghost;
 pub mod heat_cells;
 pub mod help;
 pub mod job;
@@ -197,6 +198,13 @@ impl App {
     /// Restarts the runs from the controls.
     pub fn restart(&mut self) {
         self.next_run += 1;
+        // The ghost is the last finished runs: dragging a slider restarts every frame, and the
+        // runs it interrupts are not what the change is compared with.
+        let before = match self.live.finished() {
+            true => Some(self.live.clone()),
+            false => self.plots.ghost.take().map(|g| g.live),
+        };
+        self.plots.ghost = before.and_then(|old| ghost::Ghost::after(old, &self.controls.settings));
         self.live.reset(self.next_run);
         let mut scene = self.controls.settings.clone();
         if let Some(note) = data_files::fixed_gamma(&mut scene) {

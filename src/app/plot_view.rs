@@ -142,7 +142,7 @@ impl Drawn {
 
     /// Draws the panel with its legend strip in `size`; `thickness` scales lines, `hover` shows
     /// the read-out; `strip` is the least height given to the legend strip (to align the plots
-    /// of a row: see [`strip_height`]).
+    /// of a row: see [`legend_strip::strip_height`]).
     pub fn show(
         &self,
         ui: &mut egui::Ui,
@@ -159,6 +159,8 @@ impl Drawn {
         let mut plot = Plot::new(id)
             .width(size.x)
             .y_axis_min_width(56.0)
+            // Room for the rings and diamonds at the data's edge.
+            .set_margin_fraction(egui::vec2(0.02, 0.06))
             .show_x(hover)
             .show_y(hover)
             .x_axis_label(axis_label(&p.x.label, log_x))
@@ -222,7 +224,7 @@ impl Drawn {
                     legend_strip::show(ui, &entries, &mut hidden, LEGEND_TEXT);
                 }
                 let used = ui.cursor().top() - top;
-                ui.data_mut(|d| d.insert_temp(strip_id(id), used));
+                legend_strip::remember_height(ui, id, used);
                 let used = if used < strip {
                     ui.add_space(strip - used);
                     strip
@@ -354,7 +356,9 @@ impl Drawn {
             }
         }
         // The legend strip names the levels: here only the lines and the edge markers.
-        let x = self.x_range.map_or(0.0, |(lo, hi)| 0.5 * (lo + hi));
+        // Edge markers side by side from the middle, so two levels off the view stay two marks.
+        let (lo, hi) = self.x_range.unwrap_or((0.0, 1.0));
+        let mut edge = 0.0;
         for (r, level) in self.panel.references.iter().zip(&self.levels) {
             if hidden.contains(&r.name) {
                 continue;
@@ -373,6 +377,8 @@ impl Drawn {
                 (Level::Below, range) => (range.map_or(0.0, |r| r.0), MarkerShape::Down),
                 (Level::Above, range) => (range.map_or(0.0, |r| r.1), MarkerShape::Up),
             };
+            let x = lo + (0.5 + 0.08 * edge) * (hi - lo);
+            edge += 1.0;
             plot.add(
                 Points::new("", vec![[x, y]])
                     .shape(shape)
@@ -381,16 +387,6 @@ impl Drawn {
             );
         }
     }
-}
-
-/// The memory key of the legend strip's height of the plot `id`.
-fn strip_id(id: &str) -> egui::Id {
-    egui::Id::unique((id, "strip"))
-}
-
-/// The height the legend strip of the plot `id` took when last drawn (0 before).
-pub fn strip_height(ui: &egui::Ui, id: &str) -> f32 {
-    ui.data(|d| d.get_temp(strip_id(id))).unwrap_or(0.0)
 }
 
 /// The axis title, marking a log scale.

@@ -5,6 +5,7 @@
 use eframe::egui::{self, Color32};
 
 use super::Live;
+use super::ghost::{BEFORE, Ghost};
 use super::plot_view::Drawn;
 use crate::figure::figures::PlotKind;
 use crate::figure::scene::{self, LIVE_PLOTS, ViewOptions, XAxis};
@@ -48,8 +49,12 @@ pub struct Plots {
     pub hover: bool,
     /// The plot a lesson step points at (framed and its title marked).
     pub highlight: Option<PlotKind>,
+    /// The previous runs, drawn faintly under the current ones.
+    pub ghost: Option<Ghost>,
+    /// Whether the ghost is drawn.
+    pub show_ghost: bool,
     drawn: Vec<(PlotKind, Drawn)>,
-    cached: Option<(u64, u64, ViewOptions)>,
+    cached: Option<(u64, u64, ViewOptions, Option<u64>)>,
     /// The whole runs' extent per plot while a part of them is revealed.
     whole: Option<((u64, ViewOptions), Extents)>,
 }
@@ -67,6 +72,8 @@ impl Default for Plots {
             title_style: egui::TextStyle::Small,
             hover: true,
             highlight: None,
+            ghost: None,
+            show_ghost: true,
             drawn: Vec::new(),
             cached: None,
             whole: None,
@@ -107,7 +114,13 @@ impl Plots {
                 }
             }
         });
-        let key = (live.version, live.max_step(), options);
+        let ghost = self.ghost.as_ref().filter(|_| self.show_ghost);
+        let key = (
+            live.version,
+            live.max_step(),
+            options,
+            ghost.map(|g| g.live.run),
+        );
         if self.cached == Some(key) {
             return;
         }
@@ -119,8 +132,12 @@ impl Plots {
         };
         self.drawn = (LIVE_PLOTS.iter())
             .filter_map(|&k| {
-                let drawn = Drawn::new(scene::panel(k, live, options)?);
-                Some((k, drawn.within(extent(k))))
+                let mut panel = scene::panel(k, live, options)?;
+                if let Some(g) = ghost {
+                    // Under the current runs.
+                    panel.series.splice(0..0, g.series(k, options));
+                }
+                Some((k, Drawn::new(panel).within(extent(k))))
             })
             .collect();
     }
@@ -163,6 +180,11 @@ impl Plots {
                 ui.selectable_value(&mut o.beta_method, *kind, kind.label())
                     .on_hover_text("whose coordinates β_t,j the top-right plot shows");
             }
+            if let Some(g) = &self.ghost {
+                ui.separator();
+                ui.checkbox(&mut self.show_ghost, BEFORE)
+                    .on_hover_text(format!("the previous runs, faint under these ({})", g.label));
+            }
         });
         self.refresh(live, whole);
         let avail = ui.available_size();
@@ -176,7 +198,7 @@ impl Plots {
         for row in LIVE_PLOTS.chunks(2) {
             // The taller legend strip of the row, so that both plots share their x axis line.
             let strip = (row.iter())
-                .map(|k| super::plot_view::strip_height(ui, k.name()))
+                .map(|k| super::legend_strip::strip_height(ui, k.name()))
                 .fold(0.0, f32::max);
             ui.horizontal(|ui| {
                 for &kind in row {
