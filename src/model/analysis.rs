@@ -121,11 +121,12 @@ pub fn relative_gap(beta: &[f64], predicted: &[f64]) -> f64 {
 }
 
 /// What [`support_size`] counts, in words (the Numbers table's tooltip).
-pub const SUPPORT_RULE: &str = "support size: the number of coordinates with |β_j| ≥ max(10⁻³·max_k |β_k|, α²), α the initialisation scale (u₀ = α𝟙). Below α² a coordinate has not left the initialisation's scale (there the potential ψ_α is quadratic, not ℓ1-like); 10⁻³·max_k |β_k| drops what is negligible next to the largest coordinate when α is tiny";
+pub const SUPPORT_RULE: &str = "support size: the number of coordinates with |β_j| ≥ max(10⁻³·m, min(α², m/10)), m = max_k |β_k|, α the initialisation scale (u₀ = α𝟙). Below α² a coordinate has not left the initialisation's scale (there the potential ψ_α is quadratic, not ℓ1-like); 10⁻³·m drops what is negligible next to the largest coordinate when α is tiny; m/10 caps the α² rule in the kernel regime (α² ≥ m/10), where β is dense and every coordinate past a tenth of the largest counts";
 
 /// The support size of `beta` at initialisation scale `alpha`: see [`SUPPORT_RULE`].
 pub fn support_size(beta: &[f64], alpha: f64) -> usize {
-    let threshold = (1e-3 * norm_inf(beta)).max(alpha * alpha);
+    let m = norm_inf(beta);
+    let threshold = (1e-3 * m).max((alpha * alpha).min(0.1 * m));
     beta.iter()
         .filter(|b| b.abs() >= threshold && **b != 0.0)
         .count()
@@ -205,8 +206,8 @@ impl Outcome {
 mod tests {
     use super::*;
 
-    /// The threshold is the larger of 10⁻³ of the largest |β_j| and α², inclusive; zeros never
-    /// count.
+    /// The threshold is the larger of 10⁻³ of the largest |β_j| and α² (at most a tenth of the
+    /// largest), inclusive; zeros never count.
     #[test]
     fn support_size_counts_coordinates_past_both_thresholds() {
         let beta = [1.0, -0.5, 2e-3, -1e-3, 9.99e-4, 1e-5, 0.0];
@@ -214,11 +215,13 @@ mod tests {
         assert_eq!(support_size(&beta, 1e-3), 4);
         // α² = 10⁻² > 10⁻³·max: the α²-small coordinates 2e-3 and 1e-3 no longer count.
         assert_eq!(support_size(&beta, 0.1), 2);
-        // α² = 0.25: β_2 = −0.5 is past it, exactly at the threshold counts.
+        // α² = 0.0025 < m/10: β_3 = 2e-3 is below it, β_2 = −0.05 past it.
+        assert_eq!(support_size(&[1.0, -0.05, 2e-3], 0.05), 2);
+        // α² ≥ m/10 (the kernel regime, α ≥ 0.32 here): a tenth of the largest decides, and
+        // exactly at it counts.
         assert_eq!(support_size(&beta, 0.5), 2);
-        assert_eq!(support_size(&beta, 0.71), 1);
-        // Nothing past α² in the kernel regime; an all-zero β has no support even at α → 0.
-        assert_eq!(support_size(&beta, 2.0), 0);
+        assert_eq!(support_size(&[1.0, 0.1, 0.099], 2.0), 2);
+        // An all-zero β has no support even at α → 0.
         assert_eq!(support_size(&[0.0; 4], 1e-200), 0);
         assert_eq!(support_size(&[-3.0, 3.0, 3e-3, 2.9e-3], 1e-9), 3);
     }
