@@ -2,7 +2,7 @@
 //! print the result and close (`gui --screenshot`, `gui --frame-stats`). Frame timing also
 //! reports the frames drawn while the runs were stepping, and how long they took.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -42,6 +42,20 @@ impl App {
             && !self.lesson_sweep_busy()
             && self.live.pending == Default::default();
         let finished = (self.live.finished() && settled) || self.live.error.is_some();
+        // Once the runs are over, measure the legends against the data for the report.
+        if finished
+            && self
+                .capture
+                .as_ref()
+                .is_some_and(|(c, _)| c.screenshot.is_some())
+        {
+            self.plots.measure = true;
+        }
+        // What the screenshot's frame shows (a small JSON, taken until the picture is asked for).
+        let report_json = match &self.capture {
+            Some((c, s)) if c.screenshot.is_some() && !s.requested => Some(self.layout_json()),
+            _ => None,
+        };
         let Some((capture, state)) = &mut self.capture else {
             return;
         };
@@ -76,6 +90,14 @@ impl App {
         };
         if !state.requested {
             state.requested = true;
+            // What the picture shows, measured on this frame: beside it as PNG.json.
+            let mut report = path.clone().into_os_string();
+            report.push(".json");
+            let json = report_json.unwrap_or_default();
+            if let Err(e) = crate::files::write_atomic(Path::new(&report), json.as_bytes()) {
+                self.finish(ctx, Err(e.to_string()));
+                return;
+            }
             let saved = state.saved.clone();
             ctx.request_screenshot(move |img: Arc<egui::ColorImage>| {
                 let result = save_png(&img, &path);
@@ -89,6 +111,34 @@ impl App {
         if let Some(result) = done {
             self.finish(ctx, result.map(|()| String::new()));
         }
+    }
+
+    /// Per plot the data points drawn and those under a legend entry; per method its steps and
+    /// how it stopped (converged, budget, diverged or not-converged).
+    fn layout_json(&self) -> String {
+        let plots: Vec<serde_json::Value> = (self.plots.coverage().into_iter())
+            .map(|(kind, title, c)| {
+                let c = c.unwrap_or_default();
+                serde_json::json!({
+                    "plot": kind.name(),
+                    "title": title,
+                    "points_drawn": c.points,
+                    "points_under_legends_and_labels": c.under_legend,
+                })
+            })
+            .collect();
+        let methods: Vec<serde_json::Value> = (self.live.status.iter())
+            .map(|s| {
+                serde_json::json!({
+                    "method": s.kind.label(),
+                    "steps": s.step,
+                    "stop": s.stop.map(|stop| stop.name()),
+                    "diverged_at": s.diverged_at,
+                })
+            })
+            .collect();
+        let report = serde_json::json!({ "plots": plots, "methods": methods });
+        format!("{report:#}\n")
     }
 
     fn finish(&mut self, ctx: &egui::Context, result: Result<String, String>) {

@@ -100,9 +100,14 @@ impl Controls {
     }
 }
 
-/// Presentation mode's strip: the scene picker, α, γ and b in one row (wrapping if narrow);
-/// `info` is the current run (for the γ a rule resolved to).
-pub fn strip(ui: &mut egui::Ui, controls: &mut Controls, info: Option<&RunInfo>) -> Changes {
+/// Presentation mode's strip: the scene picker, α, γ and b in one row (wrapping if narrow),
+/// then what `more` draws; `info` is the current run (for the γ a rule resolved to).
+pub fn strip(
+    ui: &mut egui::Ui,
+    controls: &mut Controls,
+    info: Option<&RunInfo>,
+    more: impl FnOnce(&mut egui::Ui),
+) -> Changes {
     let mut restart = false;
     ui.horizontal_wrapped(|ui| {
         let (loaded, error) = controls.scene_picker(ui);
@@ -114,6 +119,7 @@ pub fn strip(ui: &mut egui::Ui, controls: &mut Controls, info: Option<&RunInfo>)
         restart |= controls.alpha_slider(ui);
         restart |= controls.gamma_slider(ui, info);
         restart |= controls.batch_slider(ui);
+        more(ui);
     });
     Changes {
         restart,

@@ -113,8 +113,14 @@ fn meaning(mark: Mark, band: bool) -> &'static str {
 }
 
 /// Draws the strip in the width available; an entry clicked toggles its key in `hidden`.
-/// `size` is the text size in points.
-pub(super) fn show(ui: &mut egui::Ui, entries: &[Entry], hidden: &mut BTreeSet<String>, size: f32) {
+/// `size` is the text size in points. Returns the entries' rectangles on screen.
+pub(super) fn show(
+    ui: &mut egui::Ui,
+    entries: &[Entry],
+    hidden: &mut BTreeSet<String>,
+    size: f32,
+) -> Vec<egui::Rect> {
+    let mut rects = Vec::new();
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing = vec2(0.9 * size, 0.15 * size);
         for e in entries {
@@ -149,11 +155,13 @@ pub(super) fn show(ui: &mut egui::Ui, entries: &[Entry], hidden: &mut BTreeSet<S
                 meaning(e.mark, e.band),
                 if off { "show" } else { "hide" }
             );
+            rects.push(both.rect);
             if both.on_hover_text(tip).clicked() && !hidden.remove(&e.key) {
                 hidden.insert(e.key.clone());
             }
         }
     });
+    rects
 }
 
 /// Paints a swatch in `rect`.

@@ -5,6 +5,7 @@ pub mod capture;
 pub mod colour_bar;
 pub mod commands;
 pub mod controls;
+pub mod coverage;
 pub mod data_controls;
 pub mod data_files;
 pub mod dispatch;
@@ -157,6 +158,11 @@ impl App {
         &self.plots
     }
 
+    /// The plot panel, to change.
+    pub fn plots_mut(&mut self) -> &mut Plots {
+        &mut self.plots
+    }
+
     /// The reveal of the runs, to change.
     pub fn timeline_mut(&mut self) -> &mut timeline::Timeline {
         &mut self.timeline
@@ -286,25 +292,32 @@ impl App {
             // A lesson's narration strip takes the caption's place.
             caption: self.controls.caption().filter(|_| self.lesson.is_none()),
         };
+        let presentation = self.menus.presentation;
         let timeline = &mut self.timeline;
         let live = &self.live;
         let clicked = egui::Panel::top("run-bar")
             .show(ui, |ui| {
                 let clicked = bar.ui(ui);
-                if timeline.seconds > 0.0 {
+                if timeline.seconds > 0.0 && !presentation {
                     ui.horizontal(|ui| timeline.scrubber(ui, live));
                 }
                 clicked
             })
             .inner;
         requests.extend(clicked.into_iter().map(Request::Command));
-        if self.menus.presentation {
+        if presentation {
             // At projector size the side panel is hidden; what a caption or lesson may ask for
-            // stays at hand.
+            // stays at hand, with the timeline on the same row.
             let info = self.live.info.clone();
+            let (controls, timeline, live) = (&mut self.controls, &mut self.timeline, &self.live);
             let changes = egui::Panel::top("presentation-controls")
                 .show(ui, |ui| {
-                    key_controls::strip(ui, &mut self.controls, info.as_deref())
+                    key_controls::strip(ui, controls, info.as_deref(), |ui| {
+                        if timeline.seconds > 0.0 {
+                            ui.separator();
+                            timeline.scrubber(ui, live);
+                        }
+                    })
                 })
                 .inner;
             if changes.restart {

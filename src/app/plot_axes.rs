@@ -1,10 +1,11 @@
 //! Grid marks and tick labels of the live plots' axes: decades (with 2 and 5 marks, or round
 //! linear values when less than a factor two is in view) on log axes, about five round marks
-//! on linear ones, one label style per axis.
+//! on linear ones, one label style per axis; the axis titles; where reference levels go.
 
 use egui_plot::{GridInput, GridMark};
 
-use crate::figure::num;
+use super::plot_view::coord;
+use crate::figure::{Panel, Scale, num};
 
 /// Decade grid lines (thinned when many decades are visible, 2 and 5 marks when few).
 fn decade_spacer(input: GridInput) -> Vec<GridMark> {
@@ -150,4 +151,41 @@ fn linear_label(mark: GridMark, _range: &std::ops::RangeInclusive<f64>) -> Strin
     }
     let decimals = (-step.log10().floor()).max(0.0) as usize;
     format!("{:.decimals$}", mark.value)
+}
+
+/// A reference level that lies far outside the data: drawn as a marker on the edge.
+pub(super) enum Level {
+    /// A dashed line across at this y (plot coordinates).
+    Line(f64),
+    /// Below the view: a ▼ on the bottom edge.
+    Below,
+    /// Above the view: a ▲ on the top edge.
+    Above,
+}
+
+/// Where each reference level of `panel` goes on a y axis showing `y_range`: a line, or a
+/// marker on the edge when it lies more than a decade (log) or a span (linear) outside.
+pub(super) fn levels(panel: &Panel, y_range: Option<(f64, f64)>) -> Vec<Level> {
+    let ys = panel.y.scale;
+    let margin = |(lo, hi): (f64, f64)| match ys {
+        Scale::Log => 1.0,
+        Scale::Linear => (hi - lo).max(1e-12),
+    };
+    (panel.references.iter())
+        .map(|r| match (coord(r.value, ys), y_range) {
+            (Some(v), Some(range)) if v < range.0 - margin(range) => Level::Below,
+            (Some(v), Some(range)) if v > range.1 + margin(range) => Level::Above,
+            (Some(v), _) => Level::Line(v),
+            (None, _) => Level::Below,
+        })
+        .collect()
+}
+
+/// The axis title, marking a log scale.
+pub(super) fn axis_label(label: &str, log: bool) -> String {
+    if log {
+        format!("{label} (log)")
+    } else {
+        label.to_string()
+    }
 }

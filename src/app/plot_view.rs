@@ -1,7 +1,7 @@
 //! The one thin adapter from a [`figure::Panel`](crate::figure::Panel) to egui_plot: the live
 //! plots draw exactly the panels the exports write.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use eframe::egui::{self, Color32};
 use std::collections::BTreeSet;
@@ -11,9 +11,10 @@ use egui_plot::{
     Points, Polygon,
 };
 
+use super::coverage::{self, Coverage, Look};
 use super::heat_cells::{cell_at, heat_cells};
 use super::legend_strip::{self, Mark};
-use super::plot_axes::axis_style;
+use super::plot_axes::{Level, axis_label, axis_style, levels};
 use super::simplify::Thinned;
 use crate::figure::palette;
 use crate::figure::{Panel, Scale, Style, num};
@@ -37,12 +38,8 @@ pub(super) fn coord(v: f64, scale: Scale) -> Option<f64> {
     }
 }
 
-/// A reference level that lies far outside the data: drawn as a marker on the edge.
-enum Level {
-    Line(f64),
-    Below,
-    Above,
-}
+/// A range of plot coordinates, if any.
+type Span = Option<(f64, f64)>;
 
 /// A panel converted once into egui_plot's coordinates (cached between frames).
 pub struct Drawn {
@@ -55,6 +52,8 @@ pub struct Drawn {
     x_range: Option<(f64, f64)>,
     /// Heatmap cells as (corners in plot coordinates, fill, hover text).
     cells: Vec<([[f64; 2]; 4], Color32, String)>,
+    /// The last measured coverage of the data by the legend.
+    coverage: Cell<Option<Coverage>>,
     /// An extent the axes always include (the whole runs' while a part is revealed).
     include: Option<((f64, f64), (f64, f64))>,
     /// The lines and bands thinned at the pixel scale they were last drawn at.
@@ -95,18 +94,7 @@ impl Drawn {
         let y_range = extent(&mut lines.iter().flatten().map(|p| p.y));
         let x_range = extent(&mut lines.iter().flatten().map(|p| p.x));
         // A level more than a decade (log) or a data span (linear) outside the data is off scale.
-        let margin = |(lo, hi): (f64, f64)| match ys {
-            Scale::Log => 1.0,
-            Scale::Linear => (hi - lo).max(1e-12),
-        };
-        let levels: Vec<Level> = (panel.references.iter())
-            .map(|r| match (coord(r.value, ys), y_range) {
-                (Some(v), Some(range)) if v < range.0 - margin(range) => Level::Below,
-                (Some(v), Some(range)) if v > range.1 + margin(range) => Level::Above,
-                (Some(v), _) => Level::Line(v),
-                (None, _) => Level::Below,
-            })
-            .collect();
+        let levels = levels(&panel, y_range);
         let cells = panel
             .heatmap
             .as_ref()
@@ -120,6 +108,7 @@ impl Drawn {
             x_range,
             cells,
             include: None,
+            coverage: Cell::new(None),
             thinned: RefCell::new(None),
         }
     }
@@ -127,6 +116,11 @@ impl Drawn {
     /// The x and y extent of its lines, in plot coordinates.
     pub fn extent(&self) -> Option<((f64, f64), (f64, f64))> {
         self.x_range.zip(self.y_range)
+    }
+
+    /// The data's coverage by the legend, as last measured (see [`Look::measure`]).
+    pub fn coverage(&self) -> Option<Coverage> {
+        self.coverage.get()
     }
 
     /// The extent its axes always include, if any.
@@ -137,21 +131,30 @@ impl Drawn {
     /// The same, with axes that always include `extent` (so a growing reveal never rescales).
     pub fn within(mut self, extent: Option<((f64, f64), (f64, f64))>) -> Drawn {
         self.include = extent;
+        self.levels = levels(&self.panel, self.shown().1);
         self
     }
 
-    /// Draws the panel with its legend strip in `size`; `thickness` scales lines, `hover` shows
-    /// the read-out; `strip` is the least height given to the legend strip (to align the plots
-    /// of a row: see [`legend_strip::strip_height`]).
+    /// The x and y ranges the axes show at least: the included extent, else the data's.
+    fn shown(&self) -> (Span, Span) {
+        self.include
+            .map_or((self.x_range, self.y_range), |(x, y)| (Some(x), Some(y)))
+    }
+
+    /// Draws the panel with its legend strip in `size`, as `look` says.
     pub fn show(
         &self,
         ui: &mut egui::Ui,
         id: &str,
         size: egui::Vec2,
-        thickness: f32,
-        hover: bool,
-        strip: f32,
+        look: Look,
     ) -> egui::Response {
+        let Look {
+            thickness,
+            hover,
+            strip,
+            measure,
+        } = look;
         let p = &self.panel;
         let link = egui::Id::unique("dln-x-link");
         let (log_x, log_y) = (p.x.scale == Scale::Log, p.y.scale == Scale::Log);
@@ -206,6 +209,7 @@ impl Drawn {
         // Which entries are hidden: kept with the plot's id, so a redrawn panel keeps them.
         let hidden_id = egui::Id::unique((id, "hidden"));
         let mut hidden: BTreeSet<String> = ui.data(|d| d.get_temp(hidden_id)).unwrap_or_default();
+        let mut legend = Vec::new();
         let response = ui
             .vertical(|ui| {
                 let top = ui.cursor().top();
@@ -221,7 +225,7 @@ impl Drawn {
                         .collect();
                     let tone = |c| rgb(if dark { palette::on_dark(c) } else { c });
                     let entries = legend_strip::entries(&self.panel, &marks, tone);
-                    legend_strip::show(ui, &entries, &mut hidden, LEGEND_TEXT);
+                    legend = legend_strip::show(ui, &entries, &mut hidden, LEGEND_TEXT);
                 }
                 let used = ui.cursor().top() - top;
                 legend_strip::remember_height(ui, id, used);
@@ -232,8 +236,18 @@ impl Drawn {
                     used
                 };
                 let plot = plot.height((size.y - used).max(0.4 * size.y));
-                plot.show(ui, |plot| self.items(plot, thickness, dark, &hidden))
-                    .response
+                let shown = plot.show(ui, |plot| self.items(plot, thickness, dark, &hidden));
+                if measure {
+                    let c = coverage::count(
+                        &self.panel.series,
+                        &self.lines,
+                        &shown.transform,
+                        &legend,
+                        &hidden,
+                    );
+                    self.coverage.set(Some(c));
+                }
+                shown.response
             })
             .inner;
         ui.data_mut(|d| d.insert_temp(hidden_id, hidden));
@@ -357,14 +371,15 @@ impl Drawn {
         }
         // The legend strip names the levels: here only the lines and the edge markers.
         // Edge markers side by side from the middle, so two levels off the view stay two marks.
-        let (lo, hi) = self.x_range.unwrap_or((0.0, 1.0));
+        let (x_range, y_range) = self.shown();
+        let (lo, hi) = x_range.unwrap_or((0.0, 1.0));
         let mut edge = 0.0;
         for (r, level) in self.panel.references.iter().zip(&self.levels) {
             if hidden.contains(&r.name) {
                 continue;
             }
             let c = tone(r.color);
-            let (y, shape) = match (level, self.y_range) {
+            let (y, shape) = match (level, y_range) {
                 (Level::Line(y), _) => {
                     plot.add(
                         HLine::new("", *y)
@@ -386,14 +401,5 @@ impl Drawn {
                     .color(c),
             );
         }
-    }
-}
-
-/// The axis title, marking a log scale.
-fn axis_label(label: &str, log: bool) -> String {
-    if log {
-        format!("{label} (log)")
-    } else {
-        label.to_string()
     }
 }

@@ -5,6 +5,7 @@
 use eframe::egui::{self, Color32};
 
 use super::Live;
+use super::coverage::{Coverage, Look};
 use super::ghost::{BEFORE, Ghost};
 use super::plot_view::Drawn;
 use crate::figure::figures::PlotKind;
@@ -47,6 +48,8 @@ pub struct Plots {
     pub title_style: egui::TextStyle,
     /// The pointer read-out and crosshair (off for headless screenshots).
     pub hover: bool,
+    /// Measure the data under the legends (headless screenshots report it).
+    pub measure: bool,
     /// The plot a lesson step points at (framed and its title marked).
     pub highlight: Option<PlotKind>,
     /// The previous runs, drawn faintly under the current ones.
@@ -71,6 +74,7 @@ impl Default for Plots {
             thickness: 1.0,
             title_style: egui::TextStyle::Small,
             hover: true,
+            measure: false,
             highlight: None,
             ghost: None,
             show_ghost: true,
@@ -87,6 +91,13 @@ impl Plots {
         (self.drawn.iter())
             .find(|(k, _)| *k == kind)
             .map(|(_, d)| d)
+    }
+
+    /// Each drawn plot's data under its legend, as last measured (see [`Plots::measure`]).
+    pub fn coverage(&self) -> Vec<(PlotKind, &str, Option<Coverage>)> {
+        (self.drawn.iter())
+            .map(|(k, d)| (*k, d.panel.title.as_str(), d.coverage()))
+            .collect()
     }
 
     /// The panel a plot shows now (what its export writes).
@@ -217,7 +228,13 @@ impl Plots {
                         }
                         // One line, so the plots below keep their computed height.
                         ui.add(egui::Label::new(title).truncate());
-                        let r = d.show(ui, kind.name(), size, self.thickness, self.hover, strip);
+                        let look = Look {
+                            thickness: self.thickness,
+                            hover: self.hover,
+                            strip,
+                            measure: self.measure,
+                        };
+                        let r = d.show(ui, kind.name(), size, look);
                         if marked {
                             let stroke = egui::Stroke::new(3.0, super::lesson::MARK);
                             // Inside the plot's rectangle: clear of its title and tick labels.

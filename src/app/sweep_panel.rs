@@ -4,6 +4,7 @@
 use eframe::egui;
 
 use super::colour_bar;
+use super::coverage::Look;
 use super::job::Job;
 use super::plot_view::Drawn;
 use crate::experiment::grid::{MAX_ALPHAS, log_grid, parse_numbers};
@@ -317,6 +318,16 @@ impl SweepPanel {
     }
 }
 
+/// How the sweep's plots are drawn: thin lines, no alignment, no measuring.
+fn look(hover: bool) -> Look {
+    Look {
+        thickness: 1.0,
+        hover,
+        strip: 0.0,
+        measure: false,
+    }
+}
+
 /// Below this height (points) the sweep's two plots go side by side.
 const SHORT: f32 = 420.0;
 
@@ -336,12 +347,12 @@ fn plots(ui: &mut egui::Ui, r: &Results, hover: bool) {
                 ui.horizontal_top(|ui| {
                     ui.spacing_mut().item_spacing.x = 0.0;
                     let plot = egui::vec2(size.x - colour_bar::WIDTH, size.y);
-                    d.show(ui, &id, plot, 1.0, hover, 0.0);
+                    d.show(ui, &id, plot, look(hover));
                     colour_bar::show(ui, h, size.y);
                 });
             }
             None => {
-                d.show(ui, &id, size, 1.0, hover, 0.0);
+                d.show(ui, &id, size, look(hover));
             }
         }
     };
