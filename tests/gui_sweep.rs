@@ -309,7 +309,8 @@ fn a_sweep_cancelled_before_any_run_leaves_no_old_plots() {
     assert!(h.state().cells().is_some(), "the first sweep drew");
     // A second sweep that can only be cancelled before its first run ends.
     h.state_mut().seeds = 2;
-    h.state_mut().steps = Some(50_000_000);
+    // Minutes of work a run: the cancel always comes first, however loaded the machine.
+    h.state_mut().steps = Some(5_000_000_000);
     h.get_by_label(RUN).click();
     h.step();
     assert!(h.state().is_running());
