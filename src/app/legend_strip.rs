@@ -8,6 +8,9 @@ use eframe::egui::{self, Color32, Sense, Stroke, pos2, vec2};
 
 use crate::figure::{Panel, Style, num};
 
+/// Size of the legend text in points (presentation mode's zoom enlarges it with the rest).
+pub(super) const TEXT_SIZE: f32 = 11.0;
+
 /// How an entry's swatch is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Mark {

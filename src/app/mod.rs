@@ -170,14 +170,7 @@ impl App {
 
     /// The runs as far as the timeline reveals them (all of them once the reveal is over).
     pub fn shown(&self) -> std::borrow::Cow<'_, Live> {
-        match self.timeline.shown(&self.live) {
-            Some(k) => {
-                let mut part = self.live.up_to(k);
-                part.playing = self.timeline.playing;
-                std::borrow::Cow::Owned(part)
-            }
-            None => std::borrow::Cow::Borrowed(&self.live),
-        }
+        self.timeline.part(&self.live)
     }
 
     /// The side-panel state.

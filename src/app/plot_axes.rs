@@ -4,6 +4,7 @@
 
 use egui_plot::{GridInput, GridMark};
 
+use super::legend_strip::Mark;
 use super::plot_view::coord;
 use crate::figure::{Panel, Scale, num};
 
@@ -161,6 +162,17 @@ pub(super) enum Level {
     Below,
     /// Above the view: a ▲ on the top edge.
     Above,
+}
+
+impl Level {
+    /// The legend swatch of a level drawn this way.
+    pub(super) fn mark(&self) -> Mark {
+        match self {
+            Level::Line(_) => Mark::Dashed,
+            Level::Below => Mark::Below,
+            Level::Above => Mark::Above,
+        }
+    }
 }
 
 /// Where each reference level of `panel` goes on a y axis showing `y_range`: a line, or a

@@ -19,15 +19,18 @@ use super::simplify::Thinned;
 use crate::figure::palette;
 use crate::figure::{Panel, Scale, Style, num};
 
-/// Size of the legend text in points (presentation mode's zoom enlarges it with the rest).
-const LEGEND_TEXT: f32 = 11.0;
-
 /// Lowest decade drawn for quantities that reach exactly zero.
 const FLOOR: f64 = -32.0;
 
 /// An egui colour from the palette's RGB.
 pub(super) fn rgb([r, g, b]: [u8; 3]) -> Color32 {
     Color32::from_rgb(r, g, b)
+}
+
+/// A palette colour on screen: black and dark grey (β*, the ℓ2 reference) are lightened on a
+/// dark background, where they would vanish.
+fn tone(c: [u8; 3], dark: bool) -> Color32 {
+    rgb(if dark { palette::on_dark(c) } else { c })
 }
 
 /// The coordinate drawn for `v` on an axis (log axes store log10), if drawable.
@@ -216,16 +219,9 @@ impl Drawn {
                 // A heatmap's cells say what they are on hover; it needs no legend.
                 if p.heatmap.is_none() {
                     ui.set_max_width(size.x);
-                    let marks: Vec<Mark> = (self.levels.iter())
-                        .map(|l| match l {
-                            Level::Line(_) => Mark::Dashed,
-                            Level::Below => Mark::Below,
-                            Level::Above => Mark::Above,
-                        })
-                        .collect();
-                    let tone = |c| rgb(if dark { palette::on_dark(c) } else { c });
-                    let entries = legend_strip::entries(&self.panel, &marks, tone);
-                    legend = legend_strip::show(ui, &entries, &mut hidden, LEGEND_TEXT);
+                    let marks: Vec<Mark> = self.levels.iter().map(Level::mark).collect();
+                    let entries = legend_strip::entries(&self.panel, &marks, |c| tone(c, dark));
+                    legend = legend_strip::show(ui, &entries, &mut hidden, legend_strip::TEXT_SIZE);
                 }
                 let used = ui.cursor().top() - top;
                 legend_strip::remember_height(ui, id, used);
@@ -291,8 +287,6 @@ impl Drawn {
         dark: bool,
         hidden: &BTreeSet<String>,
     ) {
-        // Black and dark grey (β*, the ℓ2 reference) would vanish on a dark background.
-        let tone = |c| rgb(if dark { palette::on_dark(c) } else { c });
         for (corners, fill, text) in &self.cells {
             plot.add(
                 Polygon::new(text.clone(), PlotPoints::from(corners.to_vec()))
@@ -319,7 +313,7 @@ impl Drawn {
             if hidden.contains(s.legend_name()) {
                 continue;
             }
-            let c = tone(s.color);
+            let c = tone(s.color, dark);
             let (xs, lo, hi) = match thin_band {
                 Some([xs, lo, hi]) => (xs, lo, hi),
                 None => (xs, lo, hi),
@@ -378,7 +372,7 @@ impl Drawn {
             if hidden.contains(&r.name) {
                 continue;
             }
-            let c = tone(r.color);
+            let c = tone(r.color, dark);
             let (y, shape) = match (level, y_range) {
                 (Level::Line(y), _) => {
                     plot.add(

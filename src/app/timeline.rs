@@ -91,6 +91,18 @@ impl Timeline {
         (self.at < 1.0).then(|| self.target(live).min(live.max_step()))
     }
 
+    /// The runs as far as revealed (all of them once the reveal is over), playing as it does.
+    pub fn part<'a>(&self, live: &'a Live) -> std::borrow::Cow<'a, Live> {
+        match self.shown(live) {
+            Some(k) => {
+                let mut part = live.up_to(k);
+                part.playing = self.playing;
+                std::borrow::Cow::Owned(part)
+            }
+            None => std::borrow::Cow::Borrowed(live),
+        }
+    }
+
     /// Plays or pauses the reveal (from the start again once it is over).
     pub fn toggle(&mut self) {
         if !self.playing && self.at >= 1.0 {

@@ -359,18 +359,14 @@ fn final_beta_series(record: &Record, info: &RunInfo) -> Vec<Series> {
     let mut series = Vec::new();
     for (k, (kind, h)) in record.histories.iter().enumerate() {
         let offset = 0.3 * (k as f64 - (m - 1.0) / 2.0);
-        let points = (h
-            .last()
-            .map(|p| p.coords.as_slice())
-            .unwrap_or_default()
-            .iter())
-        .zip(&info.coords)
-        .map(|(&b, &j)| [(j + 1) as f64 + offset, b])
-        .collect();
-        let name = run_name(record, *kind);
+        let last = h.last().map(|p| p.coords.as_slice()).unwrap_or_default();
+        let points = (last.iter().zip(&info.coords))
+            .map(|(&b, &j)| [(j + 1) as f64 + offset, b])
+            .collect();
+        let color = palette::color(*kind);
         series.push(Series::new(
-            name,
-            palette::color(*kind),
+            run_name(record, *kind),
+            color,
             Style::Dots,
             points,
         ));
