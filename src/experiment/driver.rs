@@ -2,8 +2,10 @@
 //! thread, the tests' inline backend and the headless commands all step runs through it.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::model::trainer::WATCH_EVERY;
 use crate::model::{Settings, SimError};
 
 use super::frame::{Frame, Record};
@@ -177,4 +179,23 @@ pub fn run_to_end(
     let mut record = Record::default();
     driver.run_to_end(|frame| record.apply(frame));
     Ok((driver.runs, record))
+}
+
+/// The final states of `methods` run headless as [`run_to_end`] runs them, polling `cancel`
+/// every [`WATCH_EVERY`] steps: `None` once it is raised.
+pub fn run_final(
+    prepared: Arc<Prepared>,
+    methods: MethodSet,
+    cancel: &AtomicBool,
+) -> Result<Option<PairedRuns>, SimError> {
+    let mut runs = PairedRuns::default();
+    runs.final_only = true;
+    runs.start_prepared(0, prepared, methods)?;
+    while runs.active() {
+        if cancel.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        runs.advance(WATCH_EVERY, None);
+    }
+    Ok(Some(runs))
 }

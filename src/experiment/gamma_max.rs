@@ -51,22 +51,29 @@ fn attempt(
     s: &Settings,
     kind: MethodKind,
     gamma: f64,
+    cancel: &AtomicBool,
 ) -> Result<(Stop, Trainer), SimError> {
     let method = Method::of_scene(kind, s);
     let mut t = Trainer::new(problem.clone(), method, s.alpha, gamma)?;
     t.final_only();
     // A run that used its whole budget is judged as the sweep judges it: still descending
     // (budget) or oscillating (not converged).
-    let stop = match t.run(s.steps, s.tol) {
-        Stop::Budget => t.stop_at_budget(),
-        stop => stop,
+    let stop = match t.run_watched(s.steps, s.tol, cancel) {
+        None => return Err(cancelled()),
+        Some(Stop::Budget) => t.stop_at_budget(),
+        Some(stop) => stop,
     };
     Ok((stop, t))
 }
 
+/// The search's error once its cancel flag is raised.
+fn cancelled() -> SimError {
+    SimError::Numerical("γ_max: cancelled".into())
+}
+
 /// Bisects for γ_max of `kind` on `problem` with the scene's α, batch, budget and tolerance,
 /// starting from `start` (a γ expected to converge, such as the stable:1 rule's); `cancel`
-/// stops it between runs.
+/// stops it within a run.
 pub fn gamma_max(
     problem: &Arc<Problem>,
     s: &Settings,
@@ -91,10 +98,10 @@ pub fn gamma_max(
     let mut runs = 0;
     let mut run = |gamma: f64| {
         if cancel.load(Ordering::Relaxed) {
-            return Err(SimError::Numerical("γ_max: cancelled".into()));
+            return Err(cancelled());
         }
         runs += 1;
-        attempt(problem, s, kind, gamma)
+        attempt(problem, s, kind, gamma, cancel)
     };
     let found = converging(&mut run, kind, s, start)?;
     let (mut lo, mut lo_end) = (found.gamma, found.end);
@@ -296,7 +303,49 @@ mod tests {
     }
 
     fn stop_at(problem: &Arc<Problem>, s: &Settings, gamma: f64) -> Stop {
-        attempt(problem, s, MethodKind::Gd, gamma).expect("a run").0
+        attempt(problem, s, MethodKind::Gd, gamma, &AtomicBool::new(false))
+            .expect("a run")
+            .0
+    }
+
+    /// A run watched for a cancel ends bit for bit where one call ends (SGD at γ = 0.05, budget 50 000
+    /// over several watch periods), and a raised flag stops it before it steps.
+    #[test]
+    fn a_watched_run_ends_where_one_call_ends_and_a_cancel_stops_it() {
+        let (problem, s) = scene();
+        let s = Settings {
+            steps: 50_000,
+            tol: 0.0,
+            ..s
+        };
+        let trainer = || {
+            let mut t = Trainer::new(
+                problem.clone(),
+                Method::of_scene(MethodKind::Sgd, &s),
+                s.alpha,
+                0.05,
+            )
+            .expect("a trainer");
+            t.final_only();
+            t
+        };
+        let mut whole = trainer();
+        let stop = whole.run(s.steps, s.tol);
+        assert_eq!(stop, Stop::Budget);
+        let mut watched = trainer();
+        let never = AtomicBool::new(false);
+        assert_eq!(watched.run_watched(s.steps, s.tol, &never), Some(stop));
+        assert_eq!(watched.step(), s.steps);
+        assert_eq!(watched.beta(), whole.beta());
+        assert_eq!(watched.loss_integral(), whole.loss_integral());
+        let mut cancelled = trainer();
+        assert_eq!(
+            cancelled.run_watched(s.steps, s.tol, &AtomicBool::new(true)),
+            None
+        );
+        assert_eq!(cancelled.step(), 0);
+        let raised = attempt(&problem, &s, MethodKind::Gd, 0.5, &AtomicBool::new(true));
+        assert!(raised.is_err_and(|e| e.to_string().contains("cancelled")));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use super::driver::run_to_end;
+use super::driver::run_final;
 use super::gamma_max::gamma_max;
 use super::prepare::{Prepared, prepare};
 use super::scene::MethodSet;
@@ -131,7 +131,9 @@ fn run_pairs(
             if cancel.load(Ordering::Relaxed) {
                 return Ok(None);
             }
-            let (runs, _) = run_to_end(prepared.clone(), MethodSet::of(&[kind]), false)?;
+            let Some(runs) = run_final(prepared.clone(), MethodSet::of(&[kind]), cancel)? else {
+                return Ok(None);
+            };
             let Some(run) = runs.runs().first() else {
                 return Ok(None);
             };

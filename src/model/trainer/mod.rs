@@ -2,6 +2,7 @@
 //! bounded samples of the run.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::config::{check_alpha, check_positive, check_sigma};
 use super::error::SimError;
@@ -20,6 +21,9 @@ mod record;
 pub const SAMPLE_CAPACITY: usize = 2048;
 /// Largest problem (entries of `X`) whose off-schedule samples are exact.
 pub const EXACT_MARKS_UP_TO: usize = 1 << 20;
+
+/// Steps between two looks at the cancel flag in [`Trainer::run_watched`].
+pub const WATCH_EVERY: u64 = 1 << 14;
 
 /// Steps one method on a shared problem from P21's initialisation.
 #[derive(Clone, Debug)]
@@ -135,6 +139,21 @@ impl Trainer {
         let stop = self.run_until(target, tol);
         self.finish();
         stop
+    }
+
+    /// [`Trainer::run`] polling `cancel` every [`WATCH_EVERY`] steps: `None` once it is raised.
+    pub fn run_watched(&mut self, target: u64, tol: f64, cancel: &AtomicBool) -> Option<Stop> {
+        while !cancel.load(Ordering::Relaxed) {
+            let until = self.step.saturating_add(WATCH_EVERY).min(target);
+            match self.run_until(until, tol) {
+                Stop::Budget if self.step < target => {}
+                stop => {
+                    self.finish();
+                    return Some(stop);
+                }
+            }
+        }
+        None
     }
 
     /// [`Trainer::run`] in pieces: the final state is recorded exactly only when the run
