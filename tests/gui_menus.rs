@@ -150,6 +150,16 @@ fn export_menu_writes_svg_csv_and_png() {
     assert_eq!(&png[1..4], b"PNG");
 }
 
+/// Opens the Scene menu and presses Enter in its file field (the path typed there).
+fn load_typed_path(h: &mut Harness<'_, App>) {
+    h.get_by_role_and_label(Role::Button, "Scene").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::TextInput, "file").focus();
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+}
+
 #[test]
 fn scenario_saves_and_reloads_to_the_same_settings() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -166,7 +176,7 @@ fn scenario_saves_and_reloads_to_the_same_settings() {
         .load_preset(presets::get("kernel-vs-rich").expect("preset"));
     h.run_steps(2);
     assert_ne!(h.state().controls().config(), saved);
-    h.state_mut().act(&ctx, Action::LoadScenario);
+    load_typed_path(&mut h);
     h.run_steps(2);
     assert_eq!(h.state().controls().config(), saved);
     // A malformed file is reported, and the scene stays.
@@ -175,7 +185,7 @@ fn scenario_saves_and_reloads_to_the_same_settings() {
         "title = \"x\"\ncaption = \"y\"\n[config]\nalpha = \"big\"\n",
     )
     .expect("write");
-    h.state_mut().act(&ctx, Action::LoadScenario);
+    load_typed_path(&mut h);
     h.run_steps(2);
     assert_eq!(h.state().controls().config(), saved);
     assert!(
@@ -243,7 +253,7 @@ fn a_scene_file_with_its_own_h_runs_sgf_with_it_and_saves_it() {
     let mut h = harness();
     h.state_mut().menus_mut().scenario_path = path.display().to_string();
     let ctx = h.ctx.clone();
-    h.state_mut().act(&ctx, Action::LoadScenario);
+    load_typed_path(&mut h);
     h.run_steps(6);
     assert_eq!(h.state().controls().config().h, Some(0.005));
     for (kind, dt) in [(MethodKind::Sgf, 0.005), (MethodKind::Gd, 0.02)] {
@@ -267,6 +277,12 @@ fn a_scene_file_with_its_own_h_runs_sgf_with_it_and_saves_it() {
     let text = std::fs::read_to_string(&path).expect("saved");
     let saved = presets::parse("own-h", &text).expect("parses");
     assert_eq!(saved.config.h, Some(0.005));
+    let notice = h.state_mut().menus_mut().notice().unwrap_or_default();
+    assert!(!notice.contains("replaced"), "{notice}");
+    // Saving again over the file says so.
+    h.state_mut().act(&ctx, Action::SaveScenario);
+    let notice = h.state_mut().menus_mut().notice().unwrap_or_default();
+    assert!(notice.contains("replaced the file there"), "{notice}");
 }
 
 #[test]

@@ -135,6 +135,34 @@ fn the_scrubber_shows_at_step_k_what_a_run_stopped_at_step_k_shows() {
     }
 }
 
+/// Step (→) works on the reveal: it pauses it and shows the next recorded step, the runs
+/// untouched; once the reveal is over it steps the runs again.
+#[test]
+fn step_shows_the_next_recorded_step_of_the_reveal() {
+    let mut h = finished();
+    let end = h.state().live().max_step();
+    *h.state_mut().timeline_mut() = Timeline::new(DEFAULT_SECONDS);
+    h.run_steps(4);
+    assert!(h.state().timeline().playing);
+    h.key_press(eframe::egui::Key::ArrowRight);
+    h.run_steps(2);
+    assert!(!h.state().timeline().playing, "Step pauses the reveal");
+    let mut shown = h.state().shown().max_step();
+    assert!(0 < shown && shown < end, "step {shown} of {end}");
+    for _ in 0..3 {
+        let next = h
+            .state()
+            .live()
+            .next_step_after(shown)
+            .expect("a later step");
+        h.key_press(eframe::egui::Key::ArrowRight);
+        h.run_steps(1);
+        shown = h.state().shown().max_step();
+        assert_eq!(shown, next, "the next recorded step");
+    }
+    assert_eq!(h.state().live().max_step(), end, "the runs did not step");
+}
+
 /// Runs frames until the runs end.
 fn to_the_end(h: &mut Harness<'_, App>) {
     for _ in 0..400 {

@@ -30,9 +30,11 @@ pub enum Action {
     ExportSvg,
     /// Save every series as CSV.
     ExportCsv,
-    /// Save the scenario as TOML.
+    /// Save the scenario as TOML to the scene file named in the Scene menu.
     SaveScenario,
-    /// Load a scenario (TOML).
+    /// Save the scenario as TOML where a file dialog says.
+    SaveScenarioAs,
+    /// Load a scenario (TOML) chosen in a file dialog.
     LoadScenario,
     /// Copy the settings as TOML text.
     CopySettings,
@@ -42,11 +44,11 @@ pub enum Action {
     LessonNext,
     /// The previous step of the open lesson.
     LessonPrev,
-    /// Open the lesson file named in the Lesson menu.
+    /// Open a lesson file chosen in a file dialog.
     OpenLessonFile,
     /// Close the lesson.
     ExitLesson,
-    /// Open a data file (.npz or .csv).
+    /// Open a data file (.npz or .csv) chosen in a file dialog.
     OpenData,
     /// Save the current data as .npz.
     ExportData,
@@ -73,6 +75,13 @@ const fn ctrl(k: Key) -> Option<KeyboardShortcut> {
     Some(KeyboardShortcut::new(Modifiers::COMMAND, k))
 }
 
+const fn ctrl_shift(k: Key) -> Option<KeyboardShortcut> {
+    Some(KeyboardShortcut::new(
+        Modifiers::COMMAND.plus(Modifiers::SHIFT),
+        k,
+    ))
+}
+
 /// Every command, in menu order.
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
@@ -85,7 +94,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         action: Action::Step,
         label: "Single step",
         shortcut: key(Key::ArrowRight),
-        help: "Advance every method by one step k → k+1 (pauses first).",
+        help: "Pause and show the next recorded step of the reveal; once it is over, advance every method by one step k → k+1.",
     },
     CommandSpec {
         action: Action::Reset,
@@ -149,15 +158,21 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         action: Action::SaveScenario,
-        label: "Save scenario…",
+        label: "Save scenario",
         shortcut: ctrl(Key::S),
-        help: "Save the current settings as a scene file (TOML).",
+        help: "Save the current settings as a scene file (TOML) to the file named in the Scene menu; the notice says when it replaced a file.",
+    },
+    CommandSpec {
+        action: Action::SaveScenarioAs,
+        label: "Save scenario as…",
+        shortcut: ctrl_shift(Key::S),
+        help: "Save the current settings as a scene file (TOML) where a file dialog says.",
     },
     CommandSpec {
         action: Action::LoadScenario,
         label: "Load scenario…",
         shortcut: ctrl(Key::O),
-        help: "Load a scene file (TOML) written by Save or by hand.",
+        help: "Load a scene file (TOML), written by Save or by hand, chosen in a file dialog (or type its path in the Scene menu and press Enter).",
     },
     CommandSpec {
         action: Action::CopySettings,
@@ -187,7 +202,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         action: Action::OpenLessonFile,
         label: "Open lesson file…",
         shortcut: None,
-        help: "Open the lesson file (TOML) named in the Lesson menu.",
+        help: "Open a lesson file (TOML) chosen in a file dialog (or type its path in the Lesson menu and press Enter).",
     },
     CommandSpec {
         action: Action::ExitLesson,
@@ -199,7 +214,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         action: Action::OpenData,
         label: "Open data…",
         shortcut: None,
-        help: "Train on your own data: a NumPy .npz (X, y, optional beta_star, X_test, y_test) or a CSV with a header and a column y. Dropping a file on the window does the same.",
+        help: "Train on your own data, chosen in a file dialog: a NumPy .npz (X, y, optional beta_star, X_test, y_test) or a CSV with a header and a column y. Dropping a file on the window, or typing its path in the Scene menu and pressing Enter, does the same.",
     },
     CommandSpec {
         action: Action::ExportData,

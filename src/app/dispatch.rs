@@ -10,6 +10,7 @@ use eframe::egui;
 use super::App;
 use super::commands::{self, Action};
 use super::export::{self, Export, View};
+use super::file_dialog::{Dialog, FileOp};
 use super::plots::ExportFormat;
 use crate::figure::figures::PlotKind;
 use crate::figure::scene::{LIVE_PLOTS, ViewOptions, XAxis};
@@ -41,6 +42,10 @@ pub enum Request {
     OpenData(PathBuf),
     /// Stop waiting for the data file being read.
     CancelLoading,
+    /// Open the native file dialog for an operation.
+    Browse(FileOp),
+    /// Do a file operation on a path (typed, or picked in a dialog).
+    File(FileOp, PathBuf),
 }
 
 impl App {
@@ -95,6 +100,64 @@ impl App {
                 }
             }
             Request::OpenLesson(lesson) => self.open_lesson(ctx, *lesson, 0),
+            Request::Browse(op) => self.browse(ctx, op),
+            Request::File(op, path) => self.file(ctx, op, path),
+        }
+    }
+
+    /// Opens the native dialog for `op` at its field's path (one dialog at a time).
+    fn browse(&mut self, ctx: &egui::Context, op: FileOp) {
+        if self.menus.dialog.is_some() {
+            return self.menus.say("a file dialog is already open".into());
+        }
+        match Dialog::open(ctx, op, self.path_of(op)) {
+            Ok(d) => self.menus.dialog = Some(d),
+            Err(e) => self.menus.say(format!("⚠ {e}")),
+        }
+    }
+
+    /// The menu field holding the path of `op`.
+    fn path_of(&mut self, op: FileOp) -> &mut String {
+        match op {
+            FileOp::SaveScene | FileOp::LoadScene => &mut self.menus.scenario_path,
+            FileOp::OpenData => &mut self.menus.data_path,
+            FileOp::OpenLesson => &mut self.menus.lesson_path,
+            FileOp::ExportFolder => &mut self.menus.export_dir,
+        }
+    }
+
+    /// Does `op` on `path`, which its menu field then shows.
+    pub(super) fn file(&mut self, ctx: &egui::Context, op: FileOp, path: PathBuf) {
+        *self.path_of(op) = path.display().to_string();
+        match op {
+            FileOp::SaveScene => self.save_scenario(),
+            FileOp::LoadScene => match presets::load_file(&path) {
+                Ok(p) => self.load_preset(p),
+                Err(e) => self.menus.say(format!("⚠ {e}")),
+            },
+            FileOp::OpenData => self.open_data(ctx, &path),
+            FileOp::OpenLesson => match crate::lessons::load_file(&path) {
+                Ok(lesson) => self.open_lesson(ctx, lesson, 0),
+                Err(e) => self.menus.say(format!("⚠ {e}")),
+            },
+            FileOp::ExportFolder => (self.menus).say(format!("exports go to {}", path.display())),
+        }
+    }
+
+    /// Carries out what a closed file dialog picked.
+    fn poll_dialog(&mut self, ctx: &egui::Context) {
+        let Some(result) = self.menus.dialog.as_ref().and_then(|d| d.poll(ctx)) else {
+            return;
+        };
+        let op = self.menus.dialog.take().map(|d| d.op());
+        match (op, result) {
+            (Some(op), Ok(Some(path))) => self.file(ctx, op, path),
+            (Some(op), Ok(None)) => self.menus.say(format!(
+                "{}: nothing chosen (if no dialog appeared, type the path in the menu and press Enter)",
+                op.title()
+            )),
+            (_, Err(e)) => self.menus.say(format!("⚠ file dialog {e}")),
+            (None, _) => {}
         }
     }
 
@@ -144,13 +207,9 @@ impl App {
                 self.export(ctx, e);
             }
             Action::SaveScenario => self.save_scenario(),
-            Action::LoadScenario => {
-                match presets::load_file(&PathBuf::from(&self.menus.scenario_path)) {
-                    Ok(p) => self.load_preset(p),
-                    Err(e) => self.menus.say(format!("⚠ {e}")),
-                }
-            }
-            Action::OpenData => self.open_data(ctx, &PathBuf::from(&self.menus.data_path)),
+            Action::SaveScenarioAs => self.browse(ctx, FileOp::SaveScene),
+            Action::LoadScenario => self.browse(ctx, FileOp::LoadScene),
+            Action::OpenData => self.browse(ctx, FileOp::OpenData),
             Action::ExportData => self.export_data(ctx),
             Action::CopySettings => {
                 ctx.copy_text(self.scenario().to_toml());
@@ -159,12 +218,7 @@ impl App {
             Action::LessonNext => self.turn_lesson(ctx, true),
             Action::LessonPrev => self.turn_lesson(ctx, false),
             Action::ExitLesson => self.exit_lesson(),
-            Action::OpenLessonFile => {
-                match crate::lessons::load_file(&PathBuf::from(&self.menus.lesson_path)) {
-                    Ok(lesson) => self.open_lesson(ctx, lesson, 0),
-                    Err(e) => self.menus.say(format!("⚠ {e}")),
-                }
-            }
+            Action::OpenLessonFile => self.browse(ctx, FileOp::OpenLesson),
         }
     }
 
@@ -180,8 +234,10 @@ impl App {
         }
     }
 
-    /// Reports finished writes and starts writing a window screenshot that arrived.
+    /// Reports finished writes and closed file dialogs, and starts writing a window screenshot
+    /// that arrived.
     pub(super) fn poll_writes(&mut self, ctx: &egui::Context) {
+        self.poll_dialog(ctx);
         let shot = self.window_shot.lock().ok().and_then(|mut s| s.take());
         if let Some(image) = shot {
             let dir = PathBuf::from(&self.menus.export_dir);
@@ -228,9 +284,13 @@ impl App {
     fn save_scenario(&self) {
         let path = PathBuf::from(&self.menus.scenario_path);
         let text = self.scenario().to_toml();
+        let replaced = match path.exists() {
+            true => " (replaced the file there)",
+            false => "",
+        };
         self.menus
             .say(match crate::files::write_atomic(&path, text.as_bytes()) {
-                Ok(()) => format!("saved {}", path.display()),
+                Ok(()) => format!("saved {}{replaced}", path.display()),
                 Err(e) => format!("⚠ {e}"),
             });
     }

@@ -258,11 +258,13 @@ pub fn menu(ui: &mut egui::Ui, path: &mut String, out: &mut Vec<Request>) {
         }
     }
     ui.separator();
-    ui.horizontal(|ui| {
-        ui.label("file");
-        ui.text_edit_singleline(path)
-            .on_hover_text("Lesson file (TOML) for Open lesson file");
-    });
+    super::file_dialog::field(
+        ui,
+        "file",
+        path,
+        super::file_dialog::FileOp::OpenLesson,
+        out,
+    );
     for a in [
         Action::OpenLessonFile,
         Action::LessonNext,

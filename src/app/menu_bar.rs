@@ -7,6 +7,7 @@ use eframe::egui;
 
 use super::commands::{Action, menu_item};
 use super::dispatch::Request;
+use super::file_dialog::{Dialog, FileOp, field};
 use super::plots::ExportFormat;
 use crate::figure::scene::LIVE_PLOTS;
 use crate::presets;
@@ -35,6 +36,8 @@ pub struct Menus {
     pub notice: Arc<Mutex<Option<String>>>,
     /// Lesson file for Open lesson file.
     pub lesson_path: String,
+    /// A native file dialog open, if any.
+    pub dialog: Option<Dialog>,
 }
 
 impl Default for Menus {
@@ -51,6 +54,7 @@ impl Default for Menus {
             data_path: "data.npz".into(),
             notice: Arc::new(Mutex::new(None)),
             lesson_path: "lesson.toml".into(),
+            dialog: None,
         }
     }
 }
@@ -93,25 +97,23 @@ impl Menus {
                     }
                 }
                 ui.separator();
-                ui.horizontal(|ui| {
-                    ui.label("file");
-                    ui.text_edit_singleline(&mut self.scenario_path)
-                        .on_hover_text("Scene file (TOML) for Save and Load");
-                });
+                field(
+                    ui,
+                    "file",
+                    &mut self.scenario_path,
+                    FileOp::LoadScene,
+                    &mut out,
+                );
                 let scene = [
                     Action::SaveScenario,
+                    Action::SaveScenarioAs,
                     Action::LoadScenario,
                     Action::CopySettings,
                     Action::NewSeed,
                 ];
                 items(ui, &scene, &mut out);
                 ui.separator();
-                ui.horizontal(|ui| {
-                    ui.label("data");
-                    ui.text_edit_singleline(&mut self.data_path).on_hover_text(
-                        "Data file (.npz or .csv) for Open data…; or drop a file on the window",
-                    );
-                });
+                field(ui, "data", &mut self.data_path, FileOp::OpenData, &mut out);
                 items(ui, &[Action::OpenData], &mut out);
                 ui.separator();
                 if ui
@@ -127,11 +129,13 @@ impl Menus {
                 super::lesson::menu(ui, &mut self.lesson_path, &mut out);
             });
             ui.menu_button("Export", |ui| {
-                ui.horizontal(|ui| {
-                    ui.label("folder");
-                    ui.text_edit_singleline(&mut self.export_dir)
-                        .on_hover_text("Exports are written into this folder");
-                });
+                field(
+                    ui,
+                    "folder",
+                    &mut self.export_dir,
+                    FileOp::ExportFolder,
+                    &mut out,
+                );
                 ui.horizontal(|ui| {
                     ui.label("PNG scale");
                     for s in 1..=3u8 {

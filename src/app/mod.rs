@@ -10,6 +10,7 @@ pub mod data_controls;
 pub mod data_files;
 pub mod dispatch;
 pub mod export;
+pub mod file_dialog;
 pub mod gamma_max;
 pub mod ghost;
 pub mod heat_cells;
@@ -227,8 +228,12 @@ impl App {
         self.send(if play { Command::Play } else { Command::Pause });
     }
 
-    /// Pauses and advances every method by one step.
+    /// Pauses and shows the next recorded step of the reveal, or (once it is over) advances
+    /// every method by one step.
     pub fn single_step(&mut self) {
+        if self.timeline.step(&self.live) {
+            return;
+        }
         if self.live.playing {
             self.toggle_play();
         }

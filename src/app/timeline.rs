@@ -103,6 +103,22 @@ impl Timeline {
         }
     }
 
+    /// Pauses the reveal and shows the next recorded step (false when the reveal is over and
+    /// only the computation can step further).
+    pub fn step(&mut self, live: &Live) -> bool {
+        let Some(shown) = self.shown(live) else {
+            return false;
+        };
+        self.playing = false;
+        let end = Timeline::end(live);
+        self.at = match live.next_step_after(shown) {
+            Some(k) if k < end && self.log => (k as f64).ln() / (end as f64).ln(),
+            Some(k) if k < end => k as f64 / end as f64,
+            _ => 1.0,
+        };
+        true
+    }
+
     /// Plays or pauses the reveal (from the start again once it is over).
     pub fn toggle(&mut self) {
         if !self.playing && self.at >= 1.0 {

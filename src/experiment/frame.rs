@@ -236,6 +236,14 @@ impl Record {
         self.status.iter().map(|s| s.step).max().unwrap_or(0)
     }
 
+    /// The first recorded step after `k` of any method, if there is one.
+    pub fn next_step_after(&self, k: u64) -> Option<u64> {
+        (self.histories.iter())
+            .filter_map(|(_, h)| h.get(h.partition_point(|p| p.sample.step <= k)))
+            .map(|p| p.sample.step)
+            .min()
+    }
+
     /// The smallest step any method has reached.
     pub fn min_step(&self) -> u64 {
         self.status.iter().map(|s| s.step).min().unwrap_or(0)
