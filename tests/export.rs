@@ -504,4 +504,14 @@ fn the_phase_diagram_has_a_cell_per_alpha_and_gamma_and_marks_diverged_cells() {
         .count();
     assert_eq!(rects, 3 * 4);
     assert!(text.contains(">diverged<"));
+    // Each panel's ticks are its grid values, one a cell.
+    let first = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("panel-0"))
+        .expect("panel 0");
+    let ticks: Vec<&str> = (first.descendants())
+        .filter(|n| n.attribute("class") == Some("tick"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(ticks, ["0.1", "0.5", "0.05", "0.6"]);
 }

@@ -148,6 +148,17 @@ fn export_menu_writes_svg_csv_and_png() {
     until_written(&mut h);
     let png = std::fs::read(dir.path().join("dln-loss@2x.png")).expect("png");
     assert_eq!(&png[1..4], b"PNG");
+    // One click, one slide: the 2×2 view on a 16:9 page, as SVG and as a 3840×2160 PNG.
+    open_menu(&mut h, "Export");
+    h.get_by_label("Slide 3840×2160 (PNG + SVG)").click();
+    h.run_steps(2);
+    until_written(&mut h);
+    let svg = std::fs::read_to_string(dir.path().join("dln-slide.svg")).expect("slide svg");
+    let panels = svg.matches(r#"class="panel""#).count();
+    assert_eq!(panels, 4, "the 2×2 view");
+    let png = std::fs::read(dir.path().join("dln-slide-3840x2160.png")).expect("slide png");
+    let img = image::load_from_memory(&png).expect("decodes");
+    assert_eq!((img.width(), img.height()), (3840, 2160));
 }
 
 /// Opens the Scene menu and presses Enter in its file field (the path typed there).

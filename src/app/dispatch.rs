@@ -34,6 +34,8 @@ pub enum Request {
     ResetDefaults,
     /// Export one live plot.
     ExportPlot(PlotKind, ExportFormat),
+    /// Export the 2×2 view (or the lesson's highlighted plot) as a slide at a scale of 1920×1080.
+    ExportSlide(u8),
     /// Export the α-sweep figure.
     ExportSweep,
     /// Open a lesson at its first step.
@@ -90,6 +92,12 @@ impl App {
             }
             Request::ExportPlot(kind, ExportFormat::Png(scale)) => {
                 self.export(ctx, Export::png(&dir, kind, scale, self.view()))
+            }
+            Request::ExportSlide(scale) => {
+                let kinds = self.highlighted().map_or(LIVE_PLOTS.to_vec(), |k| vec![k]);
+                let caption = self.controls.caption().unwrap_or_default();
+                let e = Export::slide(&dir, &kinds, &caption, scale, self.view());
+                self.export(ctx, e);
             }
             Request::OpenData(path) => self.open_data(ctx, &path),
             Request::CancelLoading => self.cancel_loading(),

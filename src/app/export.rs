@@ -1,6 +1,6 @@
 //! The app's exports: the figures of the live plots (the same [`crate::figure::scene`] panels
-//! the screen draws) as SVG, PNG at 1×–3× and CSV with every parameter, the sweep figure and the
-//! window. The figures are built on the UI thread (cheap); rendering, rasterising and writing
+//! the screen draws) as SVG, PNG at 1×–3×, 16:9 slides and CSV with every parameter, the sweep
+//! figure and the window. The figures are built on the UI thread (cheap); rendering, rasterising and writing
 //! happen in [`Export::write`], which the app runs as a background job.
 
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use eframe::egui;
 use crate::experiment::Record;
 use crate::figure::figures::PlotKind;
 use crate::figure::scene::{self, LIVE_PLOTS, ViewOptions};
-use crate::figure::{Figure, csv, png, svg};
+use crate::figure::{Figure, csv, png, slide, svg};
 use crate::model::{Config, Problem, ProblemSpec};
 
 /// What is on screen: the runs, the view options and the scene's title.
@@ -38,6 +38,8 @@ enum Content {
     Png(Figure, u8),
     /// Text as it is.
     Text(String),
+    /// A figure as a 16:9 slide under a caption, as SVG (`None`) or PNG at a scale.
+    Slide(Figure, String, Option<u8>),
     /// A screenshot of the window.
     Window(Arc<egui::ColorImage>),
     /// The data of a problem (generated in the job) as `.npz`.
@@ -70,6 +72,30 @@ impl Export {
             dir,
             vec![(name, Content::Png(figure(&[kind], view), scale))],
         )
+    }
+
+    /// A slide of `kinds` under the scene's `caption`: `dln-slide.svg` and `dln-slide-<W>x<H>.png`
+    /// at `scale` × 1920×1080.
+    pub fn slide(
+        dir: &Path,
+        kinds: &[PlotKind],
+        caption: &str,
+        scale: u8,
+        view: View<'_>,
+    ) -> Export {
+        let fig = figure(kinds, view);
+        let [w, h] = slide::PAGE.map(|v| v as u32 * u32::from(scale));
+        let files = vec![
+            (
+                "dln-slide.svg".into(),
+                Content::Slide(fig.clone(), caption.into(), None),
+            ),
+            (
+                format!("dln-slide-{w}x{h}.png"),
+                Content::Slide(fig, caption.into(), Some(scale)),
+            ),
+        ];
+        Export::new(dir, files)
     }
 
     /// Every series of the live plots as CSV, after a header recording every parameter.
@@ -124,6 +150,13 @@ impl Export {
                 Content::Png(fig, scale) => write(
                     &path,
                     &png::svg_to_png(&svg::render(&fig), f32::from(scale))?,
+                )?,
+                Content::Slide(fig, caption, None) => {
+                    write(&path, slide::render(&fig, &caption).as_bytes())?
+                }
+                Content::Slide(fig, caption, Some(scale)) => write(
+                    &path,
+                    &png::svg_to_png(&slide::render(&fig, &caption), f32::from(scale))?,
                 )?,
                 Content::Text(text) => write(&path, text.as_bytes())?,
                 Content::Window(image) => save_png(&image, &path)?,

@@ -149,6 +149,14 @@ impl Menus {
                     Action::ExportData,
                 ];
                 items(ui, &exports, &mut out);
+                for (scale, size) in [(1u8, "1920×1080"), (2, "3840×2160")] {
+                    let label = format!("Slide {size} (PNG + SVG)");
+                    let help = "The 2×2 view (or the lesson's highlighted plot) on a 16:9 page under the scene's title and caption";
+                    if ui.button(label).on_hover_text(help).clicked() {
+                        out.push(Request::ExportSlide(scale));
+                        ui.close();
+                    }
+                }
                 if ui
                     .button("Animation…")
                     .on_hover_text("One plot or the 2×2 view as a GIF (or MP4) of the whole run")

@@ -7,6 +7,7 @@ use egui_plot::{GridInput, GridMark};
 use super::legend_strip::Mark;
 use super::plot_view::coord;
 use crate::figure::{Panel, Scale, num};
+use crate::model::format::short;
 
 /// Decade grid lines (thinned when many decades are visible, 2 and 5 marks when few).
 fn decade_spacer(input: GridInput) -> Vec<GridMark> {
@@ -128,8 +129,52 @@ type Spacer = fn(GridInput) -> Vec<GridMark>;
 /// Tick labels of an axis.
 type Labeller = fn(GridMark, &std::ops::RangeInclusive<f64>) -> String;
 
+/// `plot` with the grid marks and tick labels of the panel's axes: a heatmap's at its grid
+/// values (one mark a cell, labelled with the value), others' round values.
+pub(super) fn with_axes<'a>(plot: egui_plot::Plot<'a>, p: &Panel) -> egui_plot::Plot<'a> {
+    let (x, y) = (p.x.scale, p.y.scale);
+    if let Some(h) = &p.heatmap {
+        let (xs, ys) = (cell_marks(&h.xs, x), cell_marks(&h.ys, y));
+        return (plot.x_grid_spacer(move |_| xs.clone()))
+            .x_axis_formatter(move |m, _| cell_label(m, x))
+            .y_grid_spacer(move |_| ys.clone())
+            .y_axis_formatter(move |m, _| cell_label(m, y));
+    }
+    let ((x_spacer, x_label), (y_spacer, y_label)) = (axis_style(x), axis_style(y));
+    (plot.x_grid_spacer(x_spacer))
+        .x_axis_formatter(x_label)
+        .y_grid_spacer(y_spacer)
+        .y_axis_formatter(y_label)
+}
+
+/// A mark at each grid value (plot coordinates), as wide as the narrowest cell so labels fade
+/// only when cells get too narrow for them.
+fn cell_marks(values: &[f64], scale: Scale) -> Vec<GridMark> {
+    let at: Vec<f64> = values.iter().filter_map(|v| coord(*v, scale)).collect();
+    let narrowest = (at.windows(2))
+        .map(|w| (w[1] - w[0]).abs())
+        .fold(f64::INFINITY, f64::min);
+    let step_size = if narrowest.is_finite() && narrowest > 0.0 {
+        narrowest
+    } else {
+        1.0
+    };
+    (at.into_iter())
+        .map(|value| GridMark { value, step_size })
+        .collect()
+}
+
+/// A grid value's label: the value itself, to three digits.
+fn cell_label(mark: GridMark, scale: Scale) -> String {
+    short(match scale {
+        Scale::Log => 10f64.powf(mark.value),
+        Scale::Linear => mark.value,
+    })
+}
+
 /// The grid marks and tick labels of a log or a linear axis.
-pub(super) fn axis_style(log: bool) -> (Spacer, Labeller) {
+fn axis_style(scale: Scale) -> (Spacer, Labeller) {
+    let log = scale == Scale::Log;
     if log {
         (decade_spacer, decade_label)
     } else {

@@ -14,7 +14,7 @@ use egui_plot::{
 use super::coverage::{self, Coverage, Look};
 use super::heat_cells::{cell_at, heat_cells};
 use super::legend_strip::{self, Mark};
-use super::plot_axes::{Level, axis_label, axis_style, levels};
+use super::plot_axes::{Level, axis_label, levels, with_axes};
 use super::simplify::Thinned;
 use crate::figure::palette;
 use crate::figure::{Panel, Scale, Style, num};
@@ -202,12 +202,7 @@ impl Drawn {
         if let Some(((x0, x1), (y0, y1))) = self.include {
             plot = plot.include_x(x0).include_x(x1).include_y(y0).include_y(y1);
         }
-        let ((x_spacer, x_label), (y_spacer, y_label)) = (axis_style(log_x), axis_style(log_y));
-        plot = plot
-            .x_grid_spacer(x_spacer)
-            .x_axis_formatter(x_label)
-            .y_grid_spacer(y_spacer)
-            .y_axis_formatter(y_label);
+        plot = with_axes(plot, p);
         let dark = ui.visuals().dark_mode;
         // Which entries are hidden: kept with the plot's id, so a redrawn panel keeps them.
         let hidden_id = egui::Id::unique((id, "hidden"));

@@ -10,6 +10,7 @@ pub mod palette;
 pub mod panel;
 pub mod png;
 pub mod scene;
+pub mod slide;
 pub mod staircase;
 pub mod subtitle;
 pub mod svg;

@@ -5,6 +5,10 @@ use std::fmt::Write;
 use super::{Bounds, Map, esc, heatmap};
 use crate::figure::panel::{Axis, Panel, Scale};
 use crate::figure::ticks::{range, ticks};
+use crate::model::format::short;
+
+/// Font size of the tick labels.
+const TICK_SIZE: f64 = 14.0;
 
 /// The axis ranges a panel is drawn with when none are pinned: the data's, padded, with the
 /// reference levels that lie near it.
@@ -37,17 +41,27 @@ pub fn bounds(p: &Panel) -> Bounds {
     [x, range(ys.chain(refs), p.y.scale)]
 }
 
-/// Tick marks, grid lines and labels of one axis; `span` is the plot's extent across it.
+/// Tick marks, grid lines and labels of one axis; `span` is the plot's extent across it;
+/// `values`, if given, are the only ticks (a heatmap's grid values).
 pub(super) fn axis_ticks(
     s: &mut String,
     axis: &Axis,
     map: &Map,
     (a, b): (f64, f64),
     horizontal: bool,
+    values: Option<&[f64]>,
 ) {
-    for (v, label) in ticks(map.lo, map.hi, axis.scale) {
+    let all = match values {
+        Some(v) => (v.iter().filter(|v| map.contains(**v)))
+            .map(|v| (*v, Some(short(*v))))
+            .collect(),
+        None => ticks(map.lo, map.hi, axis.scale),
+    };
+    let shown = legible(&all, map, horizontal);
+    for (k, (v, label)) in all.into_iter().enumerate() {
         let p = map.px(v);
         let major = label.is_some();
+        let label = label.filter(|_| shown[k]);
         let len = if major { 7.0 } else { 4.0 };
         // (x1, y1, x2, y2) of a grid line across the plot and of the tick outside it.
         let (grid, tick) = if horizontal {
@@ -67,11 +81,36 @@ pub(super) fn axis_ticks(
             };
             let _ = writeln!(
                 s,
-                r#"<text class="tick" x="{tx:.2}" y="{ty:.2}" font-size="14" text-anchor="{anchor}">{}</text>"#,
+                r#"<text class="tick" x="{tx:.2}" y="{ty:.2}" font-size="{TICK_SIZE}" text-anchor="{anchor}">{}</text>"#,
                 esc(&text)
             );
         }
     }
+}
+
+/// Which tick labels to write so that none overlaps another: the shortest (roundest) first,
+/// then each other one that keeps its distance (a label's height apart on a vertical axis, its
+/// estimated width on a horizontal one).
+fn legible(ticks: &[(f64, Option<String>)], map: &Map, horizontal: bool) -> Vec<bool> {
+    let extent = |text: &str| match horizontal {
+        true => 0.6 * TICK_SIZE * text.chars().count() as f64 + 8.0,
+        false => 1.15 * TICK_SIZE,
+    };
+    let mut order: Vec<usize> = (0..ticks.len()).filter(|&k| ticks[k].1.is_some()).collect();
+    order.sort_by_key(|&k| ticks[k].1.as_ref().map_or(0, |t| t.chars().count()));
+    let mut kept: Vec<(f64, f64)> = Vec::new();
+    let mut shown = vec![false; ticks.len()];
+    for k in order {
+        let (p, e) = (
+            map.px(ticks[k].0),
+            extent(ticks[k].1.as_deref().unwrap_or("")),
+        );
+        if kept.iter().all(|&(q, f)| (p - q).abs() >= (e + f) / 2.0) {
+            kept.push((p, e));
+            shown[k] = true;
+        }
+    }
+    shown
 }
 
 /// A plain line segment `[x1, y1, x2, y2]`.

@@ -1,7 +1,7 @@
 //! Where each panel goes: stacked on the full width with the legend at the right, or two a row
 //! (the app's 2×2 view) with the legend under each plot.
 
-use super::{BELOW, LEFT, LEGEND, PANEL_TITLE, WIDTH, legend};
+use super::{BELOW, LEFT, LEGEND, Options, PANEL_TITLE, WIDTH, legend};
 use crate::figure::panel::{Figure, Panel};
 
 /// Left margin of a grid cell (tick labels and the rotated y label).
@@ -33,31 +33,33 @@ pub(super) struct Cell {
 }
 
 /// The cells of a figure's panels, starting at `top`.
-pub(super) fn cells(fig: &Figure, grid: bool, top: f64) -> Vec<Cell> {
+pub(super) fn cells(fig: &Figure, options: &Options, top: f64) -> Vec<Cell> {
     let mut out = Vec::with_capacity(fig.panels.len());
     let mut y0 = top;
-    if !grid {
+    if !options.grid {
         for p in &fig.panels {
             let top = y0 + PANEL_TITLE;
+            let height = options.cell_height.unwrap_or(p.height);
             out.push(Cell {
                 x0: 0.0,
                 left: LEFT,
                 right: WIDTH - LEGEND,
                 top,
-                height: p.height,
-                bottom: top + p.height + BELOW,
+                height,
+                bottom: top + height + BELOW,
                 title_width: f64::INFINITY,
                 legend_below: false,
             });
-            y0 = top + p.height + BELOW;
+            y0 = top + height + BELOW;
         }
         return out;
     }
     let width = WIDTH / 2.0;
+    let height = options.cell_height.unwrap_or(GRID_HEIGHT);
     for row in fig.panels.chunks(2) {
         let top = y0 + PANEL_TITLE;
         let below = |p: &Panel| BELOW + legend::rows_height(p);
-        let row_bottom = top + GRID_HEIGHT + row.iter().map(below).fold(0.0, f64::max);
+        let row_bottom = top + height + row.iter().map(below).fold(0.0, f64::max);
         for col in 0..row.len() {
             let x0 = width * col as f64;
             out.push(Cell {
@@ -65,7 +67,7 @@ pub(super) fn cells(fig: &Figure, grid: bool, top: f64) -> Vec<Cell> {
                 left: x0 + GRID_LEFT,
                 right: x0 + width - GRID_RIGHT,
                 top,
-                height: GRID_HEIGHT,
+                height,
                 bottom: row_bottom,
                 title_width: width - 12.0,
                 legend_below: true,

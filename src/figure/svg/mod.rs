@@ -3,7 +3,7 @@
 //!
 //! Each series is one element with `class="series"`, a unique `id` and `data-series` naming it;
 //! bands have `class="band"`, reference levels `class="reference"` (or `class="off-scale"`, an
-//! edge marker with the value, when outside the view).
+//! edge marker with the value as its tooltip, when outside the view).
 
 use std::fmt::Write;
 
@@ -29,7 +29,7 @@ const PANEL_TITLE: f64 = 30.0;
 /// Vertical room below a plot area for x tick labels and the x label.
 const BELOW: f64 = 62.0;
 /// The font stack (the PNG rasteriser embeds DejaVu Sans).
-const FONT: &str = "DejaVu Sans, Arial, Helvetica, sans-serif";
+pub(super) const FONT: &str = "DejaVu Sans, Arial, Helvetica, sans-serif";
 
 #[derive(Clone, Copy, Debug)]
 struct Map {
@@ -68,7 +68,7 @@ impl Map {
 }
 
 /// Escapes text for XML content and attribute values.
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -134,6 +134,8 @@ pub struct Options {
     /// The document's height instead of the one its panels need (an animation's frames all
     /// take the last frame's).
     pub height: Option<f64>,
+    /// Height of every plotting area instead of the layout's (a slide fits its page).
+    pub cell_height: Option<f64>,
 }
 
 /// Height of the title band: the counter is drawn in it, the panels start below it.
@@ -189,7 +191,7 @@ pub fn render_with(fig: &Figure, options: &Options) -> String {
 fn layout(fig: &Figure, options: &Options) -> (f64, Vec<grid::Cell>) {
     let lines = fig.subtitle.lines().filter(|l| !l.is_empty()).count();
     let top = 48.0 + 20.0 * lines as f64 + if lines == 0 { 0.0 } else { 4.0 };
-    (top, grid::cells(fig, options.grid, top))
+    (top, grid::cells(fig, options, top))
 }
 
 /// The height the cells need below `top`.
@@ -240,8 +242,12 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, cell: &grid::Cell, pinned: 
         r##"<clipPath id="clip-{k}"><rect x="{left}" y="{top}" width="{w}" height="{h}"/></clipPath>"##
     );
     // Grid and ticks.
-    axes::axis_ticks(s, &p.x, &x, (top, bottom), true);
-    axes::axis_ticks(s, &p.y, &y, (left, right), false);
+    // A heatmap's ticks sit at its grid values.
+    let (xs, ys) = (p.heatmap.as_ref())
+        .map(|h| (Some(&h.xs[..]), Some(&h.ys[..])))
+        .unwrap_or_default();
+    axes::axis_ticks(s, &p.x, &x, (top, bottom), true, xs);
+    axes::axis_ticks(s, &p.y, &y, (left, right), false, ys);
     // Axis labels.
     let _ = writeln!(
         s,
@@ -360,7 +366,7 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, cell: &grid::Cell, pinned: 
 }
 
 /// A reference level outside the view: a triangle at the plot's top or bottom edge pointing
-/// towards it, with its value, so it never reads as a level at the edge.
+/// towards it, its value in the legend and the triangle's tooltip (no text over the data).
 fn off_scale_marker(
     s: &mut String,
     r: &Reference,
@@ -369,21 +375,20 @@ fn off_scale_marker(
     (left, top, bottom): (f64, f64, f64),
 ) {
     let x = left + 14.0 + 150.0 * j as f64;
-    let (edge, tip, text_y) = if below {
-        (bottom - 12.0, bottom - 2.0, bottom - 16.0)
+    let (edge, tip) = if below {
+        (bottom - 12.0, bottom - 2.0)
     } else {
-        (top + 12.0, top + 2.0, top + 26.0)
+        (top + 12.0, top + 2.0)
     };
     let _ = writeln!(
         s,
-        r#"<g class="off-scale" data-series="{}"><path d="M{:.2} {edge:.2} L{:.2} {edge:.2} L{x:.2} {tip:.2} Z" fill="{color}"/><text x="{:.2}" y="{text_y:.2}" font-size="12" fill="{color}">{}: {} ({} the view)</text></g>"#,
+        r#"<g class="off-scale" data-series="{}"><title>{}: {} ({} the view)</title><path d="M{:.2} {edge:.2} L{:.2} {edge:.2} L{x:.2} {tip:.2} Z" fill="{color}"/></g>"#,
         esc(&r.name),
-        x - 6.0,
-        x + 6.0,
-        x + 10.0,
         esc(&r.name),
         num(r.value),
         if below { "below" } else { "above" },
+        x - 6.0,
+        x + 6.0,
         color = hex(r.color),
     );
 }
