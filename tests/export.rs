@@ -193,6 +193,13 @@ fn sweep_figure_has_medians_with_bands_references_and_the_ratio_panel() {
                 median_gamma_max: None,
                 diverged: 0,
                 not_converged: 0,
+                // At α = 1 most SGD runs ran out of budget: drawn hollow.
+                budget: if alpha == 1.0 && m == MethodKind::Sgd {
+                    3
+                } else {
+                    0
+                },
+                runs: 5,
                 method: m,
                 error_quartiles: [0.8 * e, e, 1.25 * e],
                 median_ratio_to_gd: Some(scale),
@@ -205,7 +212,15 @@ fn sweep_figure_has_medians_with_bands_references_and_the_ratio_panel() {
     assert_eq!(fig.panels.len(), 2);
     let text = svg::render(&fig);
     let doc = roxmltree::Document::parse(&text).expect("XML");
-    assert_eq!(names_of_class(&doc, "series"), ["GD", "SGD", "SGD / GD"]);
+    assert_eq!(
+        names_of_class(&doc, "series"),
+        ["GD", "SGD", "SGD: not converged (hollow)", "SGD / GD"]
+    );
+    let hollow = (doc.descendants())
+        .filter(|n| n.attribute("data-series") == Some("SGD: not converged (hollow)"))
+        .flat_map(|g| g.descendants().filter(|c| c.has_tag_name("circle")))
+        .count();
+    assert_eq!(hollow, 1, "the one cell mostly out of budget");
     assert_eq!(names_of_class(&doc, "band"), ["GD", "SGD"]);
     assert_eq!(
         names_of_class(&doc, "reference"),

@@ -56,7 +56,7 @@ pub(super) fn entries(
             Style::Line | Style::LineDots => Mark::Line,
             Style::Dashed => Mark::Dashed,
             Style::Dots => Mark::Diamond,
-            Style::Rings => Mark::Ring,
+            Style::Rings | Style::Hollow => Mark::Ring,
         };
         let (key, color, band) = (s.legend_name(), tone(s.color), !s.band.is_empty());
         match entries.iter_mut().find(|e| e.key == key) {

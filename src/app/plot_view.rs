@@ -345,6 +345,18 @@ impl Drawn {
                         .style(LineStyle::dashed_loose())
                         .width(1.2 * thickness),
                 ),
+                // The plot's background inside a ring, over the line's dot.
+                Style::Hollow => {
+                    let radius = 4.0 * thickness.sqrt();
+                    let bg = if dark {
+                        Color32::from_gray(10)
+                    } else {
+                        Color32::WHITE
+                    };
+                    let ring = || Points::new(s.legend_name(), PlotPoints::Borrowed(line));
+                    plot.add(ring().radius(radius).filled(true).color(bg));
+                    plot.add(ring().radius(radius).filled(false).color(c));
+                }
                 Style::Dots | Style::Rings => plot.add(
                     Points::new(s.legend_name(), points)
                         .shape(if s.style == Style::Dots {

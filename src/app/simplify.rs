@@ -83,7 +83,7 @@ impl Thinned {
         let lines = (series.iter().zip(lines))
             .map(|(s, line)| {
                 let at = match s.style {
-                    Style::Dots | Style::Rings => None,
+                    Style::Dots | Style::Rings | Style::Hollow => None,
                     _ => kept(line.len(), |i| [line[i].x, line[i].y], scale),
                 };
                 Some(at?.iter().map(|&i| line[i]).collect())

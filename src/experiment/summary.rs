@@ -69,6 +69,10 @@ pub struct CellSummary {
     pub diverged: usize,
     /// Runs of the cell that oscillated without converging.
     pub not_converged: usize,
+    /// Runs of the cell that used their whole budget still descending.
+    pub budget: usize,
+    /// Runs of the cell (one a seed).
+    pub runs: usize,
     /// Method.
     pub method: MethodKind,
     /// Quartiles (25%, 50%, 75%) of the recovery error over seeds.
@@ -79,6 +83,14 @@ pub struct CellSummary {
     pub median_alpha_ratio: f64,
     /// Median ℓ1 and ℓ2 reference errors.
     pub reference_errors: [f64; 2],
+}
+
+impl CellSummary {
+    /// Whether most of its runs that did not diverge ended unconverged (out of budget or
+    /// oscillating): its median error is not a limit's, and figures draw it hollow.
+    pub fn unconverged(&self) -> bool {
+        2 * (self.budget + self.not_converged) > self.runs - self.diverged
+    }
 }
 
 /// Per (α, γ, method) summaries, in α, then γ, then method order.
@@ -134,6 +146,8 @@ fn summarise_cell(
         median_gamma_max: (!maxima.is_empty()).then(|| median(&mut maxima)),
         diverged,
         not_converged: cell.iter().filter(|r| r.stop == Stop::NotConverged).count(),
+        budget: cell.iter().filter(|r| r.stop == Stop::Budget).count(),
+        runs: cell.len(),
         method,
         error_quartiles: [
             quantile(&mut errors, 0.25),

@@ -338,6 +338,13 @@ fn error_panels(
             .map(|c| [x(c), c.error_quartiles[0], c.error_quartiles[2]])
             .collect();
         errors.push(s);
+        let hollow: Vec<[f64; 2]> = (of(m).filter(|c| c.unconverged()))
+            .map(|c| [x(c), c.error_quartiles[1]])
+            .collect();
+        if !hollow.is_empty() {
+            let name = format!("{}: not converged (hollow)", m.label());
+            errors.push(Series::new(name, color, Style::Hollow, hollow));
+        }
         if m != MethodKind::Gd {
             let points: Vec<[f64; 2]> = of(m)
                 .filter_map(|c| c.median_ratio_to_gd.map(|r| [x(c), r]))

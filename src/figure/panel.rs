@@ -50,6 +50,9 @@ pub enum Style {
     Dots,
     /// Open rings only.
     Rings,
+    /// Rings filled with the background, over a line's dots: points that are not what they
+    /// claim to be (a sweep's runs that did not converge).
+    Hollow,
 }
 
 /// One named series of `(x, y)` points, optionally with a band `(x, lower, upper)`.

@@ -38,7 +38,7 @@ fn swatch(s: &mut String, r: &Series, x0: f64, row: f64) {
                 dash(r.style)
             );
         }
-        Style::Dots | Style::Rings => {}
+        Style::Dots | Style::Rings | Style::Hollow => {}
     }
     match r.style {
         Style::LineDots | Style::Dots => {
@@ -52,6 +52,13 @@ fn swatch(s: &mut String, r: &Series, x0: f64, row: f64) {
             let _ = writeln!(
                 s,
                 r#"<circle cx="{}" cy="{row:.2}" r="6" fill="none" stroke="{color}" stroke-width="1.8"/>"#,
+                x0 + 16.0
+            );
+        }
+        Style::Hollow => {
+            let _ = writeln!(
+                s,
+                r#"<circle cx="{}" cy="{row:.2}" r="5" fill="white" stroke="{color}" stroke-width="2"/>"#,
                 x0 + 16.0
             );
         }

@@ -323,7 +323,7 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, cell: &grid::Cell, pinned: 
                     dash(r.style)
                 );
             }
-            Style::Dots | Style::Rings => {
+            Style::Dots | Style::Rings | Style::Hollow => {
                 let _ = writeln!(
                     s,
                     r#"<g class="series" id="{id}" data-series="{}">"#,
@@ -341,6 +341,10 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, cell: &grid::Cell, pinned: 
                     Style::Rings => writeln!(
                         s,
                         r#"<circle cx="{cx:.2}" cy="{cy:.2}" r="6" fill="none" stroke="{color}" stroke-width="1.8"/>"#
+                    ),
+                    Style::Hollow => writeln!(
+                        s,
+                        r#"<circle cx="{cx:.2}" cy="{cy:.2}" r="5" fill="white" stroke="{color}" stroke-width="2"/>"#
                     ),
                     _ => writeln!(
                         s,
