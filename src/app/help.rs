@@ -38,6 +38,16 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "Stability: single-sample SGD needs γ·κ_i < 2, κ_i = Σ_j 2√(β_j² + ρ_j²) x_ij²; the γ slider shows this limit.",
         ],
     ),
+    (
+        "Reading the plots",
+        &[
+            "Solid lines: the runs, one colour per method; a shaded band: their spread (for α_t/α, the min–max over coordinates).",
+            "Dashed lines: formulas and references — P21's formula, predicted limits, the ℓ1 and ℓ2 interpolators, the gradient-flow limit, 2/γ; a ▼ or ▲ on an edge: a level off the view, its value in the legend.",
+            "Open rings: β* (the truth) or the support; filled diamonds: where a run is predicted to end; hollow points: sweep cells whose runs did not converge.",
+            "The ? by a plot's title lists what that plot draws; the legend strip above it names each element.",
+            super::legend_strip::HANDLING,
+        ],
+    ),
 ];
 
 /// Draws the help sheet.

@@ -87,6 +87,21 @@ pub(super) fn entries(
     entries
 }
 
+/// How to handle a plot, after the list of its elements.
+pub const HANDLING: &str = "Hover a legend entry for what it is; click it to hide it (again to show it). Drag to pan, scroll to zoom, double-click to reset the view; right-click the plot to export it.";
+
+/// The text of a plot's "?": each of its elements and how it is drawn, then how to handle it.
+pub fn guide(panel: &Panel) -> String {
+    let marks = vec![Mark::Dashed; panel.references.len()];
+    let mut text = String::new();
+    for e in entries(panel, &marks, |_| Color32::WHITE) {
+        text.push_str(&format!("• {} — {}\n", e.text, meaning(e.mark, e.band)));
+    }
+    text.push('\n');
+    text.push_str(HANDLING);
+    text
+}
+
 /// The memory key of the legend strip's height of the plot `id`.
 fn strip_id(id: &str) -> egui::Id {
     egui::Id::unique((id, "strip"))
@@ -284,5 +299,16 @@ mod tests {
                 Mark::Below
             ]
         );
+        // The plot's "?" lists the same elements with what their swatches mean.
+        let text = guide(&panel);
+        for line in [
+            "• GD — solid line, with its shaded band",
+            "• off — solid line",
+            "• β* — open rings",
+            "• ℓ2: 0.5000 — dashed line",
+        ] {
+            assert!(text.contains(line), "{line} in {text}");
+        }
+        assert!(text.ends_with(HANDLING));
     }
 }

@@ -1,6 +1,6 @@
 //! The side panel's table of the numbers that make the theorem visible: per method the exact
 //! α_T/α, P21's formula, the distance to the predicted limit, the recovery error, and how sparse
-//! the latest β is (‖β‖₁ and the support size).
+//! the latest β is (‖β‖₁ and the support size), and the test error where the scene has one.
 
 use eframe::egui;
 
@@ -26,10 +26,7 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
         ErrorMeasure::L1Distance => "‖β−β_ℓ1‖²",
         ErrorMeasure::Unavailable => "error",
     };
-    let mut headers = columns(error, measure).to_vec();
-    if test {
-        headers.push(("test err", TEST_TIP));
-    }
+    let headers = columns(error, measure);
     // Scrolls sideways in a narrow panel instead of cutting the last columns off.
     egui::ScrollArea::horizontal()
         .id_salt("numbers-scroll")
@@ -42,16 +39,20 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
                     .map_or("–".into(), |(_, g)| num(g.gap));
                 ui.label(gap);
                 ui.label(num(p.sample.recovery_error));
-                if test {
-                    ui.label(num(p.sample.test_error));
-                }
             });
         });
     ui.small("→ limit: relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T), where the run ends if α_T stops shrinking");
-    // Below the others, so that the panel shows them without scrolling.
-    grid(ui, "sparsity", &SPARSITY, live, |ui, _, p| {
+    // Below the others, so that the panel shows every column without scrolling.
+    let mut below = SPARSITY.to_vec();
+    if test {
+        below.push(("test err", TEST_TIP));
+    }
+    grid(ui, "sparsity", &below, live, |ui, _, p| {
         ui.label(num(p.sample.l1_norm));
         ui.label(p.sample.support_size.to_string());
+        if test {
+            ui.label(num(p.sample.test_error));
+        }
     });
     identity_ui(ui, live);
     if let Some([l1, l2, gf]) = live.info.as_ref().and_then(|i| i.reference_errors) {
