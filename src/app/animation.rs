@@ -18,17 +18,6 @@ pub const WINDOW: &str = "Export animation";
 /// Label of the button that starts rendering.
 pub const RENDER: &str = "Render";
 
-/// The plots an animation can show besides the 2×2 view.
-const PLOTS: [PlotKind; 7] = [
-    PlotKind::Loss,
-    PlotKind::Coords,
-    PlotKind::Alpha,
-    PlotKind::Error,
-    PlotKind::AlphaCoords,
-    PlotKind::Sharpness,
-    PlotKind::FinalBeta,
-];
-
 /// The animation window's choices and the render in flight.
 pub struct AnimationExport {
     /// One plot, or `None` for the 2×2 view.
@@ -105,7 +94,8 @@ impl App {
             .selected_text(a.plot.map_or("the 2×2 view", |k| k.name()))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut a.plot, None, "the 2×2 view");
-                for k in PLOTS {
+                // Besides the 2×2 view, every plot drawn from the runs.
+                for k in PlotKind::ALL.into_iter().filter(|k| k.of_runs()) {
                     ui.selectable_value(&mut a.plot, Some(k), k.name());
                 }
             });

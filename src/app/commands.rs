@@ -142,7 +142,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         action: Action::ExportWindowPng,
         label: "Export window as PNG",
         shortcut: ctrl(Key::P),
-        help: "Save a PNG of the whole window (scale set in the Export menu).",
+        help: "Save a PNG of the whole window as the screen shows it, in its pixels (Export → Slide gives a clean 1920×1080 or 3840×2160 picture without the app around it).",
     },
     CommandSpec {
         action: Action::ExportSvg,

@@ -210,6 +210,15 @@ impl Controls {
         let gamma = self.gamma(info);
         let s = &mut self.settings;
         match info.and_then(|i| i.gamma_limit) {
+            // The single-sample limit bounds the sampling methods; GD alone has its own
+            // (γ/γ_max below), so the line is then only a reference.
+            Some(limit) if !self.methods.iter().any(MethodKind::is_stochastic) => {
+                let ratio = gamma / limit;
+                ui.small(format!(
+                    "SGD's single-sample limit 2/max κᵢ = {} (γ = {ratio:.2}× it); GD's own: γ/γ_max",
+                    num(limit)
+                ));
+            }
             Some(limit) => {
                 let ratio = gamma / limit;
                 let text = format!("limit 2/max κᵢ = {};  γ = {ratio:.2}× limit", num(limit));

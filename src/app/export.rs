@@ -58,7 +58,7 @@ impl Export {
         let files = kinds
             .iter()
             .map(|k| {
-                let name = format!("dln-{}.svg", k.name());
+                let name = format!("dln-{}.svg", view.options.shows(*k).name());
                 (name, Content::Svg(figure(&[*k], view)))
             })
             .collect();
@@ -67,7 +67,7 @@ impl Export {
 
     /// A PNG of one plot at `scale`, `dln-<plot>@<scale>x.png` (rasterised from its SVG).
     pub fn png(dir: &Path, kind: PlotKind, scale: u8, view: View<'_>) -> Export {
-        let name = format!("dln-{}@{scale}x.png", kind.name());
+        let name = format!("dln-{}@{scale}x.png", view.options.shows(kind).name());
         Export::new(
             dir,
             vec![(name, Content::Png(figure(&[kind], view), scale))],

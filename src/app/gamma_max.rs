@@ -1,6 +1,7 @@
 //! γ_max of the running methods, bisected on a background job whenever the scene changes, so
 //! the side panel can show the current γ as a fraction of each method's γ_max.
 
+use rayon::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -104,7 +105,8 @@ fn bisect(info: &RunInfo) -> Option<impl FnOnce(&AtomicBool) -> Found + Send + '
     let (settings, start) = (s.clone(), info.gamma);
     Some(move |cancel: &AtomicBool| {
         let problem = Arc::new(Problem::generate(&settings.problem));
-        (kinds.into_iter())
+        // The methods side by side: each bisection is a few dozen whole runs.
+        (kinds.into_par_iter())
             .map(|kind| {
                 let s = Settings {
                     method: kind,

@@ -137,7 +137,7 @@ impl Menus {
                     &mut out,
                 );
                 ui.horizontal(|ui| {
-                    ui.label("PNG scale");
+                    ui.label("plot PNG scale");
                     for s in 1..=3u8 {
                         ui.selectable_value(&mut self.png_scale, s, format!("{s}×"));
                     }

@@ -30,9 +30,12 @@ fn decade_spacer(input: GridInput) -> Vec<GridMark> {
         }
         return marks;
     }
+    // At most eight labelled decades, each at least LABEL_ROOM apart on screen (on a short plot
+    // egui_plot hides the labels of marks closer than a label's height).
+    let room = LABEL_ROOM * input.base_step_size;
     let step = [1.0, 2.0, 5.0, 10.0, 20.0]
         .into_iter()
-        .find(|s| span / s <= 8.0)
+        .find(|s| span / s <= 8.0 && *s >= room)
         .unwrap_or(50.0);
     let mut marks = Vec::new();
     let mut k = (lo / step).ceil() * step;
@@ -88,6 +91,10 @@ fn decade_label(mark: GridMark, range: &std::ops::RangeInclusive<f64>) -> String
     }
 }
 
+/// Labelled marks are at least this many times egui_plot's smallest grid spacing (8 points)
+/// apart, so that their labels (hidden closer than about 20 points) stay.
+const LABEL_ROOM: f64 = 3.0;
+
 /// Most grid marks of an axis: at the far ends of the doubles, `k + 1.0 == k` and a loop
 /// counting marks would never end.
 const MAX_MARKS: usize = 200;
@@ -111,7 +118,7 @@ fn linear_spacer(input: GridInput) -> Vec<GridMark> {
     if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
         return Vec::new();
     }
-    let step = round_step((hi - lo) / 5.0);
+    let step = round_step(((hi - lo) / 5.0).max(LABEL_ROOM * input.base_step_size));
     let mut marks = Vec::new();
     let mut k = (lo / step).ceil();
     while k * step <= hi && marks.len() < MAX_MARKS {

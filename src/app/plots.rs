@@ -226,16 +226,20 @@ impl Plots {
                         if marked {
                             title = title.color(super::lesson::MARK);
                         }
-                        // One line, so the plots below keep their computed height; its "?"
+                        // One line no taller than the title (a row is at least interact_size
+                        // tall), so the plots below keep their computed height; its "?"
                         // explains what the plot draws.
-                        ui.horizontal(|ui| {
-                            let help = egui::RichText::new("?")
-                                .strong()
-                                .text_style(self.title_style.clone());
-                            ui.label(help).on_hover_ui(|ui| {
-                                ui.label(super::legend_strip::guide(&d.panel));
+                        ui.scope(|ui| {
+                            ui.spacing_mut().interact_size.y = 0.0;
+                            ui.horizontal(|ui| {
+                                let help = egui::RichText::new("?")
+                                    .strong()
+                                    .text_style(self.title_style.clone());
+                                ui.label(help).on_hover_ui(|ui| {
+                                    ui.label(super::legend_strip::guide(&d.panel));
+                                });
+                                ui.add(egui::Label::new(title).truncate());
                             });
-                            ui.add(egui::Label::new(title).truncate());
                         });
                         let look = Look {
                             thickness: self.thickness,

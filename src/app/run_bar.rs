@@ -55,7 +55,8 @@ impl RunBar<'_> {
                 ui.separator();
             }
             // One label per item, so a narrow window wraps between items, not inside one.
-            for part in status_parts(self.live, self.revealing) {
+            // At a projector: the error and the end of each run, on one line.
+            for part in status_parts(self.live, self.revealing, self.presentation) {
                 ui.add(egui::Label::new(part).extend());
             }
         });
@@ -88,13 +89,13 @@ impl RunBar<'_> {
 
 /// `state · step k · t · γ · per method loss and error`.
 pub fn status_line(live: &Record) -> String {
-    status_parts(live, false).join("   ")
+    status_parts(live, false, false).join("   ")
 }
 
 /// The items of the status line: the state (with the step while running), t and γ, then each
 /// method's loss and error; once stopped, why and at which step — said once when every method
-/// stopped alike, else after each method.
-fn status_parts(live: &Record, revealing: bool) -> Vec<String> {
+/// stopped alike, else after each method. `compact` leaves out t, γ and the losses.
+fn status_parts(live: &Record, revealing: bool, compact: bool) -> Vec<String> {
     let ends: Vec<String> = live.status.iter().map(end).collect();
     let alike = live.finished() && ends.windows(2).all(|w| w[0] == w[1]);
     let mut parts = vec![match (live.finished(), ends.first()) {
@@ -112,7 +113,7 @@ fn status_parts(live: &Record, revealing: bool) -> Vec<String> {
     if live.pending.preparing {
         parts.push("preparing the scene (data, basis pursuit, γ)…".into());
     }
-    if let Some(info) = &live.info {
+    if let Some(info) = live.info.as_ref().filter(|_| !compact) {
         // The earliest time any method has reached (SGF and GF advance by h, not γ).
         let t = (live.status.iter())
             .filter_map(|s| live.latest(s.kind))
@@ -131,10 +132,13 @@ fn status_parts(live: &Record, revealing: bool) -> Vec<String> {
         } else {
             format!(" · {e}")
         };
+        let loss = match compact {
+            true => String::new(),
+            false => format!("L = {}, ", num(p.sample.loss)),
+        };
         parts.push(format!(
-            "{}: L = {}, err = {}{state}",
+            "{}: {loss}err = {}{state}",
             s.kind.label(),
-            num(p.sample.loss),
             num(p.sample.recovery_error)
         ));
     }

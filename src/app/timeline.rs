@@ -1,11 +1,13 @@
 //! The timeline: the runs are computed ahead and revealed over a chosen duration (log-spaced in
 //! steps on a log axis, linear on a linear one) on the axes of the whole runs, so nothing
 //! rescales; a scrubber drags through them. Where stepping is slower than the reveal, the reveal
-//! waits for the computation and says so.
+//! waits for the computation and says so. The reveal is spaced as the GIF and MP4 exports'
+//! frames ([`step_at`]).
 
 use eframe::egui;
 
 use super::Live;
+use crate::figure::animation::{fraction_at, step_at};
 
 /// Seconds a reveal takes by default.
 pub const DEFAULT_SECONDS: f64 = 8.0;
@@ -71,14 +73,9 @@ impl Timeline {
         .max(1)
     }
 
-    /// The step the reveal has reached at `at` (log-spaced from step 1 on a log axis).
+    /// The step the reveal has reached at `at`, spaced as the animations' frames.
     fn target(&self, live: &Live) -> u64 {
-        let end = Timeline::end(live) as f64;
-        let k = match self.log {
-            true => end.powf(self.at),
-            false => end * self.at,
-        };
-        k.round() as u64
+        step_at(Timeline::end(live), self.at, self.log)
     }
 
     /// Whether the reveal is ahead of the computation (it then waits).
@@ -112,8 +109,7 @@ impl Timeline {
         self.playing = false;
         let end = Timeline::end(live);
         self.at = match live.next_step_after(shown) {
-            Some(k) if k < end && self.log => (k as f64).ln() / (end as f64).ln(),
-            Some(k) if k < end => k as f64 / end as f64,
+            Some(k) if k < end => fraction_at(end, k, self.log),
             _ => 1.0,
         };
         true

@@ -57,7 +57,7 @@ impl FromStr for Plots {
             SimError::invalid(
                 "plot",
                 s,
-                "one of loss, coords, alpha, error, sweep, gamma-sweep, phase, final-beta, alpha-coords, sharpness, all",
+                format!("one of {}, all", PlotKind::names(PlotKind::ALL)),
             )
         })
     }
@@ -66,14 +66,15 @@ impl FromStr for Plots {
 /// The plots an animation can show: those drawn from a scene's runs.
 fn animated(plot: Plots) -> Result<Option<PlotKind>, CliError> {
     match plot.one() {
-        Some(PlotKind::Sweep | PlotKind::GammaSweep | PlotKind::Phase) => {
-            Err(SimError::invalid(
-                "plot",
-                plot,
-                "a scene plot for an animation (loss, coords, alpha, alpha-coords, error, sharpness, final-beta or all)",
-            )
-            .into())
-        }
+        Some(kind) if !kind.of_runs() => Err(SimError::invalid(
+            "plot",
+            plot,
+            format!(
+                "a scene plot for an animation ({} or all)",
+                PlotKind::names(PlotKind::ALL.into_iter().filter(|k| k.of_runs()))
+            ),
+        )
+        .into()),
         kind => Ok(kind),
     }
 }

@@ -136,7 +136,7 @@ pub fn main(args: &FigureArgs) -> Result<(), CliError> {
     }
     let plot = args.plot.one();
     let sweep_plot = match plot {
-        Some(kind @ (PlotKind::Sweep | PlotKind::GammaSweep | PlotKind::Phase)) => Some(kind),
+        Some(kind) if !kind.of_runs() => Some(kind),
         _ => None,
     };
     let fig = match (&args.from, sweep_plot) {

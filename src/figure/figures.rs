@@ -53,6 +53,23 @@ impl PlotKind {
         PlotKind::Lasso,
     ];
 
+    /// Whether it is drawn from a scene's runs (a live plot, an animation), not from a sweep.
+    pub fn of_runs(self) -> bool {
+        !matches!(
+            self,
+            PlotKind::Sweep | PlotKind::GammaSweep | PlotKind::Phase
+        )
+    }
+
+    /// The names of `kinds`, comma separated (for messages that list the choices).
+    pub fn names(kinds: impl IntoIterator<Item = PlotKind>) -> String {
+        kinds
+            .into_iter()
+            .map(PlotKind::name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The name used with `--plot`.
     pub fn name(self) -> &'static str {
         match self {
@@ -87,7 +104,7 @@ impl FromStr for PlotKind {
                 SimError::invalid(
                     "plot",
                     s,
-                    "one of loss, coords, alpha, error, sweep, gamma-sweep, phase, final-beta, alpha-coords, sharpness, lasso",
+                    format!("one of {}", PlotKind::names(PlotKind::ALL)),
                 )
             })
     }

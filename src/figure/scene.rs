@@ -66,6 +66,18 @@ impl Default for ViewOptions {
 }
 
 impl ViewOptions {
+    /// The plot a live slot shows under these options: the α slot may show the Lasso path or
+    /// every coordinate's α, the error slot the curvature, the coordinate slot the final β.
+    pub fn shows(self, kind: PlotKind) -> PlotKind {
+        match kind {
+            PlotKind::Alpha if self.lasso => PlotKind::Lasso,
+            PlotKind::Alpha if self.alpha_per_coordinate => PlotKind::AlphaCoords,
+            PlotKind::Error if self.sharpness => PlotKind::Sharpness,
+            PlotKind::Coords if self.final_beta => PlotKind::FinalBeta,
+            kind => kind,
+        }
+    }
+
     /// A point's position on the x axis (step, time or τ) in the runs of `record`.
     pub(super) fn x_of(self, record: &Record) -> impl Fn(&Point) -> f64 + use<> {
         let alpha = record.info.as_deref().map_or(f64::NAN, |i| i.scene.alpha);
@@ -127,6 +139,7 @@ pub(super) fn run_name(record: &Record, kind: MethodKind) -> String {
 pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel> {
     let info = record.info.as_deref()?;
     let name = |k: MethodKind| run_name(record, k);
+    let kind = view.shows(kind);
     let (title, x, y, series, references) = match kind {
         PlotKind::Loss => (
             "Training loss".to_string(),
@@ -135,11 +148,7 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
             per_method(record, view, name, |p| p.sample.loss),
             Vec::new(),
         ),
-        PlotKind::Alpha if view.lasso => return panel(PlotKind::Lasso, record, view),
         PlotKind::Lasso => return staircase::lasso_panel(record, info, view),
-        PlotKind::Alpha if view.alpha_per_coordinate => {
-            return panel(PlotKind::AlphaCoords, record, view);
-        }
         PlotKind::AlphaCoords => (
             with_identity_note(
                 format!(
@@ -167,7 +176,6 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
             alpha_series(record, view),
             Vec::new(),
         ),
-        PlotKind::Error if view.sharpness => return panel(PlotKind::Sharpness, record, view),
         PlotKind::Sharpness => (
             "Curvature against 2/γ: GD's sharpness S_t = 2λ_max(∇²L), SGD's max_i κ_i".to_string(),
             view.x_axis(),
@@ -210,7 +218,6 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
                 refs.unwrap_or_default(),
             )
         }
-        PlotKind::Coords if view.final_beta => return panel(PlotKind::FinalBeta, record, view),
         PlotKind::Coords => {
             // The chosen method's β, or the first method's when that one does not run.
             let kind = Some(view.beta_method)

@@ -54,20 +54,36 @@ impl Spec {
     }
 }
 
-/// `frames` steps from the start to `end` (the last exactly `end`): evenly spaced, or
-/// log-spaced from step 1 when the x axis is logarithmic (rounded, so early ones may repeat).
+/// `frames` steps from the start to `end` (the last exactly `end`), spaced as [`step_at`]
+/// spaces them (rounded, so early ones may repeat).
 pub fn frame_steps(end: u64, frames: usize, log: bool) -> Vec<u64> {
     let last = frames.saturating_sub(1).max(1) as f64;
     (0..frames)
         .map(|i| {
             let t = if frames == 1 { 1.0 } else { i as f64 / last };
-            if log {
-                ((end.max(1) as f64).powf(t).round() as u64).clamp(1, end.max(1))
-            } else {
-                (end as f64 * t).round() as u64
-            }
+            step_at(end, t, log)
         })
         .collect()
+}
+
+/// The step a fraction `t` of the way through a run of `end` steps: log-spaced from step 1 on
+/// a log x axis, evenly from 0 on a linear one. The app's reveal and the animations' frames
+/// both follow it.
+pub fn step_at(end: u64, t: f64, log: bool) -> u64 {
+    if log {
+        ((end.max(1) as f64).powf(t).round() as u64).clamp(1, end.max(1))
+    } else {
+        (end as f64 * t).round() as u64
+    }
+}
+
+/// The fraction of the way at which [`step_at`] reaches step `k` (`k ≤ end`).
+pub fn fraction_at(end: u64, k: u64, log: bool) -> f64 {
+    match log {
+        true if end > 1 => (k.max(1) as f64).ln() / (end as f64).ln(),
+        false if end > 0 => k as f64 / end as f64,
+        _ => 1.0,
+    }
 }
 
 /// The counter of a frame: the step, its time t = kγ and the last step.
