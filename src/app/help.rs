@@ -16,7 +16,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "The four dynamics — one multiplicative update u ← u + D⊙v, v ← v + D⊙u",
+        "The dynamics — one multiplicative update u ← u + D⊙v, v ← v + D⊙u",
         &[
             "GD:  D = −(γ/n) Xᵀr, r = Xβ − y.",
             "SGD: D = −(γ/b) Σ_{i∈B} r_i x_i over a random batch B of size b.",

@@ -19,6 +19,8 @@ impl Controls {
         egui::ComboBox::from_label("preset")
             .selected_text(current)
             .width(200.0)
+            // A lesson step's long title must not push the sliders off a projector's screen.
+            .truncate()
             .show_ui(ui, |ui| {
                 for p in presets::list() {
                     if ui.selectable_label(false, &p.title).clicked() {

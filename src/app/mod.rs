@@ -305,14 +305,14 @@ impl App {
         requests.extend(clicked.into_iter().map(Request::Command));
         if presentation {
             // At projector size the side panel is hidden; what a caption or lesson may ask for
-            // stays at hand, with the timeline on the same row.
+            // stays at hand, the timeline on a row of its own.
             let info = self.live.info.clone();
             let (controls, timeline, live) = (&mut self.controls, &mut self.timeline, &self.live);
             let changes = egui::Panel::top("presentation-controls")
                 .show(ui, |ui| {
                     key_controls::strip(ui, controls, info.as_deref(), |ui| {
                         if timeline.seconds > 0.0 {
-                            ui.separator();
+                            ui.end_row();
                             timeline.scrubber(ui, live);
                         }
                     })

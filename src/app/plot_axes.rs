@@ -245,7 +245,17 @@ pub(super) fn levels(panel: &Panel, y_range: Option<(f64, f64)>) -> Vec<Level> {
         .collect()
 }
 
-/// The axis title, marking a log scale.
+/// A y axis title along `height` points at `font` points: the whole title when it fits, else
+/// its symbol (the part before " = ").
+pub(super) fn y_label(label: &str, height: f32, font: f32) -> String {
+    // About 0.55 em a character: a longer title would run into the legend above the plot.
+    if label.chars().count() as f32 * 0.55 * font <= height {
+        return label.to_string();
+    }
+    label.split(" = ").next().unwrap_or(label).to_string()
+}
+
+/// An x axis title, marked `(log)` on a log axis.
 pub(super) fn axis_label(label: &str, log: bool) -> String {
     if log {
         format!("{label} (log)")

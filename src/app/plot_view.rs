@@ -14,7 +14,7 @@ use egui_plot::{
 use super::coverage::{self, Coverage, Look};
 use super::heat_cells::{cell_at, heat_cells};
 use super::legend_strip::{self, Mark};
-use super::plot_axes::{Level, axis_label, levels, with_axes};
+use super::plot_axes::{Level, axis_label, levels, with_axes, y_label};
 use super::simplify::Thinned;
 use crate::figure::palette;
 use crate::figure::{Panel, Scale, Style, num};
@@ -170,7 +170,11 @@ impl Drawn {
             .show_x(hover)
             .show_y(hover)
             .x_axis_label(axis_label(&p.x.label, log_x))
-            .y_axis_label(p.y.label.clone())
+            .y_axis_label(y_label(
+                &p.y.label,
+                size.y - strip,
+                ui.text_style_height(&egui::TextStyle::Body),
+            ))
             .label_formatter(|hovered| {
                 let (name, pos) = match hovered {
                     egui_plot::HoverPosition::NearDataPoint {

@@ -98,7 +98,12 @@ pub fn status_line(live: &Record) -> String {
 fn status_parts(live: &Record, revealing: bool, compact: bool) -> Vec<String> {
     let ends: Vec<String> = live.status.iter().map(end).collect();
     let alike = live.finished() && ends.windows(2).all(|w| w[0] == w[1]);
+    // Compact: every run converged is said once, without the steps.
+    let converged = compact
+        && live.finished()
+        && (live.status.iter()).all(|s| s.stop == Some(Stop::Converged) && s.diverged_at.is_none());
     let mut parts = vec![match (live.finished(), ends.first()) {
+        (true, Some(_)) if converged => "ended · every run converged".to_string(),
         (true, Some(e)) if alike => format!("ended · {e}"),
         (true, _) => "ended".to_string(),
         (false, _) => {
@@ -127,7 +132,7 @@ fn status_parts(live: &Record, revealing: bool, compact: bool) -> Vec<String> {
         let Some(p) = live.latest(s.kind) else {
             continue;
         };
-        let state = if alike || e.is_empty() {
+        let state = if alike || converged || e.is_empty() {
             String::new()
         } else {
             format!(" · {e}")

@@ -50,9 +50,8 @@ pub struct FigureArgs {
     /// (animated, needs ffmpeg).
     #[arg(long, value_name = "FILE.svg|png|gif|mp4")]
     pub out: PathBuf,
-    /// Which plot: loss, coords, alpha, alpha-coords, error, sharpness, final-beta, sweep,
-    /// gamma-sweep, phase, or all (the app's 2×2 view) [default: loss].
-    #[arg(long, default_value = "loss", hide_default_value = true, value_parser = |s: &str| s.parse::<Plots>().map_err(|e| e.to_string()))]
+    /// Which plot (the list is generated from the plot kinds).
+    #[arg(long, default_value = "loss", hide_default_value = true, help = plot_help(), value_parser = |s: &str| s.parse::<Plots>().map_err(|e| e.to_string()))]
     pub plot: Plots,
     /// --plot sweep: the α values, comma-separated [default: 15 log-spaced from 0.01 to 2]; a
     /// scene plot: one panel per α (small multiples; on the τ axis each run's step budget is
@@ -126,6 +125,14 @@ fn format_of(path: &Path) -> Result<Format, CliError> {
         )
         .into()),
     }
+}
+
+/// `--plot`'s help: every plot kind, then `all`.
+fn plot_help() -> String {
+    format!(
+        "Which plot: {}, or all (the app's 2×2 view) [default: loss]",
+        PlotKind::names(PlotKind::ALL)
+    )
 }
 
 /// Runs the command.
