@@ -177,8 +177,12 @@ fn scene_figures_of_real_runs_hold_every_method() {
             "{plot}: {colours:?}"
         );
     }
-    let alpha = svg::render(&scene_figure(PlotKind::Alpha, "t", &reports));
+    let alpha_figure = scene_figure(PlotKind::Alpha, "t", &reports);
+    let alpha = svg::render(&alpha_figure);
     assert!(alpha.contains("SGD (P21 formula)") && !alpha.contains("\"GD (P21 formula)\""));
+    // The α axis spans at least 0.9–1, so a tiny shrinkage never fills the plot.
+    let [_, (lo, hi)] = svg::bounds(&alpha_figure.panels[0]);
+    assert!(lo <= 0.9 && hi >= 1.0, "{lo}..{hi}");
 }
 
 #[test]

@@ -136,10 +136,14 @@ type Spacer = fn(GridInput) -> Vec<GridMark>;
 /// Tick labels of an axis.
 type Labeller = fn(GridMark, &std::ops::RangeInclusive<f64>) -> String;
 
-/// `plot` with the grid marks and tick labels of the panel's axes: a heatmap's at its grid
-/// values (one mark a cell, labelled with the value), others' round values.
-pub(super) fn with_axes<'a>(plot: egui_plot::Plot<'a>, p: &Panel) -> egui_plot::Plot<'a> {
+/// `plot` with the grid marks and tick labels of the panel's axes — a heatmap's at its grid
+/// values (one mark a cell, labelled with the value), others' round values — and the range
+/// its y axis always shows.
+pub(super) fn with_axes<'a>(mut plot: egui_plot::Plot<'a>, p: &Panel) -> egui_plot::Plot<'a> {
     let (x, y) = (p.x.scale, p.y.scale);
+    for v in p.y.include.iter().flatten().filter_map(|v| coord(*v, y)) {
+        plot = plot.include_y(v);
+    }
     if let Some(h) = &p.heatmap {
         let (xs, ys) = (cell_marks(&h.xs, x), cell_marks(&h.ys, y));
         return (plot.x_grid_spacer(move |_| xs.clone()))

@@ -132,7 +132,9 @@ fn status_parts(live: &Record, revealing: bool, compact: bool) -> Vec<String> {
         let Some(p) = live.latest(s.kind) else {
             continue;
         };
-        let state = if alike || converged || e.is_empty() {
+        // Compact: a divergence is the warning line's to say.
+        let diverged = compact && (s.diverged_at.is_some() || s.stop == Some(Stop::Diverged));
+        let state = if alike || converged || diverged || e.is_empty() {
             String::new()
         } else {
             format!(" · {e}")

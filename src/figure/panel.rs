@@ -17,6 +17,8 @@ pub struct Axis {
     pub label: String,
     /// Linear or logarithmic.
     pub scale: Scale,
+    /// A range the axis always shows, whatever the data (`None`: the data's alone).
+    pub include: Option<[f64; 2]>,
 }
 
 impl Axis {
@@ -25,6 +27,7 @@ impl Axis {
         Axis {
             label: label.into(),
             scale: Scale::Linear,
+            include: None,
         }
     }
 
@@ -33,6 +36,15 @@ impl Axis {
         Axis {
             label: label.into(),
             scale: Scale::Log,
+            include: None,
+        }
+    }
+
+    /// The same axis, always showing `lo..=hi`.
+    pub fn including(self, lo: f64, hi: f64) -> Axis {
+        Axis {
+            include: Some([lo, hi]),
+            ..self
         }
     }
 }

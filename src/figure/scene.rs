@@ -172,7 +172,8 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
                 record,
             ),
             view.x_axis(),
-            Axis::log("α_k/α"),
+            // At least 0.9–1: in the kernel regime a shrinkage of 1e-4 must not look dramatic.
+            Axis::log("α_k/α").including(0.9, 1.0),
             alpha_series(record, view),
             Vec::new(),
         ),

@@ -30,7 +30,7 @@ pub fn bounds(p: &Panel) -> Bounds {
             .map(|q| q[1])
             .chain(r.band.iter().flat_map(|q| [q[1], q[2]]))
     });
-    let ys = ys.chain(hy);
+    let ys = ys.chain(hy).chain(p.y.include.iter().flatten().copied());
     let (dlo, dhi) = range(ys.clone(), p.y.scale);
     // Reference levels join the range unless they are far off the data (e.g. an exact ℓ1 fit).
     let near = |v: f64| match p.y.scale {
