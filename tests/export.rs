@@ -295,7 +295,11 @@ fn figure_rejects_bad_values_with_one_line_and_status_2() {
         (&["--out", "fig.jpg"], &["fig.jpg", ".svg", ".png"]),
         (
             &["--out", "fig.svg", "--plot", "histogram"],
-            &["histogram", "loss, coords, alpha, error, sweep"],
+            &[
+                "histogram",
+                "loss, coords, alpha, alpha-coords, error",
+                "lasso, all",
+            ],
         ),
         (
             &["--out", "fig.svg", "--preset", "nope"],
@@ -533,4 +537,33 @@ fn the_phase_diagram_has_a_cell_per_alpha_and_gamma_and_marks_diverged_cells() {
         .filter_map(|n| n.text())
         .collect();
     assert_eq!(ticks, ["0.1", "0.5", "0.05", "0.6"]);
+}
+
+/// A grid spaced unevenly on its axis (the default γ/γ_max fractions) still gets one equal cell
+/// per value, each centred on the tick labelled with its value.
+#[test]
+fn heatmap_cells_are_equal_whatever_the_spacing_of_the_grid() {
+    use dln_explorer::figure::Heatmap;
+    let fractions = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9];
+    for log in [true, false] {
+        let e = Heatmap::edges(&fractions, log);
+        assert_eq!(e.len(), fractions.len() + 1);
+        let t = |v: f64| if log { v.log10() } else { v };
+        let width = t(e[1]) - t(e[0]);
+        for w in e.windows(2) {
+            assert!(
+                (t(w[1]) - t(w[0]) - width).abs() < 1e-12 * width.abs().max(1.0),
+                "{e:?}"
+            );
+        }
+        let c = Heatmap::centres(&fractions, log);
+        for (k, w) in e.windows(2).enumerate() {
+            assert!(w[0] < c[k] && c[k] < w[1], "cell {k}: {c:?} in {e:?}");
+        }
+    }
+    // An evenly spaced grid keeps its values as the centres.
+    let even = [0.01, 0.1, 1.0];
+    for (c, v) in Heatmap::centres(&even, true).iter().zip(even) {
+        assert!((c / v - 1.0).abs() < 1e-12, "{c} vs {v}");
+    }
 }

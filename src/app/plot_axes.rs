@@ -6,7 +6,7 @@ use egui_plot::{GridInput, GridMark};
 
 use super::legend_strip::Mark;
 use super::plot_view::coord;
-use crate::figure::{Panel, Scale, num};
+use crate::figure::{Heatmap, Panel, Scale, num};
 use crate::model::format::short;
 
 /// Decade grid lines (thinned when many decades are visible, 2 and 5 marks when few).
@@ -146,10 +146,11 @@ pub(super) fn with_axes<'a>(mut plot: egui_plot::Plot<'a>, p: &Panel) -> egui_pl
     }
     if let Some(h) = &p.heatmap {
         let (xs, ys) = (cell_marks(&h.xs, x), cell_marks(&h.ys, y));
-        return (plot.x_grid_spacer(move |_| xs.clone()))
-            .x_axis_formatter(move |m, _| cell_label(m, x))
-            .y_grid_spacer(move |_| ys.clone())
-            .y_axis_formatter(move |m, _| cell_label(m, y));
+        let (xl, yl) = (xs.clone(), ys.clone());
+        return (plot.x_grid_spacer(move |_| xs.iter().map(|c| c.0).collect()))
+            .x_axis_formatter(move |m, _| cell_label(m, &xl))
+            .y_grid_spacer(move |_| ys.iter().map(|c| c.0).collect())
+            .y_axis_formatter(move |m, _| cell_label(m, &yl));
     }
     let ((x_spacer, x_label), (y_spacer, y_label)) = (axis_style(x), axis_style(y));
     (plot.x_grid_spacer(x_spacer))
@@ -158,29 +159,35 @@ pub(super) fn with_axes<'a>(mut plot: egui_plot::Plot<'a>, p: &Panel) -> egui_pl
         .y_axis_formatter(y_label)
 }
 
-/// A mark at each grid value (plot coordinates), as wide as the narrowest cell so labels fade
-/// only when cells get too narrow for them.
-fn cell_marks(values: &[f64], scale: Scale) -> Vec<GridMark> {
-    let at: Vec<f64> = values.iter().filter_map(|v| coord(*v, scale)).collect();
-    let narrowest = (at.windows(2))
-        .map(|w| (w[1] - w[0]).abs())
-        .fold(f64::INFINITY, f64::min);
-    let step_size = if narrowest.is_finite() && narrowest > 0.0 {
-        narrowest
-    } else {
-        1.0
+/// A mark at the centre of each heatmap cell (plot coordinates) with its grid value; marks are
+/// as wide as a cell, so labels fade only when cells get too narrow for them.
+fn cell_marks(values: &[f64], scale: Scale) -> Vec<(GridMark, f64)> {
+    let centres = Heatmap::centres(values, scale == Scale::Log);
+    let at: Vec<(f64, f64)> = (centres.iter().zip(values))
+        .filter_map(|(c, v)| Some((coord(*c, scale)?, *v)))
+        .collect();
+    let width = match at.as_slice() {
+        [(a, _), (b, _), ..] => (b - a).abs(),
+        _ => 1.0,
     };
     (at.into_iter())
-        .map(|value| GridMark { value, step_size })
+        .map(|(value, v)| {
+            (
+                GridMark {
+                    value,
+                    step_size: width,
+                },
+                v,
+            )
+        })
         .collect()
 }
 
-/// A grid value's label: the value itself, to three digits.
-fn cell_label(mark: GridMark, scale: Scale) -> String {
-    short(match scale {
-        Scale::Log => 10f64.powf(mark.value),
-        Scale::Linear => mark.value,
-    })
+/// A cell mark's label: its grid value, to three digits.
+fn cell_label(mark: GridMark, cells: &[(GridMark, f64)]) -> String {
+    (cells.iter())
+        .find(|(m, _)| (m.value - mark.value).abs() <= 1e-9 * mark.step_size.max(1e-300))
+        .map_or_else(String::new, |(_, v)| short(*v))
 }
 
 /// The grid marks and tick labels of a log or a linear axis.

@@ -262,8 +262,39 @@ impl Heatmap {
         ticks
     }
 
-    /// Cell edges around the centres `c` (geometric midpoints on log axes, arithmetic else).
+    /// Edges of one equal cell per grid value `c` (equal on the axis: in log10 on log axes),
+    /// spanning from before the first value to after the last as midpoints would.
     pub fn edges(c: &[f64], log: bool) -> Vec<f64> {
+        let natural = Heatmap::midpoint_edges(c, log);
+        let (Some(&first), Some(&last)) = (natural.first(), natural.last()) else {
+            return natural;
+        };
+        let n = c.len() as f64;
+        (0..=c.len())
+            .map(|i| match log {
+                true => first * (last / first).powf(i as f64 / n),
+                false => first + (last - first) * i as f64 / n,
+            })
+            .collect()
+    }
+
+    /// Where the cells of the grid values `c` are centred on the axis (the values themselves on
+    /// an evenly spaced grid): the axis's ticks go there, labelled with the values.
+    pub fn centres(c: &[f64], log: bool) -> Vec<f64> {
+        let e = Heatmap::edges(c, log);
+        (e.windows(2))
+            .map(|w| {
+                if log {
+                    (w[0] * w[1]).sqrt()
+                } else {
+                    0.5 * (w[0] + w[1])
+                }
+            })
+            .collect()
+    }
+
+    /// Cell edges around the centres `c` (geometric midpoints on log axes, arithmetic else).
+    fn midpoint_edges(c: &[f64], log: bool) -> Vec<f64> {
         let mid = |a: f64, b: f64| if log { (a * b).sqrt() } else { 0.5 * (a + b) };
         let mut e = Vec::with_capacity(c.len() + 1);
         match c {

@@ -42,18 +42,18 @@ pub fn bounds(p: &Panel) -> Bounds {
 }
 
 /// Tick marks, grid lines and labels of one axis; `span` is the plot's extent across it;
-/// `values`, if given, are the only ticks (a heatmap's grid values).
+/// `cells`, if given, are the only ticks: (position, grid value) of a heatmap's cells.
 pub(super) fn axis_ticks(
     s: &mut String,
     axis: &Axis,
     map: &Map,
     (a, b): (f64, f64),
     horizontal: bool,
-    values: Option<&[f64]>,
+    cells: Option<&[(f64, f64)]>,
 ) {
-    let all = match values {
-        Some(v) => (v.iter().filter(|v| map.contains(**v)))
-            .map(|v| (*v, Some(short(*v))))
+    let all = match cells {
+        Some(c) => (c.iter().filter(|(at, _)| map.contains(*at)))
+            .map(|(at, v)| (*at, Some(short(*v))))
             .collect(),
         None => ticks(map.lo, map.hi, axis.scale),
     };

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::palette::hex;
-use super::panel::{Figure, Panel, Reference, Scale, Style};
+use super::panel::{Figure, Heatmap, Panel, Reference, Scale, Style};
 use crate::figure::num;
 
 mod axes;
@@ -242,12 +242,23 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, cell: &grid::Cell, pinned: 
         r##"<clipPath id="clip-{k}"><rect x="{left}" y="{top}" width="{w}" height="{h}"/></clipPath>"##
     );
     // Grid and ticks.
-    // A heatmap's ticks sit at its grid values.
-    let (xs, ys) = (p.heatmap.as_ref())
-        .map(|h| (Some(&h.xs[..]), Some(&h.ys[..])))
+    // A heatmap's ticks sit at its cells' centres, labelled with their grid values.
+    let cells = |v: &[f64], log: bool| {
+        Heatmap::centres(v, log)
+            .into_iter()
+            .zip(v.to_vec())
+            .collect()
+    };
+    let (xs, ys): (Option<Vec<_>>, Option<Vec<_>>) = (p.heatmap.as_ref())
+        .map(|h| {
+            (
+                Some(cells(&h.xs, x.scale_is_log())),
+                Some(cells(&h.ys, y.scale_is_log())),
+            )
+        })
         .unwrap_or_default();
-    axes::axis_ticks(s, &p.x, &x, (top, bottom), true, xs);
-    axes::axis_ticks(s, &p.y, &y, (left, right), false, ys);
+    axes::axis_ticks(s, &p.x, &x, (top, bottom), true, xs.as_deref());
+    axes::axis_ticks(s, &p.y, &y, (left, right), false, ys.as_deref());
     // Axis labels.
     let _ = writeln!(
         s,
