@@ -147,8 +147,13 @@ pub(super) fn with_axes<'a>(mut plot: egui_plot::Plot<'a>, p: &Panel) -> egui_pl
     if let Some(h) = &p.heatmap {
         let (xs, ys) = (cell_marks(&h.xs, x), cell_marks(&h.ys, y));
         let (xl, yl) = (xs.clone(), ys.clone());
+        // A cell's label shows once it fits the cell (egui_plot's default wants 60 points).
+        let x_axis = egui_plot::AxisHints::new_x()
+            .label(axis_label(&p.x.label, x == Scale::Log))
+            .formatter(move |m, _| cell_label(m, &xl))
+            .label_spacing(20.0..=30.0);
         return (plot.x_grid_spacer(move |_| xs.iter().map(|c| c.0).collect()))
-            .x_axis_formatter(move |m, _| cell_label(m, &xl))
+            .custom_x_axes(vec![x_axis])
             .y_grid_spacer(move |_| ys.iter().map(|c| c.0).collect())
             .y_axis_formatter(move |m, _| cell_label(m, &yl));
     }
