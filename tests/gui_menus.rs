@@ -407,6 +407,36 @@ fn presentation_mode_and_its_zoom_are_not_kept_between_launches() {
     assert_eq!(next.ctx.zoom_factor(), 1.5);
 }
 
+/// `--window 1280x720` after a session closed in presentation mode opened an 819×461 window:
+/// the size was divided by the zoom egui kept (the presentation zoom), not by the user's.
+#[test]
+fn the_window_asked_for_is_the_window_opened_whatever_zoom_egui_kept() {
+    let ctx = egui::Context::default();
+    ctx.set_zoom_factor(1.5625);
+    let mut first = ctx.run_ui(egui::RawInput::default(), |_| {});
+    first.textures_delta.clear();
+    assert_eq!(ctx.zoom_factor(), 1.5625, "egui's kept zoom applies");
+    let mut storage = Memory::default();
+    let mut user = harness();
+    user.ctx.set_zoom_factor(1.25);
+    user.run_steps(2);
+    user.state().save_state(&mut storage);
+    let launch =
+        dln_explorer::app::launch::Launch::new(&settings()).window_size(Some([1280.0, 720.0]));
+    let _app = launch.build(&ctx, Some(&storage));
+    let mut out = ctx.run_ui(egui::RawInput::default(), |_| {});
+    out.textures_delta.clear();
+    let size = (out.viewport_output.values())
+        .flat_map(|v| v.commands.iter())
+        .find_map(|c| match c {
+            egui::ViewportCommand::InnerSize(s) => Some(*s),
+            _ => None,
+        })
+        .expect("the window is sized");
+    // In points at the user's zoom 1.25: 1280×720 pixels.
+    assert_eq!(size * 1.25, egui::vec2(1280.0, 720.0));
+}
+
 /// Clicking a file-name field inside a menu once closed the menu, and the keys typed next fired
 /// the app's shortcuts ("n" → New seed). The menu now stays open and the field takes the text.
 #[test]

@@ -115,10 +115,12 @@ impl Launch {
         }
         if let Some([w, h]) = self.window_size {
             // Logical pixels: presentation mode's zoom must not enlarge the window. The zoom is
-            // the one for this height (the context's applies from the next frame).
+            // the one for this height, else the user's as restored — not the context's, which
+            // still holds the zoom egui kept from the last session (a presentation zoom, if it
+            // was closed in presentation mode) until the next frame.
             let zoom = match app.presentation() {
                 true => super::dispatch::presentation_zoom(h),
-                false => ctx.zoom_factor(),
+                false => app.menus.user_zoom,
             };
             ctx.set_zoom_factor(zoom);
             let size = egui::vec2(w, h) / zoom;
