@@ -27,6 +27,7 @@ pub mod plot_axes;
 pub mod plot_view;
 pub mod plots;
 pub mod run_bar;
+pub mod series_items;
 pub mod simplify;
 pub mod sweep_controls;
 pub mod sweep_panel;

@@ -7,8 +7,8 @@ use eframe::egui::{self, Color32};
 use std::collections::BTreeSet;
 
 use egui_plot::{
-    FilledArea, HLine, Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, PlotTransform,
-    Points, Polygon,
+    FilledArea, HLine, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, PlotTransform, Points,
+    Polygon,
 };
 
 use super::coverage::{self, Coverage, Look};
@@ -17,7 +17,7 @@ use super::legend_strip::{self, Mark};
 use super::plot_axes::{Level, axis_label, levels, with_axes, y_label};
 use super::simplify::Thinned;
 use crate::figure::palette;
-use crate::figure::{Panel, Scale, Style, num};
+use crate::figure::{Panel, Scale, num};
 
 /// Lowest decade drawn for quantities that reach exactly zero.
 const FLOOR: f64 = -32.0;
@@ -331,48 +331,7 @@ impl Drawn {
                 Some(points) => PlotPoints::Owned(points.clone()),
                 None => PlotPoints::Borrowed(line),
             };
-            match s.style {
-                // egui_plot's default merges the points of each pixel column into a filled band
-                // and fills between sparse columns: steps and noise would grow wedges. The lines
-                // come thinned already (simplify.rs).
-                Style::Line | Style::LineDots => {
-                    plot.line(
-                        Line::new(s.legend_name(), points)
-                            .color(c)
-                            .allow_band(false)
-                            .width(1.6 * thickness),
-                    );
-                }
-                Style::Dashed => plot.line(
-                    Line::new(s.legend_name(), points)
-                        .color(c)
-                        .style(LineStyle::dashed_loose())
-                        .width(1.2 * thickness),
-                ),
-                // The plot's background inside a ring, over the line's dot.
-                Style::Hollow => {
-                    let radius = 4.0 * thickness.sqrt();
-                    let bg = if dark {
-                        Color32::from_gray(10)
-                    } else {
-                        Color32::WHITE
-                    };
-                    let ring = || Points::new(s.legend_name(), PlotPoints::Borrowed(line));
-                    plot.add(ring().radius(radius).filled(true).color(bg));
-                    plot.add(ring().radius(radius).filled(false).color(c));
-                }
-                Style::Dots | Style::Rings => plot.add(
-                    Points::new(s.legend_name(), points)
-                        .shape(if s.style == Style::Dots {
-                            MarkerShape::Diamond
-                        } else {
-                            MarkerShape::Circle
-                        })
-                        .filled(s.style == Style::Dots)
-                        .radius(4.5 * thickness.sqrt())
-                        .color(c),
-                ),
-            }
+            super::series_items::add(plot, s, points, line, c, thickness, dark);
         }
         // The legend strip names the levels: here only the lines and the edge markers.
         // Edge markers side by side from the middle, so two levels off the view stay two marks.

@@ -1,11 +1,13 @@
-//! The axes of a panel: their ranges, tick marks, grid lines and tick labels.
+//! The axes of a panel: their ranges, tick marks, grid lines and tick labels, and the edge
+//! markers of reference levels off the view.
 
 use std::fmt::Write;
 
 use super::{Bounds, Map, esc, heatmap};
-use crate::figure::panel::{Axis, Panel, Scale};
+use crate::figure::palette::hex;
+use crate::figure::panel::{Axis, Panel, Reference, Scale};
 use crate::figure::ticks::{range, ticks};
-use crate::model::format::short;
+use crate::model::format::{num, short};
 
 /// Font size of the tick labels.
 const TICK_SIZE: f64 = 14.0;
@@ -118,5 +120,33 @@ fn line(s: &mut String, [x1, y1, x2, y2]: [f64; 4], stroke: &str, width: f64) {
     let _ = writeln!(
         s,
         r#"<line x1="{x1:.2}" y1="{y1:.2}" x2="{x2:.2}" y2="{y2:.2}" stroke="{stroke}" stroke-width="{width}"/>"#
+    );
+}
+
+/// A reference level outside the view: a triangle at the plot's top or bottom edge pointing
+/// towards it, its value in the legend and the triangle's tooltip (no text over the data).
+pub(super) fn off_scale_marker(
+    s: &mut String,
+    r: &Reference,
+    j: usize,
+    below: bool,
+    (left, top, bottom): (f64, f64, f64),
+) {
+    let x = left + 14.0 + 150.0 * j as f64;
+    let (edge, tip) = if below {
+        (bottom - 12.0, bottom - 2.0)
+    } else {
+        (top + 12.0, top + 2.0)
+    };
+    let _ = writeln!(
+        s,
+        r#"<g class="off-scale" data-series="{}"><title>{}: {} ({} the view)</title><path d="M{:.2} {edge:.2} L{:.2} {edge:.2} L{x:.2} {tip:.2} Z" fill="{color}"/></g>"#,
+        esc(&r.name),
+        esc(&r.name),
+        num(r.value),
+        if below { "below" } else { "above" },
+        x - 6.0,
+        x + 6.0,
+        color = hex(r.color),
     );
 }

@@ -8,8 +8,7 @@
 use std::fmt::Write;
 
 use super::palette::hex;
-use super::panel::{Figure, Heatmap, Panel, Reference, Scale, Style};
-use crate::figure::num;
+use super::panel::{Figure, Heatmap, Panel, Scale, Style};
 
 mod axes;
 mod grid;
@@ -318,7 +317,7 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, cell: &grid::Cell, pinned: 
                 hex(r.color)
             );
         } else if y.valid(r.value) {
-            off_scale_marker(s, r, j, y.px(r.value) > bottom, (left, top, bottom));
+            axes::off_scale_marker(s, r, j, y.px(r.value) > bottom, (left, top, bottom));
         }
     }
     for (j, r) in p.series.iter().enumerate() {
@@ -378,32 +377,4 @@ fn render_panel(s: &mut String, k: usize, p: &Panel, cell: &grid::Cell, pinned: 
         (None, true) => legend::render_legend_rows(s, p, &y, left, bottom + BELOW, right - left),
     }
     s.push_str("</g>\n");
-}
-
-/// A reference level outside the view: a triangle at the plot's top or bottom edge pointing
-/// towards it, its value in the legend and the triangle's tooltip (no text over the data).
-fn off_scale_marker(
-    s: &mut String,
-    r: &Reference,
-    j: usize,
-    below: bool,
-    (left, top, bottom): (f64, f64, f64),
-) {
-    let x = left + 14.0 + 150.0 * j as f64;
-    let (edge, tip) = if below {
-        (bottom - 12.0, bottom - 2.0)
-    } else {
-        (top + 12.0, top + 2.0)
-    };
-    let _ = writeln!(
-        s,
-        r#"<g class="off-scale" data-series="{}"><title>{}: {} ({} the view)</title><path d="M{:.2} {edge:.2} L{:.2} {edge:.2} L{x:.2} {tip:.2} Z" fill="{color}"/></g>"#,
-        esc(&r.name),
-        esc(&r.name),
-        num(r.value),
-        if below { "below" } else { "above" },
-        x - 6.0,
-        x + 6.0,
-        color = hex(r.color),
-    );
 }
