@@ -59,3 +59,63 @@ fn a_slide_holds_the_title_the_caption_and_every_plot_inside_a_16_by_9_page() {
         assert_eq!((img.width(), img.height()), size);
     }
 }
+
+/// The sweep window's slide: a phase diagram's three heatmaps side by side on one row, each
+/// colour bar inside its own column, the figure on the page.
+#[test]
+fn a_phase_diagram_slide_is_landscape_with_its_heatmaps_on_one_row() {
+    use dln_explorer::experiment::sweep::{GammaAxis, SweepSpec, run_sweep};
+    use dln_explorer::figure::figures::phase;
+    use dln_explorer::model::MethodKind;
+    let mut config = presets::get("large-steps-help-sgd")
+        .expect("shipped")
+        .config;
+    (config.steps, config.tol) = (20_000, 1e-10);
+    let spec = SweepSpec {
+        base: config.validate().expect("valid"),
+        alphas: vec![0.1, 0.5],
+        methods: vec![MethodKind::Gd, MethodKind::Sgd],
+        seeds: 1,
+        gammas: GammaAxis::Values(vec![0.05, 0.6]),
+        find_gamma_max: false,
+    };
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let rows = run_sweep(&spec, &|| (), &never).expect("sweep");
+    let fig = phase("phase", &spec, &rows);
+    assert_eq!(fig.panels.len(), 3);
+    let text = slide::render(&fig, "");
+    let doc = roxmltree::Document::parse(&text).expect("XML");
+    // Each panel's plotting area (its clip rectangle): one row, left to right.
+    let areas: Vec<(f64, f64, f64)> = (doc.descendants())
+        .filter(|n| n.has_tag_name("clipPath"))
+        .filter_map(|c| c.first_element_child())
+        .map(|r| {
+            (
+                number(r, "x"),
+                number(r, "y"),
+                number(r, "x") + number(r, "width"),
+            )
+        })
+        .collect();
+    assert_eq!(areas.len(), 3, "{areas:?}");
+    for w in areas.windows(2) {
+        assert_eq!(w[0].1, w[1].1, "one row: {areas:?}");
+        assert!(w[0].2 < w[1].0, "side by side: {areas:?}");
+    }
+    // Every colour bar (22 wide) lies right of its plot and left of the next one.
+    let bars: Vec<f64> = (doc.descendants())
+        .filter(|n| n.has_tag_name("rect") && n.attribute("width") == Some("22"))
+        .map(|r| number(r, "x"))
+        .collect();
+    assert!(!bars.is_empty());
+    for x in bars {
+        let k = areas
+            .iter()
+            .rposition(|a| a.2 <= x)
+            .expect("right of a plot");
+        assert!(
+            areas.get(k + 1).is_none_or(|next| x + 22.0 < next.0),
+            "bar at {x}: {areas:?}"
+        );
+    }
+}

@@ -38,6 +38,9 @@ pub enum Request {
     ExportSlide(u8),
     /// Export the α-sweep figure.
     ExportSweep,
+    /// Export the sweep figure as a 1920×1080 slide (landscape: a phase diagram's heatmaps on
+    /// one row).
+    ExportSweepSlide,
     /// Open a lesson at its first step.
     OpenLesson(Box<crate::lessons::Lesson>),
     /// Open a data file (.npz or .csv) and restart on it.
@@ -96,14 +99,22 @@ impl App {
             Request::ExportSlide(scale) => {
                 let kinds = self.highlighted().map_or(LIVE_PLOTS.to_vec(), |k| vec![k]);
                 let caption = self.controls.caption().unwrap_or_default();
-                let e = Export::slide(&dir, &kinds, &caption, scale, self.view());
-                self.export(ctx, e);
+                let fig = export::figure(&kinds, self.view());
+                self.export(ctx, Export::slide(&dir, "dln-slide", fig, &caption, scale));
             }
             Request::OpenData(path) => self.open_data(ctx, &path),
             Request::CancelLoading => self.cancel_loading(),
             Request::ExportSweep => {
                 if let Some(fig) = self.sweep.figure() {
                     let e = Export::sweep(&dir, fig);
+                    self.export(ctx, e);
+                }
+            }
+            Request::ExportSweepSlide => {
+                if let Some(fig) = self.sweep.figure() {
+                    // Its parameters and notes under the title, as the figure has them.
+                    let caption = fig.subtitle.replace('\n', " · ");
+                    let e = Export::slide(&dir, "dln-sweep-slide", fig.clone(), &caption, 1);
                     self.export(ctx, e);
                 }
             }

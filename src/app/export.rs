@@ -74,24 +74,17 @@ impl Export {
         )
     }
 
-    /// A slide of `kinds` under the scene's `caption`: `dln-slide.svg` and `dln-slide-<W>x<H>.png`
-    /// at `scale` × 1920×1080.
-    pub fn slide(
-        dir: &Path,
-        kinds: &[PlotKind],
-        caption: &str,
-        scale: u8,
-        view: View<'_>,
-    ) -> Export {
-        let fig = figure(kinds, view);
+    /// A slide of `fig` under `caption`: `<name>.svg` and `<name>-<W>x<H>.png` at `scale` ×
+    /// 1920×1080.
+    pub fn slide(dir: &Path, name: &str, fig: Figure, caption: &str, scale: u8) -> Export {
         let [w, h] = slide::PAGE.map(|v| v as u32 * u32::from(scale));
         let files = vec![
             (
-                "dln-slide.svg".into(),
+                format!("{name}.svg"),
                 Content::Slide(fig.clone(), caption.into(), None),
             ),
             (
-                format!("dln-slide-{w}x{h}.png"),
+                format!("{name}-{w}x{h}.png"),
                 Content::Slide(fig, caption.into(), Some(scale)),
             ),
         ];

@@ -25,8 +25,15 @@ impl App {
             .constrain_to(area)
             .show(ctx, |ui| {
                 self.sweep.ui(ui, &config, self.plots.hover);
-                if self.sweep.figure().is_some() && ui.button("Export sweep as SVG").clicked() {
-                    out.push(Request::ExportSweep);
+                if self.sweep.figure().is_some() {
+                    ui.horizontal(|ui| {
+                        if ui.button("Export sweep as SVG").clicked() {
+                            out.push(Request::ExportSweep);
+                        }
+                        if ui.button("Export sweep as a slide (1920×1080)").clicked() {
+                            out.push(Request::ExportSweepSlide);
+                        }
+                    });
                 }
             });
         self.menus.show_sweep = open;

@@ -23,7 +23,7 @@ const FIGURE_TOP: f64 = 40.0;
 const CELL_HEIGHT: (f64, f64) = (110.0, 420.0);
 
 /// The slide of `fig` as an SVG document: `fig`'s title as the slide's, `caption` under it,
-/// the panels two a row (one panel alone on the full width).
+/// the panels two a row (heatmaps all on one row; one panel alone on the full width).
 pub fn render(fig: &Figure, caption: &str) -> String {
     let [page_w, page_h] = PAGE;
     let lines = wrap(caption, (page_w - 2.0 * MARGIN) / (0.52 * CAPTION_SIZE));
@@ -34,9 +34,14 @@ pub fn render(fig: &Figure, caption: &str) -> String {
         subtitle: String::new(),
         panels: fig.panels.clone(),
     };
+    // Heatmaps (a phase diagram) side by side on one row, other panels two a row.
     let grid = fig.panels.len() > 1;
+    let columns = match fig.panels.iter().any(|p| p.heatmap.is_some()) {
+        true => fig.panels.len(),
+        false => 2,
+    };
     let rows = if grid {
-        fig.panels.len().div_ceil(2)
+        fig.panels.len().div_ceil(columns)
     } else {
         1
     };
@@ -45,6 +50,7 @@ pub fn render(fig: &Figure, caption: &str) -> String {
     let flat = Options {
         grid,
         cell_height: Some(0.0),
+        columns: Some(columns),
         ..Options::default()
     };
     let wanted = WIDTH * area[1] / area[0] + FIGURE_TOP;

@@ -1,5 +1,5 @@
-//! Where each panel goes: stacked on the full width with the legend at the right, or two a row
-//! (the app's 2×2 view) with the legend under each plot.
+//! Where each panel goes: stacked on the full width with the legend at the right, or a few a
+//! row (two: the app's 2×2 view) with the legend under each plot.
 
 use super::{BELOW, LEFT, LEGEND, Options, PANEL_TITLE, WIDTH, legend};
 use crate::figure::panel::{Figure, Panel};
@@ -8,6 +8,8 @@ use crate::figure::panel::{Figure, Panel};
 const GRID_LEFT: f64 = 80.0;
 /// Right margin of a grid cell.
 const GRID_RIGHT: f64 = 18.0;
+/// Room right of a grid cell's heatmap for its colour bar and the bar's labels.
+const COLOUR_BAR: f64 = 130.0;
 /// Height of a grid cell's plotting area.
 const GRID_HEIGHT: f64 = 250.0;
 
@@ -54,18 +56,24 @@ pub(super) fn cells(fig: &Figure, options: &Options, top: f64) -> Vec<Cell> {
         }
         return out;
     }
-    let width = WIDTH / 2.0;
+    let columns = options.columns.unwrap_or(2).max(1);
+    let width = WIDTH / columns as f64;
     let height = options.cell_height.unwrap_or(GRID_HEIGHT);
-    for row in fig.panels.chunks(2) {
+    for row in fig.panels.chunks(columns) {
         let top = y0 + PANEL_TITLE;
         let below = |p: &Panel| BELOW + legend::rows_height(p);
         let row_bottom = top + height + row.iter().map(below).fold(0.0, f64::max);
-        for col in 0..row.len() {
+        for (col, p) in row.iter().enumerate() {
             let x0 = width * col as f64;
+            // A heatmap's colour bar and its labels sit at its right, inside the cell.
+            let right = match p.heatmap {
+                Some(_) => COLOUR_BAR,
+                None => GRID_RIGHT,
+            };
             out.push(Cell {
                 x0,
                 left: x0 + GRID_LEFT,
-                right: x0 + width - GRID_RIGHT,
+                right: x0 + width - right,
                 top,
                 height,
                 bottom: row_bottom,

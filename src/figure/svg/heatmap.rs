@@ -112,11 +112,12 @@ pub(super) fn render_colour_bar(s: &mut String, h: &Heatmap, x0: f64, y0: f64, h
     }
     let _ = writeln!(
         s,
-        r#"<rect x="{x0}" y="{:.2}" width="22" height="12" fill="{}"/><text x="{}" y="{:.2}" font-size="12">diverged / not conv.</text>"#,
+        r#"<rect x="{x0}" y="{:.2}" width="22" height="12" fill="{}"/><text x="{}" y="{:.2}" font-size="12">diverged /<tspan x="{}" dy="14">not conv.</tspan></text>"#,
         top + bar + 14.0,
         hex(STATUS_CELL),
         x0 + 28.0,
-        top + bar + 24.0
+        top + bar + 24.0,
+        x0 + 28.0
     );
     s.push_str("</g>\n");
 }

@@ -135,6 +135,8 @@ pub struct Options {
     pub height: Option<f64>,
     /// Height of every plotting area instead of the layout's (a slide fits its page).
     pub cell_height: Option<f64>,
+    /// Panels a row in the grid layout (`None`: two).
+    pub columns: Option<usize>,
 }
 
 /// Height of the title band: the counter is drawn in it, the panels start below it.
