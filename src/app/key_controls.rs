@@ -10,17 +10,28 @@ use crate::model::StepSize;
 use crate::model::config::ALPHA_RANGE;
 use crate::presets;
 
+/// Characters of a scene's title the scene picker shows (the rest is cut with …).
+const PICKER_CHARS: usize = 30;
+
 impl Controls {
     /// The scene picker; returns whether a scene was loaded, or why it could not be.
     pub fn scene_picker(&mut self, ui: &mut egui::Ui) -> (bool, Option<String>) {
         let mut chosen = None;
-        let current =
-            (self.preset.as_ref()).map_or("choose a scene…".to_string(), |p| p.title.clone());
+        // A lesson step's long title must not push the sliders off a projector's screen.
+        let current = (self.preset.as_ref()).map_or("choose a scene…".to_string(), |p| {
+            match p.title.chars().count() > PICKER_CHARS {
+                true => p
+                    .title
+                    .chars()
+                    .take(PICKER_CHARS - 1)
+                    .chain(['…'])
+                    .collect(),
+                false => p.title.clone(),
+            }
+        });
         egui::ComboBox::from_label("preset")
             .selected_text(current)
             .width(200.0)
-            // A lesson step's long title must not push the sliders off a projector's screen.
-            .truncate()
             .show_ui(ui, |ui| {
                 for p in presets::list() {
                     if ui.selectable_label(false, &p.title).clicked() {
