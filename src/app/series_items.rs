@@ -28,6 +28,11 @@ pub(super) fn add<'a>(
                     .allow_band(false)
                     .width(1.6 * thickness),
             );
+            // A sweep's medians: a dot at each grid point, as in the exports.
+            if s.style == Style::LineDots {
+                let dots = Points::new(s.legend_name(), PlotPoints::Borrowed(line));
+                plot.add(dots.radius(2.6 * thickness.sqrt()).filled(true).color(c));
+            }
         }
         Style::Dashed => plot.line(
             Line::new(s.legend_name(), points)
