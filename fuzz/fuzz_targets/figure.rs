@@ -16,7 +16,7 @@ use dln_explorer::figure::csv::figure_csv;
 use dln_explorer::figure::panel::{
     Axis, Cell, ColourScale, Figure, Heatmap, Panel, Reference, Scale, Series, Style,
 };
-use dln_explorer::figure::svg;
+use dln_explorer::figure::{slide, svg};
 use dln_explorer::figure::ticks;
 use dln_explorer::model::Config;
 use dln_explorer::model::format;
@@ -79,10 +79,14 @@ fn text(u: &mut Unstructured) -> Result<String> {
 }
 
 fn axis(u: &mut Unstructured) -> Result<Axis> {
-    Ok(if u.arbitrary()? {
+    let axis = if u.arbitrary()? {
         Axis::log(text(u)?)
     } else {
         Axis::linear(text(u)?)
+    };
+    Ok(match u.arbitrary()? {
+        true => axis.including(value(u, true)?, value(u, true)?),
+        false => axis,
     })
 }
 
@@ -97,6 +101,7 @@ fn series(u: &mut Unstructured, nf: bool) -> Result<Series> {
         Style::LineDots,
         Style::Dots,
         Style::Rings,
+        Style::Hollow,
     ];
     let style = styles[u.choose_index(styles.len())?];
     let n = u.int_in_range(0..=64)?;
@@ -227,14 +232,25 @@ fn run(u: &mut Unstructured) -> Result<()> {
         panels,
     };
     let _ = svg::render(&fig);
+    let cell_height = match u.arbitrary()? {
+        true => Some(value(u, nf)?),
+        false => None,
+    };
+    let columns = match u.arbitrary()? {
+        true => Some(u.int_in_range(0..=5)?),
+        false => None,
+    };
     let pinned = svg::Options {
         grid: u.arbitrary()?,
         bounds: fig.panels.iter().map(|p| Some(bounds(p))).collect(),
         counter: Some(text(u)?),
         height: None,
+        cell_height,
+        columns,
     };
     let _ = svg::height(&fig, &pinned);
     let _ = svg::render_with(&fig, &pinned);
+    let _ = slide::render(&fig, &text(u)?);
     let _ = figure_csv(&Config::default(), value(u, nf)?, &fig);
     Ok(())
 }
