@@ -7,6 +7,8 @@ pub mod experiment;
 pub mod figure;
 pub mod files;
 pub mod lessons;
+pub mod link;
 pub mod model;
+pub mod platform;
 pub mod presets;
 pub mod shipped;

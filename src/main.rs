@@ -6,7 +6,8 @@ use clap::Parser;
 use std::io::Write;
 
 use dln_explorer::cli::{
-    self, Cli, CliError, Command, bench, data, figure, gamma_max, gui, merge, run, saddles, sweep,
+    self, Cli, CliError, Command, bench, data, figure, gamma_max, gui, link, merge, run, saddles,
+    sweep,
 };
 
 fn main() -> ExitCode {
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         Some(Command::Merge(a)) => merge::main(a),
         Some(Command::Data(a)) => data::main(a),
         Some(Command::Saddles(a)) => saddles::main(a),
+        Some(Command::Link(a)) => link::main(a),
         None => gui::main(&gui::GuiArgs::default()),
     };
     match result.and_then(|()| cli::flush()) {

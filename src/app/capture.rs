@@ -2,9 +2,9 @@
 //! print the result and close (`gui --screenshot`, `gui --frame-stats`). Frame timing also
 //! reports the frames drawn while the runs were stepping, and how long they took.
 
+use crate::platform::Instant;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use eframe::egui;
 

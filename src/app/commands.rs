@@ -38,6 +38,8 @@ pub enum Action {
     LoadScenario,
     /// Copy the settings as TOML text.
     CopySettings,
+    /// Copy the web page's link to the scene (or the lesson's step).
+    CopyLink,
     /// Open or close the help window.
     Help,
     /// The next step of the open lesson.
@@ -179,6 +181,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         label: "Copy settings",
         shortcut: None,
         help: "Copy the current settings as TOML text to the clipboard.",
+    },
+    CommandSpec {
+        action: Action::CopyLink,
+        label: "Copy link",
+        shortcut: None,
+        help: "Copy a link to the web page that opens this scene (or this lesson step) in a browser.",
     },
     CommandSpec {
         action: Action::Help,

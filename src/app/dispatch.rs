@@ -234,6 +234,11 @@ impl App {
                 ctx.copy_text(self.scenario().to_toml());
                 self.menus.say("settings copied as TOML".into());
             }
+            Action::CopyLink => {
+                let url = crate::link::url(crate::link::PAGE, &self.link());
+                self.menus.say(format!("link copied: {url}"));
+                ctx.copy_text(url);
+            }
             Action::LessonNext => self.turn_lesson(ctx, true),
             Action::LessonPrev => self.turn_lesson(ctx, false),
             Action::ExitLesson => self.exit_lesson(),
@@ -285,18 +290,39 @@ impl App {
     }
 
     /// The current scene as a scene file.
-    fn scenario(&self) -> Preset {
-        let (title, caption) = self.controls.preset.as_ref().map_or_else(
-            || ("My scene".into(), "Saved from dln-explorer.".into()),
-            |p| (p.title.clone(), p.caption.clone()),
+    pub(super) fn scenario(&self) -> Preset {
+        let (name, title, caption) = self.controls.preset.as_ref().map_or_else(
+            || {
+                (
+                    "scene".into(),
+                    "My scene".into(),
+                    "Saved from dln-explorer.".into(),
+                )
+            },
+            |p| (p.name.clone(), p.title.clone(), p.caption.clone()),
         );
         Preset {
-            name: "scene".into(),
+            name,
             title,
             caption,
             config: self.controls.config(),
             methods: Some(self.controls.methods.iter().collect()),
             x_axis: (self.plots.options.x_axis == XAxis::Tau).then_some(SceneAxis::Tau),
+        }
+    }
+
+    /// The fragment of the open lesson's step if the scene is still that step's, else of the
+    /// scene.
+    pub fn link(&self) -> String {
+        let shipped = |name: &str| crate::lessons::names().any(|n| n == name);
+        match &self.lesson {
+            Some(open)
+                if shipped(&open.lesson.name)
+                    && open.step().scene.config == self.controls.config() =>
+            {
+                crate::link::encode_lesson(&open.lesson.name, open.at + 1)
+            }
+            _ => crate::link::encode_scene(&self.scenario()),
         }
     }
 
@@ -308,7 +334,7 @@ impl App {
             false => "",
         };
         self.menus
-            .say(match crate::files::write_atomic(&path, text.as_bytes()) {
+            .say(match crate::platform::save(&path, text.as_bytes()) {
                 Ok(()) => format!("saved {}{replaced}", path.display()),
                 Err(e) => format!("⚠ {e}"),
             });

@@ -165,7 +165,7 @@ impl Export {
 
 /// Writes `bytes` to `path` atomically (a failed write leaves the old file as it was).
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    crate::files::write_atomic(path, bytes).map_err(|e| e.to_string())
+    crate::platform::save(path, bytes)
 }
 
 /// Writes an egui image as PNG.

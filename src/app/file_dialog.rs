@@ -24,12 +24,7 @@ pub enum FileOp {
     ExportFolder,
 }
 
-/// The three kinds of native dialog.
-enum Kind {
-    Open,
-    Save,
-    Folder,
-}
+use crate::platform::{Ask, Kind};
 
 impl FileOp {
     /// The dialog's title.
@@ -72,20 +67,14 @@ impl Dialog {
     /// Opens the dialog for `op`, starting at `current` (the field's path).
     pub fn open(ctx: &egui::Context, op: FileOp, current: &str) -> Result<Dialog, String> {
         let (dir, name) = start(Path::new(current), matches!(op.kind(), Kind::Folder));
-        let job = Job::spawn(ctx, "file-dialog", 0, move |_| {
-            let mut d = rfd::FileDialog::new().set_title(op.title());
-            if let Some(dir) = dir {
-                d = d.set_directory(dir);
-            }
-            if let Some((what, extensions)) = op.filter() {
-                d = d.add_filter(what, extensions);
-            }
-            match op.kind() {
-                Kind::Open => d.pick_file(),
-                Kind::Save => d.set_file_name(name).save_file(),
-                Kind::Folder => d.pick_folder(),
-            }
-        })?;
+        let ask = Ask {
+            title: op.title(),
+            dir,
+            name,
+            filter: op.filter(),
+            kind: op.kind(),
+        };
+        let job = Job::spawn(ctx, "file-dialog", 0, move |_| crate::platform::pick(ask))?;
         Ok(Dialog { op, job })
     }
 

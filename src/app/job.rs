@@ -1,10 +1,12 @@
-//! The app's one background-job mechanism: work on a named thread that counts its progress,
+//! The app's one background-job mechanism: work on a named thread (in the frame on the web) that counts its progress,
 //! can be cancelled, repaints the window as it goes, and hands its result to the UI thread,
 //! which polls without blocking. Sweeps and file writes both run as jobs.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::platform::Instant;
 
 use eframe::egui;
 
@@ -52,15 +54,12 @@ impl<T: Send + 'static> Job<T> {
             ctx: ctx.clone(),
         };
         let (done, cancel) = (progress.done.clone(), progress.cancel.clone());
-        std::thread::Builder::new()
-            .name(name.into())
-            .spawn(move || {
-                let result = work(&progress);
-                // The owner may be gone (then nobody wants the result).
-                let _ = tx.send(result);
-                progress.ctx.request_repaint();
-            })
-            .map_err(|e| format!("cannot start the {name} thread: {e}"))?;
+        crate::platform::spawn(name, move || {
+            let result = work(&progress);
+            // The owner may be gone (then nobody wants the result).
+            let _ = tx.send(result);
+            progress.ctx.request_repaint();
+        })?;
         Ok(Job {
             rx,
             done,

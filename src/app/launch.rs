@@ -18,6 +18,7 @@ pub struct Launch {
     window_size: Option<[f32; 2]>,
     outcome: Option<Outcome>,
     lesson: Option<(crate::lessons::Lesson, usize)>,
+    notice: Option<String>,
 }
 
 impl Launch {
@@ -33,6 +34,35 @@ impl Launch {
             window_size: None,
             outcome: None,
             lesson: None,
+            notice: None,
+        }
+    }
+
+    /// The launch a page address's fragment asks for: its scene or lesson step, else (a broken
+    /// or foreign fragment) the default scene with a notice naming what was wrong.
+    pub fn from_link(fragment: &str) -> Launch {
+        let default = || {
+            let preset = crate::presets::get(crate::presets::DEFAULT).ok();
+            let config = preset
+                .as_ref()
+                .map(|p| p.config.clone())
+                .unwrap_or_default();
+            let settings = (crate::data::settings(&config))
+                .or_else(|_| crate::data::settings(&crate::model::Config::default()))
+                .expect("the default settings are valid");
+            Launch::new(&settings).preset(preset)
+        };
+        if fragment.trim_start_matches('#').trim().is_empty() {
+            return default();
+        }
+        match crate::link::open(fragment) {
+            Ok((settings, scene, lesson)) => (Launch::new(&settings).preset(Some(scene)))
+                .lesson(lesson)
+                .restore_scene(false),
+            Err(e) => Launch {
+                notice: Some(format!("⚠ {e} — opened the default scene instead")),
+                ..default().restore_scene(false)
+            },
         }
     }
 
@@ -125,6 +155,9 @@ impl Launch {
             ctx.set_zoom_factor(zoom);
             let size = egui::vec2(w, h) / zoom;
             ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
+        }
+        if let Some(notice) = self.notice {
+            app.menus.say(notice);
         }
         if let Some(slot) = self.outcome {
             app.outcome = slot;

@@ -109,6 +109,7 @@ impl Menus {
                     Action::SaveScenarioAs,
                     Action::LoadScenario,
                     Action::CopySettings,
+                    Action::CopyLink,
                     Action::NewSeed,
                 ];
                 items(ui, &scene, &mut out);

@@ -22,6 +22,7 @@ pub mod legend_strip;
 pub mod lesson;
 pub mod menu_bar;
 pub mod numbers;
+pub mod page;
 pub mod persist;
 pub mod plot_axes;
 pub mod plot_view;
@@ -94,13 +95,19 @@ pub struct App {
     loading: Option<data_files::Loading>,
     /// The reveal of the runs and its scrubber.
     timeline: timeline::Timeline,
+    /// What the web page was told.
+    page: page::Page,
 }
 
 impl App {
     /// The app with a background simulation thread that repaints `ctx`.
     pub fn new(ctx: &egui::Context, settings: &Settings) -> App {
         install_fonts(ctx);
-        let mut app = App::with_backend(settings, Backend::Thread(Worker::spawn(ctx.clone())));
+        let backend = match crate::platform::THREADS {
+            true => Backend::Thread(Worker::spawn(ctx.clone())),
+            false => Backend::Inline(Box::new(Driver::new(Pace::PAGE, 2000))),
+        };
+        let mut app = App::with_backend(settings, backend);
         app.timeline = timeline::Timeline::new(timeline::DEFAULT_SECONDS);
         app
     }
@@ -133,6 +140,7 @@ impl App {
             loading: None,
             // Tests step frames without a clock: no reveal unless they ask for one.
             timeline: timeline::Timeline::new(0.0),
+            page: page::Page::default(),
         };
         app.live.playing = true;
         app.send(Command::Speed(app.controls.steps_per_frame()));
@@ -368,9 +376,10 @@ impl eframe::App for App {
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let cpu = frame.info().cpu_usage;
-        let start = std::time::Instant::now();
+        let start = crate::platform::Instant::now();
         self.ui_body(ui);
         let body = start.elapsed().as_secs_f32() * 1000.0;
+        self.sync_page(body);
         let ctx = ui.ctx().clone();
         self.capture_step(&ctx, cpu, body);
     }

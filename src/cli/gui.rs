@@ -46,6 +46,10 @@ pub struct GuiArgs {
     /// Start the lesson at this step [default: 1; 1..=the lesson's number of steps].
     #[arg(long, value_name = "K")]
     pub lesson_step: Option<usize>,
+    /// Open the scene or lesson of a web-page link (a URL or its `#…` fragment, as printed by
+    /// `dln-explorer link` or copied with Scene → Copy link). Takes the place of the scene flags.
+    #[arg(long, value_name = "URL")]
+    pub link: Option<String>,
 }
 
 /// Opens the window (and closes it after a capture).
@@ -54,7 +58,7 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
         // Headless, the app is a command whose outputs must not replace its inputs.
         crate::files::protect_inputs();
     }
-    let scene_given = args.sim != SimArgs::default();
+    let scene_given = args.sim != SimArgs::default() || args.link.is_some();
     // Without a preset or config file the scene is the default preset (flags still apply).
     let preset_name = args.sim.preset.clone().or_else(|| {
         args.sim
@@ -73,9 +77,10 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
             "given with --lesson NAME|FILE",
         )));
     }
-    let (settings, preset, lesson) = match &args.lesson {
-        Some(name) => lesson_scene(args, name)?,
-        None => {
+    let (settings, preset, lesson) = match (&args.link, &args.lesson) {
+        (Some(text), _) => linked_scene(args, text)?,
+        (None, Some(name)) => lesson_scene(args, name, args.lesson_step)?,
+        (None, None) => {
             let (_, settings) = sim.settings()?;
             let preset = preset_name
                 .map(|name| crate::presets::get(&name))
@@ -92,24 +97,19 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
     });
     let capture_store =
         std::env::temp_dir().join(format!("dln-explorer-capture-{}.ron", std::process::id()));
-    let options = eframe::NativeOptions {
-        viewport: eframe::egui::ViewportBuilder::default()
-            .with_inner_size(args.window.unwrap_or([1600.0, 900.0]))
-            .with_title("dln-explorer — implicit bias of SGD on diagonal linear networks"),
-        // Captures are reproducible: they neither read nor write the kept state (eframe would
-        // otherwise restore the last session's window geometry over the size asked for).
-        persistence_path: capture.as_ref().map(|_| capture_store.clone()),
-        ..Default::default()
-    };
     let outcome = std::sync::Arc::new(std::sync::Mutex::new(None));
     let slot = outcome.clone();
     let smooth_off = args.no_smooth;
     let screenshot = args.screenshot.is_some();
     let presentation = args.presentation;
     let window = args.window;
-    let ran = eframe::run_native(
-        "dln-explorer",
-        options,
+    let size = args.window.unwrap_or([1600.0, 900.0]);
+    // Captures are reproducible: they neither read nor write the kept state (eframe would
+    // otherwise restore the last session's window geometry over the size asked for).
+    let store = capture.as_ref().map(|_| capture_store.clone());
+    let ran = crate::platform::open_window(
+        size,
+        store,
         Box::new(move |cc| {
             let software = cc.gl.as_deref().is_some_and(is_software_renderer);
             let app = Launch::new(&settings)
@@ -125,7 +125,7 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| CliError::Io(PathBuf::from("display"), e.to_string()));
+    .map_err(|e| CliError::Io(PathBuf::from("display"), e));
     let _ = std::fs::remove_file(&capture_store);
     ran?;
     let result = outcome.lock().ok().and_then(|mut o| o.take());
@@ -145,8 +145,21 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
 /// A scene to open with: its settings, the scene file, and the lesson at its step.
 type LessonScene = (Settings, Option<Preset>, Option<(Lesson, usize)>);
 
-/// The lesson `name` and its scene at `--lesson-step` (checked before any window opens).
-fn lesson_scene(args: &GuiArgs, name: &str) -> Result<LessonScene, CliError> {
+/// The scene or lesson a link opens (checked before any window opens).
+fn linked_scene(args: &GuiArgs, text: &str) -> Result<LessonScene, CliError> {
+    if args.sim != SimArgs::default() || args.lesson.is_some() || args.lesson_step.is_some() {
+        return Err(CliError::Sim(SimError::invalid(
+            "link",
+            text,
+            "given without --lesson, --preset, --config and the scene flags (the link holds the scene)",
+        )));
+    }
+    let (settings, scene, lesson) = crate::link::open(text)?;
+    Ok((settings, Some(scene), lesson))
+}
+
+/// The lesson `name` and its scene at `step` (checked before any window opens).
+fn lesson_scene(args: &GuiArgs, name: &str, step: Option<usize>) -> Result<LessonScene, CliError> {
     if args.sim != SimArgs::default() {
         return Err(CliError::Sim(SimError::invalid(
             "lesson",
@@ -156,7 +169,7 @@ fn lesson_scene(args: &GuiArgs, name: &str) -> Result<LessonScene, CliError> {
     }
     let lesson = crate::lessons::get(name)?;
     let count = lesson.steps.len();
-    let k = args.lesson_step.unwrap_or(1);
+    let k = step.unwrap_or(1);
     if !(1..=count).contains(&k) {
         return Err(CliError::Sim(SimError::invalid(
             "lesson-step",

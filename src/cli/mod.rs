@@ -26,6 +26,7 @@ pub mod data;
 pub mod figure;
 pub mod gamma_max;
 pub mod gui;
+pub mod link;
 pub mod merge;
 pub mod run;
 pub mod saddles;
@@ -57,6 +58,9 @@ pub enum CliError {
     /// Files cannot be merged together.
     #[error("cannot merge: {0}")]
     Merge(String),
+    /// A link could not be read.
+    #[error(transparent)]
+    Link(#[from] crate::link::LinkError),
     /// Standard output failed (a closed pipe ends the command quietly).
     #[error("cannot write to standard output: {0}")]
     Stdout(std::io::Error),
@@ -118,6 +122,9 @@ pub enum Command {
     /// Open the live visualiser (or capture a screenshot / frame timings headless).
     #[command(allow_negative_numbers = true)]
     Gui(gui::GuiArgs),
+    /// Print the web page's link to a scene (the same flags as `run`) or to a lesson's step.
+    #[command(allow_negative_numbers = true)]
+    Link(link::LinkArgs),
 }
 
 /// The scene's keys of a command's JSON object, with `rest` (the command's own keys) added.

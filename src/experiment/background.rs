@@ -29,11 +29,9 @@ impl<T: Send + 'static> Background<T> {
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = cancel.clone();
         // A thread that cannot start drops `tx`, which `poll` reports as lost.
-        let _ = std::thread::Builder::new()
-            .name(name.into())
-            .spawn(move || {
-                let _ = tx.send(work(&flag));
-            });
+        let _ = crate::platform::spawn(name, move || {
+            let _ = tx.send(work(&flag));
+        });
         Background { result, cancel }
     }
 

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::platform::Instant;
 
 use crate::model::trainer::WATCH_EVERY;
 use crate::model::{Settings, SimError};
@@ -54,6 +56,12 @@ impl Pace {
         chunk: Some(Duration::from_millis(5)),
         predict_every: 18,
         background: true,
+    };
+    /// The web page (no threads): the GUI's pace, scenes prepared inside the frame.
+    pub const PAGE: Pace = Pace {
+        chunk: Some(Duration::from_millis(8)),
+        predict_every: 18,
+        background: false,
     };
     /// The tests' inline backend: the GUI's prediction schedule, exactly `speed` steps a tick.
     pub const INLINE: Pace = Pace {

@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::platform::Instant;
 
 use crate::model::{Method, MethodKind, Settings, SimError, Stop, Trainer};
 

@@ -2,6 +2,7 @@
 //! matrix when n is small, and matrix-free by preconditioned conjugate gradients when it is
 //! large, each product `H v = X (w ⊙ Xᵀv)` costing O(n·d) (docs/solver.md).
 
+use crate::platform::Madd;
 use faer::linalg::solvers::{Llt, Solve};
 use faer::{Mat, Side};
 use multiversion::multiversion;
@@ -189,7 +190,7 @@ fn weighted_gram_product(
         for (i, vi) in v.iter().enumerate() {
             let row = &x[i * d + j0..i * d + j0 + width];
             for (tk, xk) in t.iter_mut().zip(row) {
-                *tk = vi.mul_add(*xk, *tk);
+                *tk = vi.madd(*xk, *tk);
             }
         }
         for (tk, wk) in t.iter_mut().zip(&w[j0..j0 + width]) {
@@ -202,12 +203,12 @@ fn weighted_gram_product(
             let (tc, tr) = t.as_chunks::<4>();
             for (a, b) in rc.iter().zip(tc) {
                 for l in 0..4 {
-                    acc[l] = a[l].mul_add(b[l], acc[l]);
+                    acc[l] = a[l].madd(b[l], acc[l]);
                 }
             }
             let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
             for (a, b) in rr.iter().zip(tr) {
-                s = a.mul_add(*b, s);
+                s = a.madd(*b, s);
             }
             *o += s;
         }

@@ -6,6 +6,7 @@
 
 use super::kernels;
 use super::problem::Problem;
+use crate::platform::Madd;
 
 /// Parameters `w = (u, v)` of the network, stored as `s = u + v`, `d = u − v`.
 #[derive(Clone, Debug, PartialEq)]
@@ -91,7 +92,7 @@ impl DiagNet {
     /// The network's preconditioner `u² + v² = (s² + d²)/2` per coordinate.
     pub fn u2_plus_v2(&self) -> Vec<f64> {
         (self.s.iter().zip(&self.d))
-            .map(|(s, d)| 0.5 * s.mul_add(*s, d * d))
+            .map(|(s, d)| 0.5 * s.madd(*s, d * d))
             .collect()
     }
 

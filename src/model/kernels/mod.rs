@@ -4,6 +4,7 @@
 //! and the hand-vectorised AVX2 products of `avx2` perform the same operations per element, so
 //! every target gives bit-identical results; no loop allocates.
 
+use crate::platform::Madd;
 use multiversion::multiversion;
 
 #[cfg(target_arch = "x86_64")]
@@ -38,18 +39,18 @@ fn dot_body(a: &[f64], b: &[f64]) -> f64 {
     for (x, y) in ap.iter().zip(bp) {
         for h in 0..2 {
             for l in 0..LANES {
-                acc[h][l] = x[h][l].mul_add(y[h][l], acc[h][l]);
+                acc[h][l] = x[h][l].madd(y[h][l], acc[h][l]);
             }
         }
     }
     for (x, y) in a_odd.iter().zip(b_odd) {
         for l in 0..LANES {
-            acc[0][l] = x[l].mul_add(y[l], acc[0][l]);
+            acc[0][l] = x[l].madd(y[l], acc[0][l]);
         }
     }
     let mut s = lane_sum(std::array::from_fn(|l| acc[0][l] + acc[1][l]));
     for (x, y) in at.iter().zip(bt) {
-        s = x.mul_add(*y, s);
+        s = x.madd(*y, s);
     }
     s
 }
@@ -70,7 +71,7 @@ fn dot_beta_body(x: &[f64], s: &[f64], d: &[f64]) -> f64 {
     let mut acc = [0.0; 8];
     for ((a, b), c) in xc.iter().zip(sc).zip(dc) {
         for k in 0..8 {
-            acc[k] = a[k].mul_add((b[k] + c[k]) * (b[k] - c[k]), acc[k]);
+            acc[k] = a[k].madd((b[k] + c[k]) * (b[k] - c[k]), acc[k]);
         }
     }
     let mut sum = reduce8(acc);
@@ -96,8 +97,8 @@ pub fn sgd1_step(xi: &[f64], yi: f64, gamma: f64, s: &mut [f64], d: &mut [f64]) 
     let (s, d) = (&mut s[..len], &mut d[..len]);
     for j in 0..len {
         let dj = c * xi[j];
-        s[j] = dj.mul_add(s[j], s[j]);
-        d[j] = (-dj).mul_add(d[j], d[j]);
+        s[j] = dj.madd(s[j], s[j]);
+        d[j] = (-dj).madd(d[j], d[j]);
     }
     r
 }
@@ -183,6 +184,7 @@ pub fn accumulate_rows(a: &[f64], c: &[f64], out: &mut [f64]) {
 /// Largest matrix (elements) for the register strips of [`avx2::accumulate_rows`], which walk
 /// the rows once per strip: beyond the L2 cache, streaming four rows a pass is faster (GD at
 /// n = 20000, d = 1000 measured 37–39 steps/s against 31–35 with strips).
+#[cfg(target_arch = "x86_64")]
 const STRIPS_UP_TO: usize = 1 << 16;
 
 /// [`accumulate_rows`] four rows a pass.
@@ -201,7 +203,7 @@ fn accumulate_rows_blocked(a: &[f64], c: &[f64], out: &mut [f64]) {
         );
         let (w0, w1, w2, w3) = (c[i], c[i + 1], c[i + 2], c[i + 3]);
         for ((((o, a0), a1), a2), a3) in out.iter_mut().zip(x0).zip(x1).zip(x2).zip(x3) {
-            *o = w3.mul_add(*a3, w2.mul_add(*a2, w1.mul_add(*a1, w0.mul_add(*a0, *o))));
+            *o = w3.madd(*a3, w2.madd(*a2, w1.madd(*a1, w0.madd(*a0, *o))));
         }
     }
     for i in BLOCK * blocks..c.len() {
@@ -212,7 +214,7 @@ fn accumulate_rows_blocked(a: &[f64], c: &[f64], out: &mut [f64]) {
 #[inline(always)]
 fn axpy_body(a: f64, x: &[f64], out: &mut [f64]) {
     for (o, xv) in out.iter_mut().zip(x) {
-        *o = a.mul_add(*xv, *o);
+        *o = a.madd(*xv, *o);
     }
 }
 
@@ -230,8 +232,8 @@ pub fn multiplicative_update(s: &mut [f64], d: &mut [f64], dual: &[f64]) {
     let (s, d) = (&mut s[..len], &mut d[..len]);
     for j in 0..len {
         let dj = dual[j];
-        s[j] = dj.mul_add(s[j], s[j]);
-        d[j] = (-dj).mul_add(d[j], d[j]);
+        s[j] = dj.madd(s[j], s[j]);
+        d[j] = (-dj).madd(d[j], d[j]);
     }
 }
 

@@ -1,0 +1,72 @@
+//! The web page's view of the app: the scene's link in the address bar and the tab's title
+//! (updated on every restart, never adding history entries), and what the runs reached and how
+//! long frames take, for the page's script (`window.dlnState`).
+
+use std::collections::VecDeque;
+
+use serde_json::json;
+
+use super::App;
+
+/// Frames whose duration is kept for the page's statistics.
+const FRAMES: usize = 240;
+/// Frames between two reports to the page.
+const REPORT_EVERY: u64 = 15;
+
+/// What the page was last told.
+#[derive(Default)]
+pub struct Page {
+    run: u64,
+    frames: u64,
+    times: VecDeque<f32>,
+}
+
+impl App {
+    /// Tells the page about a new scene and, every few frames, the runs' state; `ms` is the
+    /// time this frame's UI took.
+    pub(super) fn sync_page(&mut self, ms: f32) {
+        if self.page.run != self.next_run {
+            self.page.run = self.next_run;
+            let scene = self.scenario();
+            crate::platform::show_scene(&self.link(), &crate::link::title(&scene));
+        }
+        if self.page.times.len() == FRAMES {
+            self.page.times.pop_front();
+        }
+        self.page.times.push_back(ms);
+        self.page.frames += 1;
+        if self.page.frames.is_multiple_of(REPORT_EVERY) {
+            crate::platform::expose(&self.page_state().to_string());
+        }
+    }
+
+    /// The runs' state and the frame times as JSON.
+    fn page_state(&self) -> serde_json::Value {
+        let mut times: Vec<f32> = self.page.times.iter().copied().collect();
+        times.sort_by(f32::total_cmp);
+        let p95 = times.get(times.len() * 95 / 100).copied().unwrap_or(0.0);
+        let runs: Vec<_> = (self.live.histories.iter())
+            .map(|(kind, points)| {
+                let last = points.last();
+                let status = self.live.status.iter().find(|s| s.kind == *kind);
+                json!({
+                    "method": kind.name(),
+                    "step": status.map_or(0, |s| s.step),
+                    "stopped": status.and_then(|s| s.stop).map(|s| format!("{s:?}")),
+                    "loss": last.map(|p| p.sample.loss),
+                    "recovery_error": last.map(|p| p.sample.recovery_error),
+                    "l1_norm": last.map(|p| p.sample.l1_norm),
+                    "coords": last.map(|p| p.coords.clone()),
+                })
+            })
+            .collect();
+        json!({
+            "link": self.link(),
+            "finished": self.live.finished(),
+            "frames": self.page.frames,
+            "frame_ms_p95": p95,
+            "frame_ms_max": times.last().copied().unwrap_or(0.0),
+            "runs": runs,
+        })
+    }
+}

@@ -1,0 +1,59 @@
+//! The desktop: threads, files on disk, native dialogs.
+
+use std::path::{Path, PathBuf};
+
+/// Whether work can run on threads of its own (else it runs in the frame, in chunks).
+pub const THREADS: bool = true;
+
+/// Starts `work` on a thread named `name`.
+pub fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<(), String> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(work)
+        .map(drop)
+        .map_err(|e| format!("cannot start the {name} thread: {e}"))
+}
+
+/// Saves `bytes` as the file `path` (atomically; see [`crate::files::write_atomic`]).
+pub fn save(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    crate::files::write_atomic(path, bytes).map_err(|e| e.to_string())
+}
+
+/// A native file dialog (blocking; call it on a job thread).
+pub fn pick(dialog: super::Ask) -> Option<PathBuf> {
+    use super::Kind;
+    let mut d = rfd::FileDialog::new().set_title(dialog.title);
+    if let Some(dir) = dialog.dir {
+        d = d.set_directory(dir);
+    }
+    if let Some((what, extensions)) = dialog.filter {
+        d = d.add_filter(what, extensions);
+    }
+    match dialog.kind {
+        Kind::Open => d.pick_file(),
+        Kind::Save => d.set_file_name(dialog.name).save_file(),
+        Kind::Folder => d.pick_folder(),
+    }
+}
+
+/// Shows the scene's link and title where the platform has an address bar (the desktop has none).
+pub fn show_scene(_fragment: &str, _title: &str) {}
+
+/// Hands the page's script a JSON text (the desktop has no page).
+pub fn expose(_json: &str) {}
+
+/// Opens the app's window of `size` logical pixels; `store` replaces the kept state's file.
+pub fn open_window(
+    size: [f32; 2],
+    store: Option<PathBuf>,
+    create: eframe::AppCreator<'static>,
+) -> Result<(), String> {
+    let options = eframe::NativeOptions {
+        viewport: eframe::egui::ViewportBuilder::default()
+            .with_inner_size(size)
+            .with_title("dln-explorer — implicit bias of SGD on diagonal linear networks"),
+        persistence_path: store,
+        ..Default::default()
+    };
+    eframe::run_native("dln-explorer", options, create).map_err(|e| e.to_string())
+}
