@@ -105,12 +105,50 @@ impl App {
 
     /// Opens a file dropped on the window (the last one, if several).
     pub(super) fn open_dropped(&mut self, ctx: &egui::Context) {
+        let read = self.dropped.lock().map(|mut d| d.take()).ok().flatten();
+        if let Some((name, bytes)) = read {
+            match bytes {
+                Ok(bytes) => self.open_bytes(ctx, &name, &bytes),
+                Err(e) => self.menus.say(format!("⚠ {name}: {e}")),
+            }
+        }
         let dropped = ctx.input(|i| i.raw.dropped_files.clone());
-        let last = (dropped.iter())
-            .map(|f| f.path().to_path_buf())
-            .rfind(|p| !p.as_os_str().is_empty());
-        if let Some(path) = last {
-            self.open_data(ctx, &path);
+        let Some(file) = dropped.last() else {
+            return;
+        };
+        let path = file.path().to_path_buf();
+        if path.is_absolute() {
+            return self.open_data(ctx, &path);
+        }
+        // The web page hands over a dropped file's name and, later, its bytes.
+        let (slot, ctx) = (self.dropped.clone(), ctx.clone());
+        let name = path.display().to_string();
+        crate::platform::read_dropped(file.clone(), move |bytes| {
+            if let Ok(mut slot) = slot.lock() {
+                *slot = Some((name, bytes));
+            }
+            ctx.request_repaint();
+        });
+    }
+
+    /// Opens a dropped file's bytes by its name: a scene or lesson (.toml), or data.
+    fn open_bytes(&mut self, ctx: &egui::Context, name: &str, bytes: &[u8]) {
+        let path = PathBuf::from(name);
+        if !name.to_ascii_lowercase().ends_with(".toml") {
+            match crate::data::from_bytes(&path, bytes) {
+                Ok(data) => self.use_data(&path, data),
+                Err(e) => self.menus.say(format!("⚠ {e}")),
+            }
+            return;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let stem = name.trim_end_matches(".toml");
+        match crate::presets::parse(stem, &text) {
+            Ok(scene) => self.load_preset(scene),
+            Err(scene_error) => match crate::lessons::parse(stem, &text) {
+                Ok(lesson) => self.open_lesson(ctx, lesson, 0),
+                Err(_) => self.menus.say(format!("⚠ {name}: {scene_error}")),
+            },
         }
     }
 

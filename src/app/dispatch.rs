@@ -235,7 +235,9 @@ impl App {
                 self.menus.say("settings copied as TOML".into());
             }
             Action::CopyLink => {
-                let url = crate::link::url(crate::link::PAGE, &self.link());
+                let page = crate::platform::page_address();
+                let url =
+                    crate::link::url(page.as_deref().unwrap_or(crate::link::PAGE), &self.link());
                 self.menus.say(format!("link copied: {url}"));
                 ctx.copy_text(url);
             }

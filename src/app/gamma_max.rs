@@ -17,6 +17,8 @@ use crate::model::{MethodKind, Problem, Settings};
 /// Largest `n·d·steps` bisected automatically (`40 × 100 × 400 000` is 1.6e9): beyond it the
 /// bisection's dozen runs would keep a core busy for minutes.
 const MAX_WORK: f64 = 4e10;
+/// The same on the web page, where the bisection runs in the frame (about a tenth of a second).
+const PAGE_MAX_WORK: f64 = 2e7;
 
 /// What the side panel shows of γ_max.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -96,7 +98,7 @@ impl App {
 fn bisect(info: &RunInfo) -> Option<impl FnOnce(&AtomicBool) -> Found + Send + 'static> {
     let s = &info.scene;
     let work = (s.problem.n * s.problem.d) as f64 * s.steps as f64;
-    if work > MAX_WORK {
+    if work > MAX_WORK || (!crate::platform::THREADS && work > PAGE_MAX_WORK) {
         return None;
     }
     let kinds: Vec<MethodKind> = (info.methods.iter())
@@ -124,6 +126,9 @@ pub fn gamma_max_line(gamma: f64, view: &GammaMaxView) -> (String, String) {
     let line = match view {
         GammaMaxView::Unknown => "γ/γ_max: —".into(),
         GammaMaxView::Computing => "γ/γ_max: bisecting in the background…".into(),
+        GammaMaxView::TooLarge if !crate::platform::THREADS => {
+            "γ/γ_max: bisected in the desktop app (seconds of work)".into()
+        }
         GammaMaxView::TooLarge => "γ/γ_max: not bisected at this size".into(),
         GammaMaxView::Known(found) if found.iter().all(|(_, g)| g.is_none()) => {
             "γ/γ_max: no γ converges within the step budget".into()

@@ -87,6 +87,7 @@ pub struct App {
     gamma_max: Option<gamma_max::Bisection>,
     /// A screenshot of the window asked for by Export, once it arrives.
     window_shot: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
+    dropped: Arc<Mutex<Option<(String, Result<Vec<u8>, String>)>>>,
     /// Set when a headless capture finished; the value is the process outcome.
     pub outcome: Outcome,
     /// The lesson open, if any.
@@ -135,6 +136,7 @@ impl App {
             animation: animation::AnimationExport::default(),
             gamma_max: None,
             window_shot: Arc::new(Mutex::new(None)),
+            dropped: Arc::new(Mutex::new(None)),
             outcome: Arc::new(Mutex::new(None)),
             lesson: None,
             loading: None,
@@ -379,8 +381,8 @@ impl eframe::App for App {
         let start = crate::platform::Instant::now();
         self.ui_body(ui);
         let body = start.elapsed().as_secs_f32() * 1000.0;
-        self.sync_page(body);
         let ctx = ui.ctx().clone();
+        self.sync_page(&ctx, body);
         self.capture_step(&ctx, cpu, body);
     }
 }

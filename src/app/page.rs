@@ -4,9 +4,11 @@
 
 use std::collections::VecDeque;
 
+use eframe::egui;
 use serde_json::json;
 
 use super::App;
+use super::key_controls::ALPHA_SLIDER;
 
 /// Frames whose duration is kept for the page's statistics.
 const FRAMES: usize = 240;
@@ -19,12 +21,13 @@ pub struct Page {
     run: u64,
     frames: u64,
     times: VecDeque<f32>,
+    finished: bool,
 }
 
 impl App {
     /// Tells the page about a new scene and, every few frames, the runs' state; `ms` is the
     /// time this frame's UI took.
-    pub(super) fn sync_page(&mut self, ms: f32) {
+    pub(super) fn sync_page(&mut self, ctx: &egui::Context, ms: f32) {
         if self.page.run != self.next_run {
             self.page.run = self.next_run;
             let scene = self.scenario();
@@ -35,13 +38,15 @@ impl App {
         }
         self.page.times.push_back(ms);
         self.page.frames += 1;
-        if self.page.frames.is_multiple_of(REPORT_EVERY) {
-            crate::platform::expose(&self.page_state().to_string());
+        let finished = self.live.finished();
+        if self.page.frames.is_multiple_of(REPORT_EVERY) || finished != self.page.finished {
+            self.page.finished = finished;
+            crate::platform::expose(&self.page_state(ctx).to_string());
         }
     }
 
     /// The runs' state and the frame times as JSON.
-    fn page_state(&self) -> serde_json::Value {
+    fn page_state(&self, ctx: &egui::Context) -> serde_json::Value {
         let mut times: Vec<f32> = self.page.times.iter().copied().collect();
         times.sort_by(f32::total_cmp);
         let p95 = times.get(times.len() * 95 / 100).copied().unwrap_or(0.0);
@@ -60,8 +65,13 @@ impl App {
                 })
             })
             .collect();
+        // In CSS pixels: points times the zoom.
+        let zoom = ctx.zoom_factor();
+        let slider = ctx.data(|d| d.get_temp::<egui::Rect>(egui::Id::unique(ALPHA_SLIDER)));
+        let slider = slider.map(|r| [r.min.x, r.min.y, r.width(), r.height()].map(|v| v * zoom));
         json!({
             "link": self.link(),
+            "alpha_slider": slider,
             "finished": self.live.finished(),
             "frames": self.page.frames,
             "frame_ms_p95": p95,

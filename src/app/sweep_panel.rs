@@ -214,6 +214,10 @@ impl SweepPanel {
                 return;
             }
         };
+        if let Some(refusal) = too_large_for_the_page(&spec) {
+            self.status = Some((true, refusal));
+            return;
+        }
         let work = spec.clone();
         let job = Job::spawn(ctx, "alpha-sweep", spec.runs(), move |progress| {
             run_sweep(&work, &|| progress.tick(), progress.cancelled())
@@ -382,4 +386,20 @@ fn plots(ui: &mut egui::Ui, r: &Results, hover: bool) {
     if r.drawn.len() < 2 {
         ui.label("The paired ratio to GD needs GD among the methods.");
     }
+}
+
+/// Steps × coordinates a sweep may take on the web page, whose frame it holds (about a second).
+const PAGE_SWEEP_WORK: f64 = 2e8;
+
+/// On the web page (no threads, the sweep runs in the frame): why `spec` is too large for it.
+fn too_large_for_the_page(spec: &SweepSpec) -> Option<String> {
+    let work = spec.runs() as f64 * spec.base.steps as f64 * spec.base.problem.d as f64;
+    (!crate::platform::THREADS && work > PAGE_SWEEP_WORK).then(|| {
+        format!(
+            "{} runs of up to {} steps at d = {} are too many for the web page, which runs a sweep in one go: fewer α, seeds or steps, or the desktop app / `dln-explorer sweep`",
+            spec.runs(),
+            spec.base.steps,
+            spec.base.problem.d
+        )
+    })
 }

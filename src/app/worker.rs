@@ -50,6 +50,8 @@ impl Backend {
             Backend::Inline(driver) => {
                 if driver.busy() {
                     ctx.request_repaint();
+                } else if driver.waiting() {
+                    ctx.request_repaint_after(Duration::from_millis(10));
                 }
                 Ok(driver.tick().into_iter().collect())
             }

@@ -40,27 +40,52 @@ pub const FORMATS: &str =
 
 /// Reads a data set from a `.npz` or `.csv` file.
 pub fn load(path: &Path) -> Result<DataSet, DataError> {
-    let bad = |e: SimError| DataError::Bad(path.to_path_buf(), e.to_string());
-    let ext = (path.extension())
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    if ext != "npz" && ext != "csv" {
-        return Err(DataError::Bad(
-            path.to_path_buf(),
-            format!("unknown format: must be {FORMATS}"),
-        ));
-    }
+    let npz = format_of(path)?;
     let (file, size) = crate::files::open(path, crate::files::Kind::Data)
         .map_err(|e| DataError::Io(e.path, e.reason))?;
     if size == 0 {
         return Err(DataError::Bad(path.to_path_buf(), "empty file".into()));
     }
+    parse(npz, std::io::BufReader::new(file), path)
+}
+
+/// Reads a data set from the bytes of a `.npz` or `.csv` file named `path` (a file dropped on
+/// the web page).
+pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<DataSet, DataError> {
+    let npz = format_of(path)?;
+    if bytes.is_empty() {
+        return Err(DataError::Bad(path.to_path_buf(), "empty file".into()));
+    }
+    parse(npz, std::io::Cursor::new(bytes), path)
+}
+
+/// Whether `path` names a `.npz` file (else `.csv`; any other extension is refused).
+fn format_of(path: &Path) -> Result<bool, DataError> {
+    let ext = (path.extension())
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "npz" => Ok(true),
+        "csv" => Ok(false),
+        _ => Err(DataError::Bad(
+            path.to_path_buf(),
+            format!("unknown format: must be {FORMATS}"),
+        )),
+    }
+}
+
+fn parse(
+    npz: bool,
+    reader: impl std::io::Read + std::io::Seek,
+    path: &Path,
+) -> Result<DataSet, DataError> {
+    let bad = |e: SimError| DataError::Bad(path.to_path_buf(), e.to_string());
     let name = path.display().to_string();
-    let reader = std::io::BufReader::new(file);
-    if ext == "npz" {
-        npz::read(reader, &name).map_err(bad)
-    } else {
-        table::read(crate::files::LineLimit::new(reader, table::MAX_LINE), &name).map_err(bad)
+    match npz {
+        true => npz::read(reader, &name).map_err(bad),
+        false => {
+            table::read(crate::files::LineLimit::new(reader, table::MAX_LINE), &name).map_err(bad)
+        }
     }
 }
 

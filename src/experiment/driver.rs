@@ -48,6 +48,9 @@ pub struct Pace {
     pub predict_every: u32,
     /// Prepare scenes and solve limits on background threads, never holding up a tick.
     pub background: bool,
+    /// The speed is per 16 ms of wall-clock time, not per tick (ticks come with the page's
+    /// frames, however far apart).
+    pub per_time: bool,
 }
 
 impl Pace {
@@ -56,24 +59,28 @@ impl Pace {
         chunk: Some(Duration::from_millis(5)),
         predict_every: 18,
         background: true,
+        per_time: false,
     };
     /// The web page (no threads): the GUI's pace, scenes prepared inside the frame.
     pub const PAGE: Pace = Pace {
         chunk: Some(Duration::from_millis(8)),
         predict_every: 18,
         background: false,
+        per_time: true,
     };
     /// The tests' inline backend: the GUI's prediction schedule, exactly `speed` steps a tick.
     pub const INLINE: Pace = Pace {
         chunk: None,
         predict_every: 18,
         background: false,
+        per_time: false,
     };
     /// Headless: every step in one go, predictions once the runs have stopped.
     pub const BATCH: Pace = Pace {
         chunk: None,
         predict_every: u32::MAX,
         background: false,
+        per_time: false,
     };
 }
 
@@ -86,6 +93,7 @@ pub struct Driver {
     speed: u64,
     ticks: u32,
     changed: bool,
+    last_tick: Option<Instant>,
 }
 
 impl Driver {
@@ -100,6 +108,7 @@ impl Driver {
             speed: speed.max(1),
             ticks: 0,
             changed: false,
+            last_tick: None,
         }
     }
 
@@ -143,9 +152,17 @@ impl Driver {
     /// changed since the last one.
     pub fn tick(&mut self) -> Option<Frame> {
         self.changed |= self.runs.poll_background();
+        let now = Instant::now();
+        let since = self.last_tick.replace(now).map(|t| now - t);
         if self.busy() {
-            let deadline = self.pace.chunk.map(|c| Instant::now() + c);
-            self.runs.advance(self.speed, deadline);
+            let deadline = self.pace.chunk.map(|c| now + c);
+            // A page drawing at 10 frames a second steps as far as the desktop's 60 (up to 8×).
+            let frames = match (self.pace.per_time, since) {
+                (true, Some(dt)) => (dt.as_secs_f64() / 0.016).clamp(1.0, 8.0),
+                _ => 1.0,
+            };
+            let steps = (self.speed as f64 * frames).min(u64::MAX as f64) as u64;
+            self.runs.advance(steps, deadline);
             self.changed = true;
         }
         self.ticks = self.ticks.saturating_add(1);

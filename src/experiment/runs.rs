@@ -259,7 +259,7 @@ impl PairedRuns {
             return;
         };
         let (budget, tol) = (info.scene.steps, info.scene.tol);
-        let work = |run: &mut Run| {
+        let work = |run: &mut Run, deadline: Option<Instant>| {
             let goal = run.trainer.step().saturating_add(k).min(budget);
             while run.stop.is_none() && run.trainer.step() < goal {
                 // Timed ticks step in pieces of about a millisecond, so a deadline is kept at
@@ -291,15 +291,23 @@ impl PairedRuns {
             }
         };
         let active: Vec<&mut Run> = self.runs.iter_mut().filter(|r| r.stop.is_none()).collect();
-        if active.len() > 1 && deadline.is_some() {
+        if active.len() > 1 && deadline.is_some() && crate::platform::THREADS {
             std::thread::scope(|s| {
                 let work = &work;
                 for run in active {
-                    s.spawn(move || work(run));
+                    s.spawn(move || work(run, deadline));
                 }
             });
         } else {
-            active.into_iter().for_each(work);
+            // One after the other (no threads on the web page): each its share of the time left.
+            let count = active.len() as u32;
+            for (i, run) in active.into_iter().enumerate() {
+                let share = deadline.map(|d| {
+                    let now = Instant::now();
+                    now + d.saturating_duration_since(now) / (count - i as u32)
+                });
+                work(run, share);
+            }
         }
     }
 

@@ -57,3 +57,16 @@ pub fn open_window(
     };
     eframe::run_native("dln-explorer", options, create).map_err(|e| e.to_string())
 }
+
+/// The page's own address (the desktop has none: links point to the published page).
+pub fn page_address() -> Option<String> {
+    None
+}
+
+/// Reads a file dropped on the window and hands its bytes to `done`.
+pub fn read_dropped(
+    file: eframe::egui::DroppedFileHandle,
+    done: impl FnOnce(Result<Vec<u8>, String>) + 'static,
+) {
+    done(file.bytes());
+}

@@ -37,6 +37,15 @@ fn download(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
     web_sys::Url::revoke_object_url(&url)
 }
 
+/// Reads a file dropped on the page (the browser reads it asynchronously) and hands its bytes
+/// to `done`.
+pub fn read_dropped(
+    file: eframe::egui::DroppedFileHandle,
+    done: impl FnOnce(Result<Vec<u8>, String>) + 'static,
+) {
+    wasm_bindgen_futures::spawn_local(async move { done(file.bytes_async().await) });
+}
+
 /// The page has no file dialog that returns a path (files are downloads).
 pub fn pick(_dialog: super::Ask) -> Option<PathBuf> {
     None
@@ -49,6 +58,16 @@ pub fn show_scene(fragment: &str, title: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}")));
     }
+}
+
+/// The page's own address (without its fragment): links copied on the page point back to it.
+pub fn page_address() -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(format!(
+        "{}{}",
+        location.origin().ok()?,
+        location.pathname().ok()?
+    ))
 }
 
 /// Hands the page's script a JSON text (`window.dlnState`): what the runs reached, frame times.

@@ -1,0 +1,125 @@
+// The web edition in headless Chromium: serves a built folder (web/build.sh) on localhost, opens
+// a link to a non-default scene, waits for its runs, checks the tab's title, that the canvas
+// draws, that dragging the α slider rewrites the address without new history entries, that a
+// seed gives the same result on every load and the desktop's result to the stated tolerance.
+//   node web/test/page.mjs DIR [DESKTOP_BINARY] [SCREENSHOT_DIR]
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { join, extname } from "node:path";
+import { chromium } from "playwright-core";
+
+const [dir, desktop, shots = "target/web-shots"] = process.argv.slice(2);
+if (!dir) throw new Error("usage: node web/test/page.mjs DIR [DESKTOP_BINARY] [SCREENSHOT_DIR]");
+mkdirSync(shots, { recursive: true });
+const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
+const server = createServer(async (req, res) => {
+  const path = new URL(req.url, "http://x").pathname;
+  try {
+    const body = await readFile(join(dir, path === "/" ? "index.html" : path));
+    res.writeHead(200, { "content-type": types[extname(path) || ".html"] ?? "application/octet-stream" });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--no-sandbox"],
+});
+const failures = [];
+const check = (ok, what) => { console.log(`${ok ? "ok  " : "FAIL"} ${what}`); if (!ok) failures.push(what); };
+
+const scene = "v=1&scene=sgd-beats-gd&alpha=0.05&d=30&n=20";
+const state = (page) => page.evaluate(() => (window.dlnState ? JSON.parse(window.dlnState) : null));
+async function finished(page, seconds = 240) {
+  const started = Date.now();
+  let p95 = 0;
+  for (;;) {
+    const s = await state(page);
+    if (s?.error) throw new Error(`the page failed: ${s.error}`);
+    if (s?.finished) return { state: s, seconds: (Date.now() - started) / 1000, p95 };
+    if (s) p95 = Math.max(p95, s.frame_ms_p95);
+    if (Date.now() - started > seconds * 1000) throw new Error(`runs not finished after ${seconds} s: ${JSON.stringify(s)}`);
+    await page.waitForTimeout(250);
+  }
+}
+async function open(width, height, link) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  page.on("pageerror", (e) => failures.push(`page error: ${e}`));
+  await page.goto(`${base}#${link}`);
+  return page;
+}
+
+// 1. The link opens its scene; the runs finish; the title names it; the canvas draws.
+const page = await open(1280, 720, scene);
+const first = await finished(page);
+console.log(`runs finished in ${first.seconds.toFixed(1)} s; UI time per frame while stepping: p95 ${first.p95.toFixed(1)} ms`);
+check((await page.title()) === "SGD beats GD — n = 20, d = 30, α = 0.05 · dln-explorer", `title: ${await page.title()}`);
+const shot = await page.screenshot({ path: join(shots, "page-1280x720.png") });
+check(shot.length > 40000, `the canvas draws (screenshot ${shot.length} bytes; a blank one is a few kB)`);
+
+// 2. A seed gives the same bits on every load.
+const again = await open(1280, 720, scene);
+const second = await finished(again);
+check(JSON.stringify(second.state.runs) === JSON.stringify(first.state.runs), "a second load ends on the same bits");
+await again.close();
+
+// 3. The desktop's runs of the same scene agree to a relative 1e-9.
+if (desktop) {
+  for (const run of first.state.runs) {
+    const out = JSON.parse(execFileSync(desktop, ["run", "--json", "--preset", "sgd-beats-gd",
+      "--alpha", "0.05", "--d", "30", "--n", "20", "--method", run.method]).toString());
+    const rel = Math.abs(out.recovery_error - run.recovery_error) / Math.abs(out.recovery_error);
+    console.log(`${run.method}: recovery error web ${run.recovery_error} desktop ${out.recovery_error} (relative ${rel.toExponential(2)})`);
+    check(out.steps_run === run.step && rel <= 1e-9, `${run.method} agrees with the desktop to 1e-9`);
+  }
+}
+
+// 4. Dragging the α slider rewrites the fragment without adding history entries.
+const history = await page.evaluate(() => history.length);
+const [x, y, w, h] = first.state.alpha_slider;
+await page.mouse.move(x + w * 0.3, y + h / 2);
+await page.mouse.down();
+for (let k = 1; k <= 10; k++) await page.mouse.move(x + w * (0.3 + 0.03 * k), y + h / 2);
+await page.mouse.up();
+await page.waitForTimeout(500);
+const hash = await page.evaluate(() => location.hash);
+check(hash !== `#${scene}` && /alpha=/.test(hash), `the fragment follows the slider: ${hash}`);
+check((await page.evaluate(() => history.length)) === history, "no history entry per drag");
+const moved = await state(page);
+check(moved.link === hash.slice(1), "the page's link is the address's fragment");
+
+// 5. A broken link opens the default scene with a message, never a blank page.
+const broken = await open(1280, 720, "v=1&scene=nope");
+await finished(broken);
+check((await broken.title()).startsWith("SGD beats GD — n = 40, d = 100"), `a broken link opens the default scene: ${await broken.title()}`);
+await broken.screenshot({ path: join(shots, "page-broken-link.png") });
+await broken.close();
+
+// 6. The large screen, normal and presentation mode (F5).
+const big = await open(1920, 1080, scene);
+await finished(big);
+await big.screenshot({ path: join(shots, "page-1920x1080.png") });
+await big.mouse.click(960, 540);
+await big.keyboard.press("F5");
+await big.waitForTimeout(1000);
+await big.screenshot({ path: join(shots, "page-1920x1080-presentation.png") });
+await page.mouse.click(640, 400);
+await page.keyboard.press("F5");
+await page.waitForTimeout(1000);
+await page.screenshot({ path: join(shots, "page-1280x720-presentation.png") });
+writeFileSync(join(shots, "state.json"), JSON.stringify(first.state, null, 1));
+
+await browser.close();
+server.close();
+if (failures.length) {
+  console.error(`${failures.length} check(s) failed:\n  ${failures.join("\n  ")}`);
+  process.exit(1);
+}
+console.log(`all checks passed; screenshots in ${shots}`);
