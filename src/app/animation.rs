@@ -109,8 +109,11 @@ impl App {
         ui.horizontal(|ui| {
             ui.selectable_value(&mut a.mp4, false, "GIF");
             let mp4 = ui
-                .add_enabled(ffmpeg, egui::Button::selectable(a.mp4, "MP4"))
-                .on_disabled_hover_text("MP4 needs ffmpeg on the PATH");
+                .add_enabled(ffmpeg, egui::Button::selectable(a.mp4, MP4_LABEL))
+                .on_disabled_hover_text(match crate::platform::WEB_PAGE {
+                    true => "MP4 is desktop-only (it needs ffmpeg); the web page exports GIF",
+                    false => "MP4 needs ffmpeg on the PATH",
+                });
             if mp4.clicked() {
                 a.mp4 = true;
             }
@@ -201,3 +204,9 @@ impl App {
         }
     }
 }
+
+/// The MP4 button's label: the web page says it is desktop-only.
+const MP4_LABEL: &str = match crate::platform::WEB_PAGE {
+    true => "MP4 (desktop only)",
+    false => "MP4",
+};

@@ -43,6 +43,9 @@ pub struct Loading {
     job: Job<Result<DataSet, DataError>>,
 }
 
+/// A file dropped on the web page, once the browser has read it: its name and bytes.
+pub type DroppedBytes = std::sync::Arc<std::sync::Mutex<Option<(String, Result<Vec<u8>, String>)>>>;
+
 impl App {
     /// Starts reading a data file; once read, the runs restart on it (see [`App::poll_loading`]).
     pub fn open_data(&mut self, ctx: &egui::Context, path: &Path) {

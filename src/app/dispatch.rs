@@ -291,69 +291,6 @@ impl App {
         !self.writes.is_empty()
     }
 
-    /// The current scene as a scene file.
-    pub(super) fn scenario(&self) -> Preset {
-        let (name, title, caption) = self.controls.preset.as_ref().map_or_else(
-            || {
-                (
-                    "scene".into(),
-                    "My scene".into(),
-                    "Saved from dln-explorer.".into(),
-                )
-            },
-            |p| (p.name.clone(), p.title.clone(), p.caption.clone()),
-        );
-        Preset {
-            name,
-            title,
-            caption,
-            config: self.controls.config(),
-            methods: Some(self.controls.methods.iter().collect()),
-            x_axis: (self.plots.options.x_axis == XAxis::Tau).then_some(SceneAxis::Tau),
-        }
-    }
-
-    /// The fragment of the open lesson's step if the scene is still that step's, else of the
-    /// scene.
-    pub fn link(&self) -> String {
-        let shipped = |name: &str| crate::lessons::names().any(|n| n == name);
-        match &self.lesson {
-            Some(open)
-                if shipped(&open.lesson.name)
-                    && open.step().scene.config == self.controls.config() =>
-            {
-                crate::link::encode_lesson(&open.lesson.name, open.at + 1)
-            }
-            _ => crate::link::encode_scene(&self.scenario()),
-        }
-    }
-
-    fn save_scenario(&self) {
-        let path = PathBuf::from(&self.menus.scenario_path);
-        let text = self.scenario().to_toml();
-        let replaced = match path.exists() {
-            true => " (replaced the file there)",
-            false => "",
-        };
-        self.menus
-            .say(match crate::platform::save(&path, text.as_bytes()) {
-                Ok(()) => format!("saved {}{replaced}", path.display()),
-                Err(e) => format!("⚠ {e}"),
-            });
-    }
-
-    /// Loads a scene (a preset or a file) and restarts.
-    pub fn load_preset(&mut self, p: Preset) {
-        let name = p.name.clone();
-        if let Some(axis) = p.x_axis {
-            set_axis(&mut self.plots.options, axis);
-        }
-        match self.controls.load_preset(p) {
-            Ok(()) => self.restart(),
-            Err(e) => self.menus.say(format!("⚠ {name}: {e}")),
-        }
-    }
-
     /// Presentation mode: light high-contrast theme, larger type, thicker lines, controls hidden.
     pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
         if on && !self.menus.presentation {

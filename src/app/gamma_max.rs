@@ -126,7 +126,7 @@ pub fn gamma_max_line(gamma: f64, view: &GammaMaxView) -> (String, String) {
     let line = match view {
         GammaMaxView::Unknown => "γ/γ_max: —".into(),
         GammaMaxView::Computing => "γ/γ_max: bisecting in the background…".into(),
-        GammaMaxView::TooLarge if !crate::platform::THREADS => {
+        GammaMaxView::TooLarge if crate::platform::WEB_PAGE => {
             "γ/γ_max: bisected in the desktop app (seconds of work)".into()
         }
         GammaMaxView::TooLarge => "γ/γ_max: not bisected at this size".into(),

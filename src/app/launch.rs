@@ -60,7 +60,7 @@ impl Launch {
                 .lesson(lesson)
                 .restore_scene(false),
             Err(e) => Launch {
-                notice: Some(format!("⚠ {e} — opened the default scene instead")),
+                notice: Some(format!("⚠ the default scene, not the link's — {e}")),
                 ..default().restore_scene(false)
             },
         }

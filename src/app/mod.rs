@@ -11,6 +11,7 @@ pub mod data_files;
 pub mod dispatch;
 pub mod export;
 pub mod file_dialog;
+pub mod fonts;
 pub mod gamma_max;
 pub mod ghost;
 pub mod heat_cells;
@@ -28,6 +29,7 @@ pub mod plot_axes;
 pub mod plot_view;
 pub mod plots;
 pub mod run_bar;
+pub mod scene_file;
 pub mod series_items;
 pub mod simplify;
 pub mod sweep_controls;
@@ -36,6 +38,7 @@ pub mod timeline;
 pub mod windows;
 pub mod worker;
 
+pub use fonts::install_fonts;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -87,7 +90,7 @@ pub struct App {
     gamma_max: Option<gamma_max::Bisection>,
     /// A screenshot of the window asked for by Export, once it arrives.
     window_shot: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
-    dropped: Arc<Mutex<Option<(String, Result<Vec<u8>, String>)>>>,
+    dropped: data_files::DroppedBytes,
     /// Set when a headless capture finished; the value is the process outcome.
     pub outcome: Outcome,
     /// The lesson open, if any.
@@ -385,28 +388,4 @@ impl eframe::App for App {
         self.sync_page(&ctx, body);
         self.capture_step(&ctx, cpu, body);
     }
-}
-
-/// Adds DejaVu Sans (once per context) as the lowest-priority fallback so ∇ → ⟨⟩ render.
-pub fn install_fonts(ctx: &egui::Context) {
-    let done = egui::Id::unique("dln-fallback-font");
-    if ctx.data(|d| d.get_temp::<bool>(done).unwrap_or(false)) {
-        return;
-    }
-    ctx.data_mut(|d| d.insert_temp(done, true));
-    let data = egui::FontData::from_static(include_bytes!("../../assets/fonts/DejaVuSans.ttf"));
-    ctx.add_font(egui::epaint::text::FontInsert::new(
-        "DejaVuSans",
-        data,
-        vec![
-            egui::epaint::text::InsertFontFamily {
-                family: egui::FontFamily::Proportional,
-                priority: egui::epaint::text::FontPriority::Lowest,
-            },
-            egui::epaint::text::InsertFontFamily {
-                family: egui::FontFamily::Monospace,
-                priority: egui::epaint::text::FontPriority::Lowest,
-            },
-        ],
-    ));
 }

@@ -49,7 +49,7 @@ pub struct Pace {
     /// Prepare scenes and solve limits on background threads, never holding up a tick.
     pub background: bool,
     /// The speed is per 16 ms of wall-clock time, not per tick (ticks come with the page's
-    /// frames, however far apart).
+    /// frames, however far apart), and each tick solves at most one run's limit.
     pub per_time: bool,
 }
 
@@ -64,7 +64,7 @@ impl Pace {
     /// The web page (no threads): the GUI's pace, scenes prepared inside the frame.
     pub const PAGE: Pace = Pace {
         chunk: Some(Duration::from_millis(8)),
-        predict_every: 18,
+        predict_every: 6,
         background: false,
         per_time: true,
     };
@@ -101,6 +101,7 @@ impl Driver {
     pub fn new(pace: Pace, speed: u64) -> Driver {
         let mut runs = PairedRuns::default();
         runs.background = pace.background;
+        runs.one_solve = pace.per_time;
         Driver {
             runs,
             pace,

@@ -66,6 +66,10 @@ pub struct PairedRuns {
     pub background: bool,
     /// Record only each run's final state, no history (sweeps).
     pub final_only: bool,
+    /// Solve at most one run's limit per [`PairedRuns::predict`], in turn (the web page, where
+    /// solves hold up the frame).
+    pub one_solve: bool,
+    solve_from: usize,
     preparing: Option<(Background<Result<Prepared, SimError>>, MethodSet)>,
     gf: Option<Background<Result<Option<f64>, SimError>>>,
 }
@@ -322,7 +326,9 @@ impl PairedRuns {
             return false;
         }
         let mut any = false;
-        for run in &mut self.runs {
+        let count = self.runs.len();
+        for i in (0..count).map(|i| (i + self.solve_from) % count) {
+            let run = &mut self.runs[i];
             let step = run.trainer.step();
             let moved = run.predicted_at != Some(step);
             if run.trainer.diverged_at().is_some() || !moved || run.solving.is_some() {
@@ -335,6 +341,10 @@ impl PairedRuns {
             } else {
                 let result = job(&AtomicBool::new(false));
                 any |= run.accept(result, &mut self.predictions);
+                if self.one_solve {
+                    self.solve_from = i + 1;
+                    break;
+                }
             }
         }
         any

@@ -8,6 +8,8 @@ use wasm_bindgen::prelude::*;
 
 /// Whether work can run on threads of its own (else it runs in the frame, in chunks).
 pub const THREADS: bool = false;
+/// Whether the app runs on the web page (menus name what is desktop-only).
+pub const WEB_PAGE: bool = true;
 
 /// Runs `work` now: the page has no threads.
 pub fn spawn(_name: &str, work: impl FnOnce() + Send + 'static) -> Result<(), String> {
