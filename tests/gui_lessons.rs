@@ -190,3 +190,32 @@ fn a_lesson_file_opens_from_the_menu_and_a_bad_one_says_its_line() {
     // The open lesson is kept.
     assert_at_step(&h, &lesson, 0);
 }
+
+/// A link opens its lesson at its step or its scene, whose own link is the same fragment; a
+/// broken link opens the default scene and says why.
+#[test]
+fn a_link_opens_its_lesson_step_or_scene_and_a_broken_one_the_default_scene() {
+    use dln_explorer::app::launch::Launch;
+    let ctx = egui::Context::default();
+    let mut app = Launch::from_link("https://x/#v=1&lesson=large-steps&step=2").build(&ctx, None);
+    let open = app.lesson().expect("the lesson is open");
+    assert_eq!((open.lesson.name.as_str(), open.at), ("large-steps", 1));
+    assert_eq!(app.link(), "v=1&lesson=large-steps&step=2");
+
+    let fragment = "v=1&scene=kernel-vs-rich&alpha=0.05&n=30";
+    app = Launch::from_link(&format!("#{fragment}")).build(&ctx, None);
+    assert_eq!(app.controls().settings.alpha, 0.05);
+    assert_eq!(app.controls().settings.problem.n, 30);
+    assert!(app.lesson().is_none());
+    assert_eq!(app.link(), fragment, "Copy link gives the link back");
+
+    app = Launch::from_link("#v=1&scene=nope").build(&ctx, None);
+    let preset = app.controls().preset.as_ref().map(|p| p.name.clone());
+    assert_eq!(preset.as_deref(), Some("sgd-beats-gd"));
+    let notice = app.menus_mut().notice.lock().expect("notice").clone();
+    let notice = notice.expect("a notice");
+    assert!(
+        notice.contains("the default scene") && notice.contains("scene=nope"),
+        "{notice}"
+    );
+}

@@ -191,7 +191,8 @@ impl App {
                 self.animation.job = None;
                 self.menus.say(match result.and_then(|r| r) {
                     Ok(paths) => format!(
-                        "saved {}",
+                        "{} {}",
+                        crate::platform::SAVED,
                         paths
                             .iter()
                             .map(|p| p.display().to_string())

@@ -277,7 +277,7 @@ impl App {
                     Ok(paths) => {
                         let names: Vec<String> =
                             paths.iter().map(|p| p.display().to_string()).collect();
-                        format!("saved {}", names.join(", "))
+                        format!("{} {}", crate::platform::SAVED, names.join(", "))
                     }
                     Err(e) => format!("⚠ {e}"),
                 }),

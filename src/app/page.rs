@@ -12,6 +12,8 @@ use super::key_controls::ALPHA_SLIDER;
 
 /// Frames whose duration is kept for the page's statistics.
 const FRAMES: usize = 240;
+/// Frames after a change of scene that prepare it rather than step it.
+const SETTLING: u64 = 3;
 /// Frames between two reports to the page.
 const REPORT_EVERY: u64 = 15;
 
@@ -20,6 +22,9 @@ const REPORT_EVERY: u64 = 15;
 pub struct Page {
     run: u64,
     frames: u64,
+    /// Frames since the scene last changed (the first ones prepare it).
+    since_restart: u64,
+    /// UI time of the recent frames that stepped the runs.
     times: VecDeque<f32>,
     finished: bool,
 }
@@ -30,15 +35,21 @@ impl App {
     pub(super) fn sync_page(&mut self, ctx: &egui::Context, ms: f32) {
         if self.page.run != self.next_run {
             self.page.run = self.next_run;
+            self.page.since_restart = 0;
+            self.page.times.clear();
             let scene = self.scenario();
             crate::platform::show_scene(&self.link(), &crate::link::title(&scene));
         }
-        if self.page.times.len() == FRAMES {
-            self.page.times.pop_front();
-        }
-        self.page.times.push_back(ms);
-        self.page.frames += 1;
         let finished = self.live.finished();
+        // Frames that stepped the runs, not the ones that prepared the scene.
+        if !finished && self.page.since_restart >= SETTLING {
+            if self.page.times.len() == FRAMES {
+                self.page.times.pop_front();
+            }
+            self.page.times.push_back(ms);
+        }
+        self.page.frames += 1;
+        self.page.since_restart += 1;
         if self.page.frames.is_multiple_of(REPORT_EVERY) || finished != self.page.finished {
             self.page.finished = finished;
             crate::platform::expose(&self.page_state(ctx).to_string());
@@ -49,7 +60,7 @@ impl App {
     fn page_state(&self, ctx: &egui::Context) -> serde_json::Value {
         let mut times: Vec<f32> = self.page.times.iter().copied().collect();
         times.sort_by(f32::total_cmp);
-        let p95 = times.get(times.len() * 95 / 100).copied().unwrap_or(0.0);
+        let quantile = |q: usize| times.get(times.len() * q / 100).copied().unwrap_or(0.0);
         let runs: Vec<_> = (self.live.histories.iter())
             .map(|(kind, points)| {
                 let last = points.last();
@@ -74,7 +85,9 @@ impl App {
             "alpha_slider": slider,
             "finished": self.live.finished(),
             "frames": self.page.frames,
-            "frame_ms_p95": p95,
+            "stepping_frames": times.len(),
+            "frame_ms_p50": quantile(50),
+            "frame_ms_p95": quantile(95),
             "frame_ms_max": times.last().copied().unwrap_or(0.0),
             "runs": runs,
         })

@@ -75,7 +75,7 @@ impl App {
         };
         self.menus
             .say(match crate::platform::save(&path, text.as_bytes()) {
-                Ok(()) => format!("saved {}{replaced}", path.display()),
+                Ok(()) => format!("{} {}{replaced}", crate::platform::SAVED, path.display()),
                 Err(e) => format!("⚠ {e}"),
             });
     }

@@ -8,6 +8,8 @@ use wasm_bindgen::prelude::*;
 
 /// Whether work can run on threads of its own (else it runs in the frame, in chunks).
 pub const THREADS: bool = false;
+/// What saving a file is called in notices.
+pub const SAVED: &str = "downloaded";
 /// Whether the app runs on the web page (menus name what is desktop-only).
 pub const WEB_PAGE: bool = true;
 
