@@ -211,7 +211,8 @@ pub fn decode(link: &str) -> Result<Linked, LinkError> {
     Ok(Linked::Scene(Box::new(scene)))
 }
 
-/// What a link opens, checked: the settings, the scene, and the lesson at its step (from 0).
+/// What a link opens, checked: the settings, the scene they are shown as, and the lesson at its
+/// step (from 0).
 pub type Opened = (Settings, Preset, Option<(Lesson, usize)>);
 
 /// The checked scene (or lesson step) of a link, a URL or a bare fragment.
