@@ -208,6 +208,12 @@ fn a_link_opens_its_lesson_step_or_scene_and_a_broken_one_the_default_scene() {
     assert_eq!(app.controls().settings.problem.n, 30);
     assert!(app.lesson().is_none());
     assert_eq!(app.link(), fragment, "Copy link gives the link back");
+    let scene = app.controls().preset.as_ref().expect("the scene");
+    let caption = scene.caption_for(&app.controls().config());
+    assert!(
+        caption.contains("modified: ") && caption.contains("α 2 → 0.05"),
+        "{caption}"
+    );
 
     app = Launch::from_link("#v=1&scene=nope").build(&ctx, None);
     let preset = app.controls().preset.as_ref().map(|p| p.name.clone());

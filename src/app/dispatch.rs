@@ -172,8 +172,9 @@ impl App {
         match (op, result) {
             (Some(op), Ok(Some(path))) => self.file(ctx, op, path),
             (Some(op), Ok(None)) => self.menus.say(format!(
-                "{}: nothing chosen (if no dialog appeared, type the path in the menu and press Enter)",
-                op.title()
+                "{}: nothing chosen ({})",
+                op.title(),
+                crate::platform::NO_DIALOG
             )),
             (_, Err(e)) => self.menus.say(format!("⚠ file dialog {e}")),
             (None, _) => {}

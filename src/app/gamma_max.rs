@@ -18,7 +18,7 @@ use crate::model::{MethodKind, Problem, Settings};
 /// bisection's dozen runs would keep a core busy for minutes.
 const MAX_WORK: f64 = 4e10;
 /// The same on the web page, where the bisection runs in the frame (about a tenth of a second).
-const PAGE_MAX_WORK: f64 = 2e7;
+pub(super) const PAGE_MAX_WORK: f64 = 2e7;
 
 /// What the side panel shows of γ_max.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -37,7 +37,15 @@ pub struct Job<T> {
     cancel: Arc<AtomicBool>,
     total: usize,
     started: Instant,
+    /// Work done a slice at a time inside the frame (the web page), polled by [`Job::poll`].
+    slices: Option<std::cell::RefCell<Slices>>,
 }
+
+/// One slice of a job's work until a deadline; true once it has sent its result.
+type Slices = Box<dyn FnMut(Instant) -> bool>;
+
+/// How long a slice of work may hold up a frame of the web page.
+const SLICE: Duration = Duration::from_millis(8);
 
 impl<T: Send + 'static> Job<T> {
     /// Starts `work` on a thread named `name`; `total` is the number of ticks it will make.
@@ -66,13 +74,50 @@ impl<T: Send + 'static> Job<T> {
             cancel,
             total,
             started: Instant::now(),
+            slices: None,
         })
+    }
+}
+
+impl<T: 'static> Job<T> {
+    /// Work done a slice at a time inside the frames that poll it (where there are no threads):
+    /// `work` runs until the deadline it is given and returns the result once there is one.
+    pub fn sliced(
+        ctx: &egui::Context,
+        total: usize,
+        mut work: impl FnMut(&Progress, Instant) -> Option<T> + 'static,
+    ) -> Job<T> {
+        let (tx, rx) = mpsc::channel();
+        let progress = Progress {
+            done: Arc::new(AtomicUsize::new(0)),
+            cancel: Arc::new(AtomicBool::new(false)),
+            ctx: ctx.clone(),
+        };
+        let (done, cancel) = (progress.done.clone(), progress.cancel.clone());
+        let slice = move |deadline| {
+            progress.ctx.request_repaint();
+            work(&progress, deadline).is_some_and(|result| {
+                let _ = tx.send(result);
+                true
+            })
+        };
+        Job {
+            rx,
+            done,
+            cancel,
+            total,
+            started: Instant::now(),
+            slices: Some(std::cell::RefCell::new(Box::new(slice))),
+        }
     }
 }
 
 impl<T> Job<T> {
     /// The result once the work is done: `None` while it runs, `Some(Err)` if its thread died.
     pub fn poll(&self, ctx: &egui::Context) -> Option<Result<T, String>> {
+        if let Some(mut slice) = self.slices.as_ref().and_then(|s| s.try_borrow_mut().ok()) {
+            slice(Instant::now() + SLICE);
+        }
         match self.rx.try_recv() {
             Ok(result) => Some(Ok(result)),
             Err(mpsc::TryRecvError::Empty) => {

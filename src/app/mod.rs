@@ -33,6 +33,7 @@ pub mod scene_file;
 pub mod series_items;
 pub mod simplify;
 pub mod sweep_controls;
+pub mod sweep_job;
 pub mod sweep_panel;
 pub mod timeline;
 pub mod windows;

@@ -9,7 +9,7 @@ use super::job::Job;
 use super::plot_view::Drawn;
 use crate::experiment::grid::{MAX_ALPHAS, log_grid, parse_numbers};
 use crate::experiment::summary::{CellSummary, notes, summarise};
-use crate::experiment::sweep::{GammaAxis, SweepRow, SweepSpec, run_sweep};
+use crate::experiment::sweep::{GammaAxis, SweepSpec};
 use crate::figure::Figure;
 use crate::figure::figures::{gamma_sweep, phase, sweep};
 use crate::model::{Config, MethodKind, SimError, Stop};
@@ -21,8 +21,7 @@ pub const CANCEL: &str = "Cancel sweep";
 /// The methods the panel offers.
 pub const METHODS: [MethodKind; 3] = [MethodKind::Gd, MethodKind::Sgd, MethodKind::Sgf];
 
-/// What a sweep thread sends back.
-type Outcome = Result<Vec<SweepRow>, SimError>;
+use super::sweep_job::Outcome;
 
 /// What the γ axis of a sweep is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,15 +213,7 @@ impl SweepPanel {
                 return;
             }
         };
-        if let Some(refusal) = too_large_for_the_page(&spec) {
-            self.status = Some((true, refusal));
-            return;
-        }
-        let work = spec.clone();
-        let job = Job::spawn(ctx, "alpha-sweep", spec.runs(), move |progress| {
-            run_sweep(&work, &|| progress.tick(), progress.cancelled())
-        });
-        match job {
+        match super::sweep_job::start(ctx, &spec) {
             Ok(job) => {
                 self.status = None;
                 self.running = Some(Running { spec, job });
@@ -386,20 +377,4 @@ fn plots(ui: &mut egui::Ui, r: &Results, hover: bool) {
     if r.drawn.len() < 2 {
         ui.label("The paired ratio to GD needs GD among the methods.");
     }
-}
-
-/// Steps × coordinates a sweep may take on the web page, whose frame it holds (about a second).
-const PAGE_SWEEP_WORK: f64 = 2e8;
-
-/// On the web page (no threads, the sweep runs in the frame): why `spec` is too large for it.
-fn too_large_for_the_page(spec: &SweepSpec) -> Option<String> {
-    let work = spec.runs() as f64 * spec.base.steps as f64 * spec.base.problem.d as f64;
-    (!crate::platform::THREADS && work > PAGE_SWEEP_WORK).then(|| {
-        format!(
-            "{} runs of up to {} steps at d = {} are too many for the web page, which runs a sweep in one go: fewer α, seeds or steps, or the desktop app / `dln-explorer sweep`",
-            spec.runs(),
-            spec.base.steps,
-            spec.base.problem.d
-        )
-    })
 }

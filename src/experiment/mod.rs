@@ -15,6 +15,7 @@ pub mod small_alpha;
 pub mod snapshots;
 pub mod summary;
 pub mod sweep;
+pub mod sweep_paged;
 pub mod sweep_run;
 
 pub use driver::{Command, Driver, Pace, run_to_end};

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::driver::run_final;
 use super::gamma_max::gamma_max;
 use super::prepare::{Prepared, prepare};
+use super::runs::PairedRuns;
 use super::scene::MethodSet;
 use super::shard::Shard;
 use super::sweep::{GammaAxis, SweepRow, SweepSpec};
@@ -64,7 +65,7 @@ pub fn run_shard(
 }
 
 /// Where a row sorts in the grid: (α index, γ point index, seed index, method index).
-type Key = (usize, usize, usize, usize);
+pub(super) type Key = (usize, usize, usize, usize);
 
 /// The rows of the (α index, seed index) `pairs` (sorted), with their grid keys: each seed's
 /// data prepared once, then every γ_max bisection and run in parallel.
@@ -99,62 +100,100 @@ fn run_pairs(
     let maxima = gamma_maxima(spec, &at_pair, progress, cancel)?;
     let mut jobs = Vec::new();
     for (k, prepared) in at_pair.iter().enumerate() {
-        let (a, s) = pairs[k];
-        for (g, point) in spec.gammas.points().into_iter().enumerate() {
-            for (m, &method) in spec.methods.iter().enumerate() {
-                let gamma_max = maxima.get(k * spec.methods.len() + m).copied().flatten();
-                let gamma = match (&spec.gammas, point) {
-                    (GammaAxis::Fractions(_), Some(f)) => gamma_max.map(|g| f * g),
-                    (_, Some(g)) => Some(g),
-                    (_, None) => Some(prepared.gamma),
-                };
-                let Some(gamma) = gamma else { continue };
-                let at = if point.is_none() {
-                    prepared.clone()
-                } else {
-                    let settings = Settings {
-                        step_size: StepSize::Fixed(gamma),
-                        ..prepared.settings.clone()
-                    };
-                    Arc::new(prepare(settings, Some(prepared))?)
-                };
-                let fraction = matches!(spec.gammas, GammaAxis::Fractions(_))
-                    .then_some(point)
-                    .flatten();
-                jobs.push(((a, g, s, m), method, at, gamma_max, fraction));
-            }
-        }
+        let count = spec.methods.len();
+        let maxima = maxima.get(k * count..(k + 1) * count).unwrap_or(&[]);
+        jobs.extend(pair_jobs(spec, pairs[k], prepared, maxima)?);
     }
     let rows: Vec<Option<(Key, SweepRow)>> = jobs
         .into_par_iter()
-        .map(|(key, kind, prepared, gamma_max, gamma_fraction)| {
+        .map(|job| {
             if cancel.load(Ordering::Relaxed) {
                 return Ok(None);
             }
-            let Some(runs) = run_final(prepared.clone(), MethodSet::of(&[kind]), cancel)? else {
+            let methods = MethodSet::of(&[job.method]);
+            let Some(runs) = run_final(job.prepared.clone(), methods, cancel)? else {
                 return Ok(None);
             };
-            let Some(run) = runs.runs().first() else {
-                return Ok(None);
-            };
-            let refs = prepared.references.as_ref();
-            let row = SweepRow {
-                alpha: prepared.settings.alpha,
-                method: kind,
-                seed: prepared.settings.problem.seed,
-                gamma: prepared.gamma,
-                gamma_max,
-                gamma_fraction,
-                l1_error: refs.map_or(f64::NAN, |r| r.l1_error),
-                l2_error: refs.map_or(f64::NAN, |r| r.l2_error),
-                outcome: Outcome::of(run.trainer()),
-                stop: run.stop().unwrap_or(Stop::Budget),
-            };
+            let row = job.row(&runs);
             progress();
-            Ok(Some((key, row)))
+            Ok(row)
         })
         .collect::<Result<_, SimError>>()?;
     Ok(rows.into_iter().flatten().collect())
+}
+
+/// One run of a sweep: its place in the grid, its method on its prepared scene, and the γ_max
+/// and fraction its row records.
+pub(super) struct SweepJob {
+    pub(super) key: Key,
+    pub(super) method: MethodKind,
+    pub(super) prepared: Arc<Prepared>,
+    gamma_max: Option<f64>,
+    fraction: Option<f64>,
+}
+
+impl SweepJob {
+    /// The row of the job's finished runs (`None` if they hold no run).
+    pub(super) fn row(&self, runs: &PairedRuns) -> Option<(Key, SweepRow)> {
+        let run = runs.runs().first()?;
+        let (prepared, refs) = (&self.prepared, self.prepared.references.as_ref());
+        let row = SweepRow {
+            alpha: prepared.settings.alpha,
+            method: self.method,
+            seed: prepared.settings.problem.seed,
+            gamma: prepared.gamma,
+            gamma_max: self.gamma_max,
+            gamma_fraction: self.fraction,
+            l1_error: refs.map_or(f64::NAN, |r| r.l1_error),
+            l2_error: refs.map_or(f64::NAN, |r| r.l2_error),
+            outcome: Outcome::of(run.trainer()),
+            stop: run.stop().unwrap_or(Stop::Budget),
+        };
+        Some((self.key, row))
+    }
+}
+
+/// The runs of the (α index, seed index) `pair` on its prepared scene: every γ point × method
+/// (`maxima`: the pair's γ_max per method, when the grid needs them).
+pub(super) fn pair_jobs(
+    spec: &SweepSpec,
+    (a, s): (usize, usize),
+    prepared: &Arc<Prepared>,
+    maxima: &[Option<f64>],
+) -> Result<Vec<SweepJob>, SimError> {
+    let mut jobs = Vec::new();
+    for (g, point) in spec.gammas.points().into_iter().enumerate() {
+        for (m, &method) in spec.methods.iter().enumerate() {
+            let gamma_max = maxima.get(m).copied().flatten();
+            let gamma = match (&spec.gammas, point) {
+                (GammaAxis::Fractions(_), Some(f)) => gamma_max.map(|g| f * g),
+                (_, Some(g)) => Some(g),
+                (_, None) => Some(prepared.gamma),
+            };
+            let Some(gamma) = gamma else { continue };
+            let at = if point.is_none() {
+                prepared.clone()
+            } else {
+                let settings = Settings {
+                    step_size: StepSize::Fixed(gamma),
+                    ..prepared.settings.clone()
+                };
+                Arc::new(prepare(settings, Some(prepared))?)
+            };
+            let fraction = matches!(spec.gammas, GammaAxis::Fractions(_))
+                .then_some(point)
+                .flatten();
+            let key = (a, g, s, m);
+            jobs.push(SweepJob {
+                key,
+                method,
+                prepared: at,
+                gamma_max,
+                fraction,
+            });
+        }
+    }
+    Ok(jobs)
 }
 
 /// γ_max of every prepared (α, seed) × method, in that order, when the sweep needs it (`None`
@@ -175,20 +214,29 @@ fn gamma_maxima(
     cells
         .into_par_iter()
         .map(|(p, method)| {
-            if cancel.load(Ordering::Relaxed) || method == MethodKind::Gf {
-                return Ok(None);
-            }
-            let settings = Settings {
-                method,
-                ..p.settings.clone()
-            };
-            let found = gamma_max(&p.problem, &settings, method, p.gamma, cancel);
+            let found = gamma_max_of(p, method, cancel);
             progress();
-            match found {
-                Ok(g) => Ok(Some(g.gamma_max)),
-                Err(SimError::Numerical(_)) => Ok(None),
-                Err(e) => Err(e),
-            }
+            found
         })
         .collect()
+}
+
+/// γ_max of `method` on a prepared (α, seed) (`None` for GF, without a bracket, or cancelled).
+pub(super) fn gamma_max_of(
+    p: &Prepared,
+    method: MethodKind,
+    cancel: &AtomicBool,
+) -> Result<Option<f64>, SimError> {
+    if cancel.load(Ordering::Relaxed) || method == MethodKind::Gf {
+        return Ok(None);
+    }
+    let settings = Settings {
+        method,
+        ..p.settings.clone()
+    };
+    match gamma_max(&p.problem, &settings, method, p.gamma, cancel) {
+        Ok(g) => Ok(Some(g.gamma_max)),
+        Err(SimError::Numerical(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

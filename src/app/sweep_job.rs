@@ -1,0 +1,60 @@
+//! A sweep's job: on threads on the desktop, a slice of each frame on the web page (refused
+//! there when it would take many minutes or hold a frame for seconds).
+
+use eframe::egui;
+
+use super::job::Job;
+use crate::experiment::sweep::{SweepRow, SweepSpec, run_sweep};
+use crate::experiment::sweep_paged::PagedSweep;
+use crate::model::SimError;
+
+/// What a sweep's job produces.
+pub type Outcome = Result<Vec<SweepRow>, SimError>;
+
+/// Starts the sweep of `spec`, counting one tick per run (and per γ_max bisection).
+pub fn start(ctx: &egui::Context, spec: &SweepSpec) -> Result<Job<Outcome>, String> {
+    if let Some(refusal) = too_large_for_the_page(spec) {
+        return Err(refusal);
+    }
+    let work = spec.clone();
+    match crate::platform::THREADS {
+        true => Job::spawn(ctx, "alpha-sweep", spec.runs(), move |progress| {
+            run_sweep(&work, &|| progress.tick(), progress.cancelled())
+        }),
+        // The web page: the same runs, a slice of each frame.
+        false => PagedSweep::new(&work)
+            .map_err(|e| e.to_string())
+            .map(|mut sweep| {
+                Job::sliced(ctx, spec.runs(), move |progress, deadline| {
+                    sweep.advance(deadline, &|| progress.tick(), progress.cancelled())
+                })
+            }),
+    }
+}
+
+/// Steps × coordinates of a sweep the web page takes on (beyond, many minutes of its frames).
+const PAGE_SWEEP_WORK: f64 = 2e10;
+
+/// On the web page: why `spec` is too large for it. Its runs go a slice of each frame, but a γ_max
+/// bisection runs whole inside one frame.
+fn too_large_for_the_page(spec: &SweepSpec) -> Option<String> {
+    if crate::platform::THREADS {
+        return None;
+    }
+    let (p, steps) = (&spec.base.problem, spec.base.steps as f64);
+    let bisection = (p.n * p.d) as f64 * steps;
+    if spec.needs_gamma_max() && bisection > super::gamma_max::PAGE_MAX_WORK {
+        return Some(format!(
+            "bisecting γ_max at n = {}, d = {} with {steps} steps holds the web page for seconds each time: fixed γ values, fewer steps, or the desktop app / `dln-explorer sweep`",
+            p.n, p.d
+        ));
+    }
+    let work = spec.runs() as f64 * steps * p.d as f64;
+    (work > PAGE_SWEEP_WORK).then(|| {
+        format!(
+            "{} runs of up to {steps} steps at d = {} would take the web page many minutes: fewer α, seeds or steps, or the desktop app / `dln-explorer sweep`",
+            spec.runs(),
+            p.d
+        )
+    })
+}
