@@ -229,6 +229,15 @@ pub fn open(link: &str) -> Result<Opened, LinkError> {
     };
     let settings =
         crate::data::settings(&scene.config).map_err(|e| LinkError::BadScene(one_line(&e)))?;
+    // A changed shipped scene is shown as that scene, modified ("α 0.1 → 0.05"): its caption
+    // describes the shipped settings, not the link's.
+    let scene = match shipped(&scene.name).filter(|_| lesson.is_none()) {
+        Some(base) if (&base.title, &base.caption) == (&scene.title, &scene.caption) => Preset {
+            config: base.config,
+            ..scene
+        },
+        _ => scene,
+    };
     Ok((settings, scene, lesson))
 }
 

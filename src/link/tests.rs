@@ -163,3 +163,22 @@ proptest! {
         prop_assert_eq!(scene_of(&fragment), p);
     }
 }
+
+#[test]
+fn a_changed_shipped_scene_opens_as_that_scene_modified() {
+    let (settings, scene, lesson) =
+        open("#v=1&scene=kernel-vs-rich&alpha=0.05&n=30").expect("opens");
+    assert_eq!(
+        (settings.alpha, settings.problem.n, lesson.is_none()),
+        (0.05, 30, true)
+    );
+    let shipped = presets::get("kernel-vs-rich").expect("shipped");
+    assert_eq!(scene.config, shipped.config, "shown as the shipped scene");
+    let mut now = shipped.config.clone();
+    (now.alpha, now.n) = (0.05, 30);
+    let caption = scene.caption_for(&now);
+    assert!(
+        caption.contains("modified: n 40 → 30, α 2 → 0.05"),
+        "{caption}"
+    );
+}
