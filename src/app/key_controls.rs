@@ -13,9 +13,6 @@ use crate::presets;
 /// Characters of a scene's title the scene picker shows (the rest is cut with …).
 const PICKER_CHARS: usize = 30;
 
-/// The key under which the α slider's rectangle is kept in the context's memory.
-pub const ALPHA_SLIDER: &str = "alpha-slider";
-
 impl Controls {
     /// The scene picker; returns whether a scene was loaded, or why it could not be.
     pub fn scene_picker(&mut self, ui: &mut egui::Ui) -> (bool, Option<String>) {
@@ -76,8 +73,7 @@ impl Controls {
         let response = ui.add(slider)
             .on_hover_text("initialisation scale α: u₀ = α·𝟙, v₀ = 0; ρ₀ = α²/2 (small α: sparse ℓ1 bias, large α: ℓ2); down to 1e-150 on the τ axis, where the staircase shows");
         // Where it is, for the web page's script (its test drags it).
-        ui.ctx()
-            .data_mut(|d| d.insert_temp(egui::Id::unique(ALPHA_SLIDER), response.rect));
+        super::page::mark(ui.ctx(), "alpha-slider", response.rect);
         response.changed()
     }
 

@@ -2,13 +2,12 @@
 //! (updated on every restart, never adding history entries), and what the runs reached and how
 //! long frames take, for the page's script (`window.dlnState`).
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use eframe::egui;
 use serde_json::json;
 
 use super::App;
-use super::key_controls::ALPHA_SLIDER;
 
 /// Frames whose duration is kept for the page's statistics.
 const FRAMES: usize = 240;
@@ -16,6 +15,19 @@ const FRAMES: usize = 240;
 const SETTLING: u64 = 3;
 /// Frames between two reports to the page.
 const REPORT_EVERY: u64 = 15;
+
+/// Where the widgets the page's script may click are, by name (in points).
+type Widgets = BTreeMap<&'static str, egui::Rect>;
+/// The key of [`Widgets`] in the context's memory.
+const WIDGETS: &str = "page-widgets";
+
+/// Notes where the widget `name` was drawn this frame, for the web page's script (its test
+/// clicks it).
+pub fn mark(ctx: &egui::Context, name: &'static str, rect: egui::Rect) {
+    ctx.data_mut(|d| {
+        (d.get_temp_mut_or_default::<Widgets>(egui::Id::unique(WIDGETS))).insert(name, rect);
+    });
+}
 
 /// What the page was last told.
 #[derive(Default)]
@@ -26,7 +38,8 @@ pub struct Page {
     since_restart: u64,
     /// UI time of the recent frames that stepped the runs.
     times: VecDeque<f32>,
-    finished: bool,
+    /// What the page was last told changes: the runs finished, a sweep running, its progress.
+    told: (bool, bool, (usize, usize)),
 }
 
 impl App {
@@ -50,8 +63,9 @@ impl App {
         }
         self.page.frames += 1;
         self.page.since_restart += 1;
-        if self.page.frames.is_multiple_of(REPORT_EVERY) || finished != self.page.finished {
-            self.page.finished = finished;
+        let told = (finished, self.sweep.is_running(), self.sweep.progress());
+        if self.page.frames.is_multiple_of(REPORT_EVERY) || told != self.page.told {
+            self.page.told = told;
             crate::platform::expose(&self.page_state(ctx).to_string());
         }
     }
@@ -78,11 +92,26 @@ impl App {
             .collect();
         // In CSS pixels: points times the zoom.
         let zoom = ctx.zoom_factor();
-        let slider = ctx.data(|d| d.get_temp::<egui::Rect>(egui::Id::unique(ALPHA_SLIDER)));
-        let slider = slider.map(|r| [r.min.x, r.min.y, r.width(), r.height()].map(|v| v * zoom));
+        let widgets = ctx.data(|d| d.get_temp::<Widgets>(egui::Id::unique(WIDGETS)));
+        let widgets: BTreeMap<_, _> = (widgets.unwrap_or_default().into_iter())
+            .map(|(name, r)| {
+                (
+                    name,
+                    [r.min.x, r.min.y, r.width(), r.height()].map(|v| v * zoom),
+                )
+            })
+            .collect();
+        let (done, total) = self.sweep.progress();
         json!({
             "link": self.link(),
-            "alpha_slider": slider,
+            "widgets": widgets,
+            "sweep": {
+                "running": self.sweep.is_running(),
+                "done": done,
+                "total": total,
+                "cells": self.sweep.cells().map_or(0, <[_]>::len),
+                "status": self.sweep.status(),
+            },
             "finished": self.live.finished(),
             "frames": self.page.frames,
             "stepping_frames": times.len(),

@@ -99,13 +99,13 @@ impl SweepPanel {
             });
         });
         ui.horizontal(|ui| {
-            if ui
+            let run = ui
                 .add_enabled(!running, egui::Button::new(RUN))
                 .on_hover_text(
                     "every α × method × seed on the scene's n, d, s, step rule and batch",
-                )
-                .clicked()
-            {
+                );
+            super::page::mark(ui.ctx(), "sweep-run", run.rect);
+            if run.clicked() {
                 self.start(ui.ctx(), base);
             }
             if ui

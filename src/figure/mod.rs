@@ -15,7 +15,9 @@ pub mod staircase;
 pub mod subtitle;
 pub mod svg;
 pub mod sweep_csv;
+pub mod sweep_figures;
 pub mod ticks;
+pub mod view;
 
 pub use panel::{Axis, Cell, ColourScale, Figure, Heatmap, Panel, Reference, Scale, Series, Style};
 

@@ -85,7 +85,7 @@ if (desktop) {
 
 // 4. Dragging the α slider rewrites the fragment without adding history entries.
 const history = await page.evaluate(() => history.length);
-const [x, y, w, h] = first.state.alpha_slider;
+const [x, y, w, h] = first.state.widgets["alpha-slider"];
 await page.mouse.move(x + w * 0.3, y + h / 2);
 await page.mouse.down();
 for (let k = 1; k <= 10; k++) await page.mouse.move(x + w * (0.3 + 0.03 * k), y + h / 2);
@@ -118,6 +118,27 @@ await broken.close();
 const big = await open(1920, 1080, scene);
 await finished(big);
 await big.screenshot({ path: join(shots, "page-1920x1080.png") });
+
+// 8. A sweep (the window's default grid: 8 α × 3 methods × 5 seeds) runs a slice of each frame
+// to its end, with progress (F6 opens its window).
+const swPage = await open(1920, 1080, "v=1&scene=sgd-beats-gd&d=30&n=20&steps=2000");
+await finished(swPage);
+await swPage.mouse.click(960, 540);
+await swPage.keyboard.press("F6");
+await swPage.waitForTimeout(1000);
+const [sx, sy, sw, sh] = (await state(swPage)).widgets["sweep-run"] ?? [0, 0, 0, 0];
+await swPage.mouse.click(sx + sw / 2, sy + sh / 2);
+const swept = Date.now();
+let sweep = null;
+for (let seen = false; Date.now() - swept < 300000; await big.waitForTimeout(500)) {
+  sweep = (await state(swPage)).sweep;
+  seen ||= sweep.running;
+  if ((seen || sweep.cells > 0) && !sweep.running) break;
+}
+console.log(`sweep: ${JSON.stringify(sweep)} in ${((Date.now() - swept) / 1000).toFixed(1)} s`);
+check(sweep.cells > 0 && sweep.done === sweep.total && !sweep.running, "a sweep runs to its end on the page");
+await swPage.screenshot({ path: join(shots, "page-1920x1080-sweep.png") });
+await swPage.close();
 await big.mouse.click(960, 540);
 await big.keyboard.press("F5");
 await big.waitForTimeout(1000);
