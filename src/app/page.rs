@@ -38,8 +38,9 @@ pub struct Page {
     since_restart: u64,
     /// UI time of the recent frames that stepped the runs.
     times: VecDeque<f32>,
-    /// What the page was last told changes: the runs finished, a sweep running, its progress.
-    told: (bool, bool, (usize, usize)),
+    /// What the page was last told changes: the runs finished, a sweep running, its progress,
+    /// the widgets' places.
+    told: (bool, bool, (usize, usize), Widgets),
 }
 
 impl App {
@@ -63,15 +64,17 @@ impl App {
         }
         self.page.frames += 1;
         self.page.since_restart += 1;
-        let told = (finished, self.sweep.is_running(), self.sweep.progress());
+        let widgets = ctx.data(|d| d.get_temp::<Widgets>(egui::Id::unique(WIDGETS)));
+        let (sweeping, swept) = (self.sweep.is_running(), self.sweep.progress());
+        let told = (finished, sweeping, swept, widgets.unwrap_or_default());
         if self.page.frames.is_multiple_of(REPORT_EVERY) || told != self.page.told {
+            crate::platform::expose(&self.page_state(ctx, &told.3).to_string());
             self.page.told = told;
-            crate::platform::expose(&self.page_state(ctx).to_string());
         }
     }
 
     /// The runs' state and the frame times as JSON.
-    fn page_state(&self, ctx: &egui::Context) -> serde_json::Value {
+    fn page_state(&self, ctx: &egui::Context, widgets: &Widgets) -> serde_json::Value {
         let mut times: Vec<f32> = self.page.times.iter().copied().collect();
         times.sort_by(f32::total_cmp);
         let quantile = |q: usize| times.get(times.len() * q / 100).copied().unwrap_or(0.0);
@@ -92,8 +95,7 @@ impl App {
             .collect();
         // In CSS pixels: points times the zoom.
         let zoom = ctx.zoom_factor();
-        let widgets = ctx.data(|d| d.get_temp::<Widgets>(egui::Id::unique(WIDGETS)));
-        let widgets: BTreeMap<_, _> = (widgets.unwrap_or_default().into_iter())
+        let widgets: BTreeMap<_, _> = (widgets.iter())
             .map(|(name, r)| {
                 (
                     name,
