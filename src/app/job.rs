@@ -55,27 +55,14 @@ impl<T: Send + 'static> Job<T> {
         total: usize,
         work: impl FnOnce(&Progress) -> T + Send + 'static,
     ) -> Result<Job<T>, String> {
-        let (tx, rx) = mpsc::channel();
-        let progress = Progress {
-            done: Arc::new(AtomicUsize::new(0)),
-            cancel: Arc::new(AtomicBool::new(false)),
-            ctx: ctx.clone(),
-        };
-        let (done, cancel) = (progress.done.clone(), progress.cancel.clone());
+        let (job, tx, progress) = Job::new(ctx, total);
         crate::platform::spawn(name, move || {
             let result = work(&progress);
             // The owner may be gone (then nobody wants the result).
             let _ = tx.send(result);
             progress.ctx.request_repaint();
         })?;
-        Ok(Job {
-            rx,
-            done,
-            cancel,
-            total,
-            started: Instant::now(),
-            slices: None,
-        })
+        Ok(job)
     }
 }
 
@@ -87,13 +74,7 @@ impl<T: 'static> Job<T> {
         total: usize,
         mut work: impl FnMut(&Progress, Instant) -> Option<T> + 'static,
     ) -> Job<T> {
-        let (tx, rx) = mpsc::channel();
-        let progress = Progress {
-            done: Arc::new(AtomicUsize::new(0)),
-            cancel: Arc::new(AtomicBool::new(false)),
-            ctx: ctx.clone(),
-        };
-        let (done, cancel) = (progress.done.clone(), progress.cancel.clone());
+        let (mut job, tx, progress) = Job::new(ctx, total);
         let slice = move |deadline| {
             progress.ctx.request_repaint();
             work(&progress, deadline).is_some_and(|result| {
@@ -101,14 +82,28 @@ impl<T: 'static> Job<T> {
                 true
             })
         };
-        Job {
+        job.slices = Some(std::cell::RefCell::new(Box::new(slice)));
+        job
+    }
+
+    /// A job of `total` ticks with no work yet: the end its work sends the result through, and
+    /// what the work sees of it.
+    fn new(ctx: &egui::Context, total: usize) -> (Job<T>, mpsc::Sender<T>, Progress) {
+        let (tx, rx) = mpsc::channel();
+        let progress = Progress {
+            done: Arc::new(AtomicUsize::new(0)),
+            cancel: Arc::new(AtomicBool::new(false)),
+            ctx: ctx.clone(),
+        };
+        let job = Job {
             rx,
-            done,
-            cancel,
+            done: progress.done.clone(),
+            cancel: progress.cancel.clone(),
             total,
             started: Instant::now(),
-            slices: Some(std::cell::RefCell::new(Box::new(slice))),
-        }
+            slices: None,
+        };
+        (job, tx, progress)
     }
 }
 

@@ -47,6 +47,9 @@ impl App {
     /// Tells the page about a new scene and, every few frames, the runs' state; `ms` is the
     /// time this frame's UI took.
     pub(super) fn sync_page(&mut self, ctx: &egui::Context, ms: f32) {
+        if !crate::platform::WEB_PAGE {
+            return;
+        }
         if self.page.run != self.next_run {
             self.page.run = self.next_run;
             self.page.since_restart = 0;

@@ -70,10 +70,9 @@ pub enum LinkError {
 
 /// The keys a link may hold besides `v`, `scene`, `lesson` and `step`, in words.
 fn allowed_keys() -> String {
-    let config = toml::Table::try_from(full_config()).unwrap_or_default();
-    let keys: Vec<&str> = SCENE_KEYS
-        .into_iter()
-        .chain(config.keys().map(String::as_str))
+    let config = full_keys();
+    let keys: Vec<&str> = (SCENE_KEYS.into_iter())
+        .chain(config.iter().map(String::as_str))
         .collect();
     keys.join(", ")
 }

@@ -13,6 +13,11 @@ mod web;
 #[cfg(target_arch = "wasm32")]
 pub use web::*;
 
+/// Whether the app runs on the web page (menus name what is desktop-only).
+pub const WEB_PAGE: bool = cfg!(target_arch = "wasm32");
+/// Whether work can run on threads of its own (else it runs in the frame, a slice at a time).
+pub const THREADS: bool = !WEB_PAGE;
+
 /// A monotonic clock that works on both (the browser's `performance.now()` on the web).
 pub use web_time::Instant;
 

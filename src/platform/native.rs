@@ -2,14 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-/// Whether work can run on threads of its own (else it runs in the frame, in chunks).
-pub const THREADS: bool = true;
 /// What to do when a file dialog chose nothing.
 pub const NO_DIALOG: &str = "if no dialog appeared, type the path in the menu and press Enter";
 /// What saving a file is called in notices.
 pub const SAVED: &str = "saved";
-/// Whether the app runs on the web page (menus name what is desktop-only).
-pub const WEB_PAGE: bool = false;
 
 /// Starts `work` on a thread named `name`.
 pub fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<(), String> {

@@ -6,14 +6,10 @@ use std::path::{Path, PathBuf};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-/// Whether work can run on threads of its own (else it runs in the frame, in chunks).
-pub const THREADS: bool = false;
 /// What to do when a file dialog chose nothing.
 pub const NO_DIALOG: &str = "the web page has no file dialog: drop a scene, lesson or data file on the page; exports download";
 /// What saving a file is called in notices.
 pub const SAVED: &str = "downloaded";
-/// Whether the app runs on the web page (menus name what is desktop-only).
-pub const WEB_PAGE: bool = true;
 
 /// Runs `work` now: the page has no threads.
 pub fn spawn(_name: &str, work: impl FnOnce() + Send + 'static) -> Result<(), String> {
