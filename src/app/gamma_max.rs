@@ -8,17 +8,19 @@ use std::sync::atomic::AtomicBool;
 use eframe::egui;
 
 use super::App;
-use super::job::Job;
-use crate::experiment::gamma_max::{converges_eventually, gamma_max};
+use super::job::{Job, Progress};
+use crate::experiment::gamma_max::{Bisection, GammaMax, converges_eventually};
 use crate::experiment::{MethodSet, RunInfo};
 use crate::figure::num;
-use crate::model::{MethodKind, Problem, Settings};
+use crate::model::{MethodKind, Problem, Settings, SimError};
+use crate::platform::Instant;
 
 /// Largest `n·d·steps` bisected automatically (`40 × 100 × 400 000` is 1.6e9): beyond it the
 /// bisection's dozen runs would keep a core busy for minutes.
 const MAX_WORK: f64 = 4e10;
-/// The same on the web page, where the bisection runs in the frame (about a tenth of a second).
-pub(super) const PAGE_MAX_WORK: f64 = 2e7;
+/// The same on the web page, where the bisection runs a slice of each frame: every shipped
+/// scene (at most `40 × 100 × 10⁶`), about a minute of a tab's frames at most.
+const PAGE_MAX_WORK: f64 = 4e9;
 
 /// What the side panel shows of γ_max.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -38,7 +40,7 @@ pub enum GammaMaxView {
 type Found = Vec<(MethodKind, Option<f64>)>;
 
 /// The scene a bisection belongs to, and its job.
-pub(super) struct Bisection {
+pub(super) struct ForScene {
     key: (Settings, MethodSet, u64),
     job: Option<Job<Found>>,
 }
@@ -50,27 +52,29 @@ impl App {
             return;
         };
         // Compared in place: the scene is cloned only when it changed, not every frame.
-        let same = |b: &Bisection| {
+        let same = |b: &ForScene| {
             b.key.0 == info.scene && b.key.1 == info.methods && b.key.2 == info.gamma.to_bits()
         };
         if !self.gamma_max.as_ref().is_some_and(same) {
             let key = (info.scene.clone(), info.methods, info.gamma.to_bits());
             let Some(work) = bisect(&info) else {
                 self.controls.gamma_max = GammaMaxView::TooLarge;
-                self.gamma_max = Some(Bisection { key, job: None });
+                self.gamma_max = Some(ForScene { key, job: None });
                 return;
             };
+            let kinds = work.kinds.len();
             // The tests' inline backend bisects on the spot, so what it shows is reproducible.
-            let (view, job) = if matches!(self.backend, super::worker::Backend::Inline(_)) {
-                let never = std::sync::atomic::AtomicBool::new(false);
-                (GammaMaxView::Known(work(&never)), None)
+            let (view, job) = if !crate::platform::THREADS {
+                let job = Job::sliced(ctx, kinds, work.sliced());
+                (GammaMaxView::Computing, Some(job))
+            } else if matches!(self.backend, super::worker::Backend::Inline(_)) {
+                (GammaMaxView::Known(work.all(&AtomicBool::new(false))), None)
             } else {
-                let kinds = info.methods.iter().count();
-                let job = Job::spawn(ctx, "gamma-max", kinds, move |p| work(p.cancelled()));
+                let job = Job::spawn(ctx, "gamma-max", kinds, move |p| work.all(p.cancelled()));
                 (GammaMaxView::Computing, job.ok())
             };
             self.controls.gamma_max = view;
-            self.gamma_max = Some(Bisection { key, job });
+            self.gamma_max = Some(ForScene { key, job });
         }
         let Some(bisection) = &mut self.gamma_max else {
             return;
@@ -93,9 +97,9 @@ impl App {
     }
 }
 
-/// The work bisecting every running method that can converge (not GF, not noise that never
+/// The bisections of every running method that can converge (not GF, not noise that never
 /// stops), or `None` when the scene is too large.
-fn bisect(info: &RunInfo) -> Option<impl FnOnce(&AtomicBool) -> Found + Send + 'static> {
+fn bisect(info: &RunInfo) -> Option<Work> {
     let s = &info.scene;
     let work = (s.problem.n * s.problem.d) as f64 * s.steps as f64;
     if work > MAX_WORK || (!crate::platform::THREADS && work > PAGE_MAX_WORK) {
@@ -104,21 +108,65 @@ fn bisect(info: &RunInfo) -> Option<impl FnOnce(&AtomicBool) -> Found + Send + '
     let kinds: Vec<MethodKind> = (info.methods.iter())
         .filter(|k| *k != MethodKind::Gf && converges_eventually(*k, s))
         .collect();
-    let (settings, start) = (s.clone(), info.gamma);
-    Some(move |cancel: &AtomicBool| {
-        let problem = Arc::new(Problem::generate(&settings.problem));
-        // The methods side by side: each bisection is a few dozen whole runs.
-        (kinds.into_par_iter())
+    Some(Work {
+        settings: s.clone(),
+        kinds,
+        start: info.gamma,
+    })
+}
+
+/// A scene's γ_max bisections, not started.
+struct Work {
+    settings: Settings,
+    kinds: Vec<MethodKind>,
+    start: f64,
+}
+
+impl Work {
+    /// Each method's bisection on the scene's problem, nothing run yet.
+    fn bisections(self) -> Vec<(MethodKind, Option<Bisection>)> {
+        let problem = Arc::new(Problem::generate(&self.settings.problem));
+        (self.kinds.into_iter())
             .map(|kind| {
                 let s = Settings {
                     method: kind,
-                    ..settings.clone()
+                    ..self.settings.clone()
                 };
-                let found = gamma_max(&problem, &s, kind, start, cancel);
-                (kind, found.ok().map(|g| g.gamma_max))
+                (kind, Bisection::new(&problem, &s, kind, self.start).ok())
             })
             .collect()
-    })
+    }
+
+    /// Every bisection to its end, the methods side by side (each is a few dozen whole runs).
+    fn all(self, cancel: &AtomicBool) -> Found {
+        (self.bisections().into_par_iter())
+            .map(|(kind, b)| (kind, b.and_then(|mut b| gamma_max_of(b.advance(None, cancel)?))))
+            .collect()
+    }
+
+    /// The bisections one after another, each advanced until the deadline it is given; the
+    /// result once the last has ended.
+    fn sliced(self) -> impl FnMut(&Progress, Instant) -> Option<Found> + 'static {
+        let mut pending = std::collections::VecDeque::from(self.bisections());
+        let mut found = Vec::new();
+        move |progress, deadline| {
+            while let Some((kind, bisection)) = pending.front_mut() {
+                let end = match bisection {
+                    Some(b) => gamma_max_of(b.advance(Some(deadline), progress.cancelled())?),
+                    None => None,
+                };
+                found.push((*kind, end));
+                pending.pop_front();
+                progress.tick();
+            }
+            Some(std::mem::take(&mut found))
+        }
+    }
+}
+
+/// γ_max at a bisection's end (`None` without a bracket).
+fn gamma_max_of(end: Result<GammaMax, SimError>) -> Option<f64> {
+    end.ok().map(|g| g.gamma_max)
 }
 
 /// `γ/γ_max: GD 0.13 · SGD 0.68` (one line) and the γ_max values for the tooltip.

@@ -88,7 +88,7 @@ pub struct App {
     /// Export → Animation…: its choices and the render in flight.
     animation: animation::AnimationExport,
     /// The bisection for the running methods' γ_max.
-    gamma_max: Option<gamma_max::Bisection>,
+    gamma_max: Option<gamma_max::ForScene>,
     /// A screenshot of the window asked for by Export, once it arrives.
     window_shot: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
     dropped: data_files::DroppedBytes,

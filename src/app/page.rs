@@ -8,6 +8,7 @@ use eframe::egui;
 use serde_json::json;
 
 use super::App;
+use super::gamma_max::{GammaMaxView, gamma_max_line};
 
 /// Frames whose duration is kept for the page's statistics.
 const FRAMES: usize = 240;
@@ -118,6 +119,7 @@ impl App {
                 "status": self.sweep.status(),
             },
             "finished": self.live.finished(),
+            "gamma_max": self.gamma_max_state(),
             "frames": self.page.frames,
             "stepping_frames": times.len(),
             "frame_ms_p50": quantile(50),
@@ -125,5 +127,16 @@ impl App {
             "frame_ms_max": times.last().copied().unwrap_or(0.0),
             "runs": runs,
         })
+    }
+
+    /// The side panel's γ/γ_max line and each method's bisected γ_max (`null` where none).
+    fn gamma_max_state(&self) -> serde_json::Value {
+        let view = &self.controls.gamma_max;
+        let gamma = self.live.info.as_ref().map_or(f64::NAN, |i| i.gamma);
+        let values: BTreeMap<_, _> = match view {
+            GammaMaxView::Known(found) => found.iter().map(|(k, g)| (k.name(), *g)).collect(),
+            _ => BTreeMap::new(),
+        };
+        json!({ "line": gamma_max_line(gamma, view).0, "values": values })
     }
 }

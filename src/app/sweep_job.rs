@@ -1,5 +1,5 @@
 //! A sweep's job: on threads on the desktop, a slice of each frame on the web page (refused
-//! there when it would take many minutes or hold a frame for seconds).
+//! there when it would take many minutes).
 
 use eframe::egui;
 
@@ -35,26 +35,28 @@ pub fn start(ctx: &egui::Context, spec: &SweepSpec) -> Result<Job<Outcome>, Stri
 /// Steps × coordinates of a sweep the web page takes on (beyond, many minutes of its frames).
 const PAGE_SWEEP_WORK: f64 = 2e10;
 
-/// On the web page: why `spec` is too large for it. Its runs go a slice of each frame, but a γ_max
-/// bisection runs whole inside one frame.
+/// On the web page: why `spec` is too large for it (each γ_max bisection counted as about
+/// [`BISECTION_RUNS`] runs).
 fn too_large_for_the_page(spec: &SweepSpec) -> Option<String> {
     if crate::platform::THREADS {
         return None;
     }
     let (p, steps) = (&spec.base.problem, spec.base.steps as f64);
-    let bisection = (p.n * p.d) as f64 * steps;
-    if spec.needs_gamma_max() && bisection > super::gamma_max::PAGE_MAX_WORK {
-        return Some(format!(
-            "bisecting γ_max at n = {}, d = {} with {steps} steps holds the web page for seconds each time: fixed γ values, fewer steps, or the desktop app / `dln-explorer sweep`",
-            p.n, p.d
-        ));
-    }
-    let work = spec.runs() as f64 * steps * p.d as f64;
+    let bisections = spec.runs() - spec.runs_of_points();
+    let runs = spec.runs_of_points() + BISECTION_RUNS * bisections;
+    let work = runs as f64 * steps * p.d as f64;
     (work > PAGE_SWEEP_WORK).then(|| {
+        let with = match bisections {
+            0 => String::new(),
+            b => format!(" and {b} γ_max bisections"),
+        };
         format!(
-            "{} runs of up to {steps} steps at d = {} would take the web page many minutes: fewer α, seeds or steps, or the desktop app / `dln-explorer sweep`",
-            spec.runs(),
+            "{} runs{with} of up to {steps} steps at d = {} would take the web page many minutes: fewer α, seeds or steps, or the desktop app / `dln-explorer sweep`",
+            spec.runs_of_points(),
             p.d
         )
     })
 }
+
+/// Runs of a typical γ_max bisection (bracketing, then bisecting to 1 %).
+const BISECTION_RUNS: usize = 20;

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
 use crate::platform::Instant;
 
@@ -265,26 +264,17 @@ impl PairedRuns {
         let (budget, tol) = (info.scene.steps, info.scene.tol);
         let work = |run: &mut Run, deadline: Option<Instant>| {
             let goal = run.trainer.step().saturating_add(k).min(budget);
-            while run.stop.is_none() && run.trainer.step() < goal {
+            if run.stop.is_none() {
                 // Timed ticks step in pieces of about a millisecond, so a deadline is kept at
                 // every size; the pieces change nothing the run computes or records.
-                let until = match deadline {
-                    Some(_) => run.trainer.step().saturating_add(run.chunk).min(goal),
-                    None => goal,
+                let stop = match deadline {
+                    Some(d) => (run.trainer).run_paced(goal, tol, &mut run.chunk, || {
+                        Instant::now() >= d
+                    }),
+                    None => run.trainer.run_until(goal, tol),
                 };
-                let started = Instant::now();
-                match run.trainer.run_until(until, tol) {
-                    Stop::Budget => {}
-                    stop => run.stop = Some(stop),
-                }
-                let took = started.elapsed();
-                if took < Duration::from_micros(500) {
-                    run.chunk = run.chunk.saturating_mul(2);
-                } else if took > Duration::from_millis(2) {
-                    run.chunk = (run.chunk / 2).max(1);
-                }
-                if deadline.is_some_and(|d| Instant::now() >= d) {
-                    break;
+                if stop != Stop::Budget {
+                    run.stop = Some(stop);
                 }
             }
             if run.trainer.step() >= budget && run.stop.is_none() {

@@ -130,6 +130,11 @@ impl SweepSpec {
         shard.pair_count(self) * per_pair
     }
 
+    /// Number of runs at the grid's points (γ_max bisections not counted).
+    pub fn runs_of_points(&self) -> usize {
+        Shard::WHOLE.pair_count(self) * self.methods.len() * self.gammas.points().len()
+    }
+
     /// The grid point of a row: its fixed γ or fraction (`None` on the scene's γ).
     pub fn point_of(&self, row: &SweepRow) -> Option<f64> {
         match self.gammas {

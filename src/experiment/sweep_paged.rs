@@ -1,6 +1,7 @@
 //! A sweep a slice of time at a time, for the web page (no threads): the same runs and rows as
 //! [`run_sweep`](super::sweep_run::run_sweep), one run after another, each advanced until the
-//! frame's deadline; each (α, seed)'s scene prepared (and its γ_max bisected) when its turn comes.
+//! frame's deadline; each (α, seed)'s scene prepared, and its γ_max bisected a slice at a time,
+//! when its turn comes.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -11,7 +12,8 @@ use super::runs::PairedRuns;
 use super::scene::MethodSet;
 use super::shard::Shard;
 use super::sweep::{SweepRow, SweepSpec};
-use super::sweep_run::{Key, SweepJob, gamma_max_of, pair_jobs};
+use super::gamma_max::Bisection;
+use super::sweep_run::{Key, SweepJob, bisection_of, found, pair_jobs};
 use crate::model::config::Settings;
 use crate::model::error::SimError;
 use crate::platform::Instant;
@@ -23,6 +25,7 @@ pub struct PagedSweep {
     next: usize,
     seeded: Option<(usize, Arc<Prepared>)>,
     jobs: VecDeque<SweepJob>,
+    bisecting: Option<Bisecting>,
     running: Option<(SweepJob, PairedRuns)>,
     rows: Vec<(Key, SweepRow)>,
 }
@@ -44,6 +47,7 @@ impl PagedSweep {
             next: 0,
             seeded: None,
             jobs: VecDeque::new(),
+            bisecting: None,
             running: None,
             rows: Vec::new(),
         })
@@ -72,7 +76,8 @@ impl PagedSweep {
     }
 
     /// One piece of work: the run in flight until `deadline`, else the next run started, else
-    /// the next (α, seed) prepared; true when nothing is left.
+    /// the bisections of the (α, seed) prepared last, else the next (α, seed) prepared; true
+    /// when nothing is left.
     fn piece(
         &mut self,
         deadline: Instant,
@@ -95,6 +100,29 @@ impl PagedSweep {
             self.running = Some((job, runs));
             return Ok(false);
         }
+        if let Some(b) = &mut self.bisecting {
+            if b.maxima.len() == self.spec.methods.len() {
+                let jobs = pair_jobs(&self.spec, b.pair, &b.prepared, &b.maxima)?;
+                self.jobs.extend(jobs);
+                self.bisecting = None;
+                return Ok(false);
+            }
+            if b.current.is_none() {
+                let method = self.spec.methods[b.maxima.len()];
+                b.current = bisection_of(&b.prepared, method)?;
+            }
+            let end = match &mut b.current {
+                Some(bisection) => match bisection.advance(Some(deadline), cancel) {
+                    Some(end) => Some(end),
+                    None => return Ok(false),
+                },
+                None => None,
+            };
+            b.maxima.push(found(end)?);
+            b.current = None;
+            progress();
+            return Ok(false);
+        }
         let Some(&(a, s)) = self.pairs.get(self.next) else {
             return Ok(true);
         };
@@ -114,15 +142,16 @@ impl PagedSweep {
         };
         let prepared = Arc::new(prepare(settings, Some(&seeded))?);
         self.seeded = Some((s, seeded));
-        let mut maxima = Vec::new();
         if self.spec.needs_gamma_max() {
-            for &method in &self.spec.methods {
-                maxima.push(gamma_max_of(&prepared, method, cancel)?);
-                progress();
-            }
+            self.bisecting = Some(Bisecting {
+                pair: (a, s),
+                prepared,
+                maxima: Vec::new(),
+                current: None,
+            });
+        } else {
+            (self.jobs).extend(pair_jobs(&self.spec, (a, s), &prepared, &[])?);
         }
-        self.jobs
-            .extend(pair_jobs(&self.spec, (a, s), &prepared, &maxima)?);
         Ok(false)
     }
 
@@ -132,6 +161,16 @@ impl PagedSweep {
         rows.sort_by_key(|(key, _)| *key);
         rows.into_iter().map(|(_, row)| row).collect()
     }
+}
+
+/// The γ_max bisections of one (α, seed), one method after another.
+struct Bisecting {
+    pair: (usize, usize),
+    prepared: Arc<Prepared>,
+    /// γ_max of the methods bisected so far.
+    maxima: Vec<Option<f64>>,
+    /// The bisection in flight.
+    current: Option<Bisection>,
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::driver::run_final;
-use super::gamma_max::gamma_max;
+use super::gamma_max::{Bisection, GammaMax};
 use super::prepare::{Prepared, prepare};
 use super::runs::PairedRuns;
 use super::scene::MethodSet;
@@ -222,21 +222,34 @@ fn gamma_maxima(
 }
 
 /// γ_max of `method` on a prepared (α, seed) (`None` for GF, without a bracket, or cancelled).
-pub(super) fn gamma_max_of(
+fn gamma_max_of(
     p: &Prepared,
     method: MethodKind,
     cancel: &AtomicBool,
 ) -> Result<Option<f64>, SimError> {
-    if cancel.load(Ordering::Relaxed) || method == MethodKind::Gf {
+    match bisection_of(p, method)? {
+        Some(mut bisection) => found(bisection.advance(None, cancel)),
+        None => Ok(None),
+    }
+}
+
+/// The bisection for γ_max of `method` on a prepared (α, seed), nothing run yet (`None` for GF).
+pub(super) fn bisection_of(p: &Prepared, method: MethodKind) -> Result<Option<Bisection>, SimError> {
+    if method == MethodKind::Gf {
         return Ok(None);
     }
     let settings = Settings {
         method,
         ..p.settings.clone()
     };
-    match gamma_max(&p.problem, &settings, method, p.gamma, cancel) {
-        Ok(g) => Ok(Some(g.gamma_max)),
-        Err(SimError::Numerical(_)) => Ok(None),
-        Err(e) => Err(e),
+    Bisection::new(&p.problem, &settings, method, p.gamma).map(Some)
+}
+
+/// What a sweep keeps of a bisection's end: γ_max, or `None` without a bracket or cancelled.
+pub(super) fn found(end: Option<Result<GammaMax, SimError>>) -> Result<Option<f64>, SimError> {
+    match end {
+        Some(Ok(g)) => Ok(Some(g.gamma_max)),
+        None | Some(Err(SimError::Numerical(_) | SimError::Cancelled)) => Ok(None),
+        Some(Err(e)) => Err(e),
     }
 }

@@ -83,6 +83,25 @@ if (desktop) {
   }
 }
 
+// 3b. γ_max is bisected a slice of each frame, and agrees with the desktop's bisection.
+const bisected = Date.now();
+let gm = (await state(page)).gamma_max;
+while (Object.keys(gm.values).length === 0 && Date.now() - bisected < 300000) {
+  await page.waitForTimeout(500);
+  gm = (await state(page)).gamma_max;
+}
+console.log(`γ_max bisected on the page ${((Date.now() - bisected) / 1000).toFixed(1)} s after the runs finished: ${gm.line}`);
+check(Object.keys(gm.values).length > 0 && !/bisecting/.test(gm.line), `the side panel's γ/γ_max line: ${gm.line}`);
+if (desktop) {
+  for (const [method, value] of Object.entries(gm.values)) {
+    const out = JSON.parse(execFileSync(desktop, ["gamma-max", "--json", "--preset", "sgd-beats-gd",
+      "--alpha", "0.05", "--d", "30", "--n", "20", "--method", method]).toString());
+    const rel = Math.abs(out.gamma_max - value) / out.gamma_max;
+    console.log(`${method}: γ_max web ${value} desktop ${out.gamma_max} (relative ${rel.toExponential(2)})`);
+    check(rel <= 0.011, `${method}'s γ_max agrees with the desktop's bisection to its 1 % bracket`);
+  }
+}
+
 // 4. Dragging the α slider rewrites the fragment without adding history entries.
 const history = await page.evaluate(() => history.length);
 const [x, y, w, h] = first.state.widgets["alpha-slider"];

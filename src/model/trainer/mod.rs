@@ -2,7 +2,7 @@
 //! bounded samples of the run.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use super::config::{check_alpha, check_positive, check_sigma};
 use super::error::SimError;
@@ -14,6 +14,7 @@ use super::sampling::{self, Fidelity, LossWindow, SampleBudget};
 pub use super::sampling::{Point, Sample};
 use super::sharpness::CurvatureWatch;
 pub use super::stop::Stop;
+use crate::platform::Instant;
 
 mod record;
 
@@ -22,7 +23,7 @@ pub const SAMPLE_CAPACITY: usize = 2048;
 /// Largest problem (entries of `X`) whose off-schedule samples are exact.
 pub const EXACT_MARKS_UP_TO: usize = 1 << 20;
 
-/// Steps between two looks at the cancel flag in [`Trainer::run_watched`].
+/// Steps between two looks at a cancel flag by callers that step in fixed pieces.
 pub const WATCH_EVERY: u64 = 1 << 14;
 
 /// Steps one method on a shared problem from P21's initialisation.
@@ -141,19 +142,30 @@ impl Trainer {
         stop
     }
 
-    /// [`Trainer::run`] polling `cancel` every [`WATCH_EVERY`] steps: `None` once it is raised.
-    pub fn run_watched(&mut self, target: u64, tol: f64, cancel: &AtomicBool) -> Option<Stop> {
-        while !cancel.load(Ordering::Relaxed) {
-            let until = self.step.saturating_add(WATCH_EVERY).min(target);
-            match self.run_until(until, tol) {
-                Stop::Budget if self.step < target => {}
-                stop => {
-                    self.finish();
-                    return Some(stop);
-                }
+    /// [`Trainer::run_until`] in pieces of about a millisecond (`chunk` steps, adapted as it
+    /// goes), asking `pause` after each: short of `target` (at [`Stop::Budget`]) once it says
+    /// so. The pieces change nothing the run computes or records.
+    pub fn run_paced(
+        &mut self,
+        target: u64,
+        tol: f64,
+        chunk: &mut u64,
+        pause: impl Fn() -> bool,
+    ) -> Stop {
+        while self.step < target {
+            let started = Instant::now();
+            let stop = self.run_until(self.step.saturating_add(*chunk).min(target), tol);
+            let took = started.elapsed();
+            if took < Duration::from_micros(500) {
+                *chunk = chunk.saturating_mul(2);
+            } else if took > Duration::from_millis(2) {
+                *chunk = (*chunk / 2).max(1);
+            }
+            if stop != Stop::Budget || pause() {
+                return stop;
             }
         }
-        None
+        Stop::Budget
     }
 
     /// [`Trainer::run`] in pieces: the final state is recorded exactly only when the run
