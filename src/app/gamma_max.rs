@@ -34,6 +34,8 @@ pub enum GammaMaxView {
     Known(Vec<(MethodKind, Option<f64>)>),
     /// Not computed at this size.
     TooLarge,
+    /// On the web page: waiting for the runs to finish (they share its one thread).
+    AfterRuns,
 }
 
 /// Each running method's γ_max (`None` where no bracket was found).
@@ -56,6 +58,11 @@ impl App {
             b.key.0 == info.scene && b.key.1 == info.methods && b.key.2 == info.gamma.to_bits()
         };
         if !self.gamma_max.as_ref().is_some_and(same) {
+            if !crate::platform::THREADS && !self.live.finished() {
+                self.controls.gamma_max = GammaMaxView::AfterRuns;
+                self.gamma_max = None;
+                return;
+            }
             let key = (info.scene.clone(), info.methods, info.gamma.to_bits());
             let Some(work) = bisect(&info) else {
                 self.controls.gamma_max = GammaMaxView::TooLarge;
@@ -66,7 +73,7 @@ impl App {
             // The tests' inline backend bisects on the spot, so what it shows is reproducible.
             let (view, job) = if !crate::platform::THREADS {
                 let job = Job::sliced(ctx, kinds, work.sliced());
-                (GammaMaxView::Computing, Some(job))
+                (GammaMaxView::Computing, job.ok())
             } else if matches!(self.backend, super::worker::Backend::Inline(_)) {
                 (GammaMaxView::Known(work.all(&AtomicBool::new(false))), None)
             } else {
@@ -140,13 +147,18 @@ impl Work {
     /// Every bisection to its end, the methods side by side (each is a few dozen whole runs).
     fn all(self, cancel: &AtomicBool) -> Found {
         (self.bisections().into_par_iter())
-            .map(|(kind, b)| (kind, b.and_then(|mut b| gamma_max_of(b.advance(None, cancel)?))))
+            .map(|(kind, b)| {
+                (
+                    kind,
+                    b.and_then(|mut b| gamma_max_of(b.advance(None, cancel)?)),
+                )
+            })
             .collect()
     }
 
     /// The bisections one after another, each advanced until the deadline it is given; the
     /// result once the last has ended.
-    fn sliced(self) -> impl FnMut(&Progress, Instant) -> Option<Found> + 'static {
+    fn sliced(self) -> impl FnMut(&Progress, Instant) -> Option<Found> + Send + 'static {
         let mut pending = std::collections::VecDeque::from(self.bisections());
         let mut found = Vec::new();
         move |progress, deadline| {
@@ -178,6 +190,7 @@ pub fn gamma_max_line(gamma: f64, view: &GammaMaxView) -> (String, String) {
             "γ/γ_max: bisected in the desktop app (seconds of work)".into()
         }
         GammaMaxView::TooLarge => "γ/γ_max: not bisected at this size".into(),
+        GammaMaxView::AfterRuns => "γ/γ_max: bisected once the runs finish".into(),
         GammaMaxView::Known(found) if found.iter().all(|(_, g)| g.is_none()) => {
             "γ/γ_max: no γ converges within the step budget".into()
         }

@@ -1,4 +1,5 @@
-//! The app's one background-job mechanism: work on a named thread (in the frame on the web) that counts its progress,
+//! The app's one background-job mechanism: work on a named thread (in the page's tasks, a
+//! slice at a time, on the web) that counts its progress,
 //! can be cancelled, repaints the window as it goes, and hands its result to the UI thread,
 //! which polls without blocking. Sweeps and file writes both run as jobs.
 
@@ -37,14 +38,9 @@ pub struct Job<T> {
     cancel: Arc<AtomicBool>,
     total: usize,
     started: Instant,
-    /// Work done a slice at a time inside the frame (the web page), polled by [`Job::poll`].
-    slices: Option<std::cell::RefCell<Slices>>,
 }
 
-/// One slice of a job's work until a deadline; true once it has sent its result.
-type Slices = Box<dyn FnMut(Instant) -> bool>;
-
-/// How long a slice of work may hold up a frame of the web page.
+/// How long a slice of work may hold up the web page.
 const SLICE: Duration = Duration::from_millis(8);
 
 impl<T: Send + 'static> Job<T> {
@@ -66,24 +62,29 @@ impl<T: Send + 'static> Job<T> {
     }
 }
 
-impl<T: 'static> Job<T> {
-    /// Work done a slice at a time inside the frames that poll it (where there are no threads):
-    /// `work` runs until the deadline it is given and returns the result once there is one.
+impl<T: Send + 'static> Job<T> {
+    /// Work done a slice at a time where there are no threads (the page's tasks between
+    /// frames; a thread on the desktop): `work` runs until the deadline it is given and
+    /// returns the result once there is one.
     pub fn sliced(
         ctx: &egui::Context,
         total: usize,
-        mut work: impl FnMut(&Progress, Instant) -> Option<T> + 'static,
-    ) -> Job<T> {
-        let (mut job, tx, progress) = Job::new(ctx, total);
-        let slice = move |deadline| {
+        mut work: impl FnMut(&Progress, Instant) -> Option<T> + Send + 'static,
+    ) -> Result<Job<T>, String> {
+        let (job, tx, progress) = Job::new(ctx, total);
+        crate::platform::repeat("job", move || {
             progress.ctx.request_repaint();
-            work(&progress, deadline).is_some_and(|result| {
-                let _ = tx.send(result);
-                true
-            })
-        };
-        job.slices = Some(std::cell::RefCell::new(Box::new(slice)));
-        job
+            match work(&progress, Instant::now() + SLICE) {
+                Some(result) => {
+                    // The owner may be gone (then nobody wants the result).
+                    let _ = tx.send(result);
+                    progress.ctx.request_repaint();
+                    None
+                }
+                None => Some(Duration::ZERO),
+            }
+        })?;
+        Ok(job)
     }
 
     /// A job of `total` ticks with no work yet: the end its work sends the result through, and
@@ -101,7 +102,6 @@ impl<T: 'static> Job<T> {
             cancel: progress.cancel.clone(),
             total,
             started: Instant::now(),
-            slices: None,
         };
         (job, tx, progress)
     }
@@ -110,9 +110,6 @@ impl<T: 'static> Job<T> {
 impl<T> Job<T> {
     /// The result once the work is done: `None` while it runs, `Some(Err)` if its thread died.
     pub fn poll(&self, ctx: &egui::Context) -> Option<Result<T, String>> {
-        if let Some(mut slice) = self.slices.as_ref().and_then(|s| s.try_borrow_mut().ok()) {
-            slice(Instant::now() + SLICE);
-        }
         match self.rx.try_recv() {
             Ok(result) => Some(Ok(result)),
             Err(mpsc::TryRecvError::Empty) => {

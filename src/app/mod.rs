@@ -105,13 +105,11 @@ pub struct App {
 }
 
 impl App {
-    /// The app with a background simulation thread that repaints `ctx`.
+    /// The app with its simulation apart from the frames (a thread, or the page's tasks),
+    /// repainting `ctx`.
     pub fn new(ctx: &egui::Context, settings: &Settings) -> App {
         install_fonts(ctx);
-        let backend = match crate::platform::THREADS {
-            true => Backend::Thread(Worker::spawn(ctx.clone())),
-            false => Backend::Inline(Box::new(Driver::new(Pace::PAGE, 2000))),
-        };
+        let backend = Backend::Worker(Worker::spawn(ctx.clone()));
         let mut app = App::with_backend(settings, backend);
         app.timeline = timeline::Timeline::new(timeline::DEFAULT_SECONDS);
         app
@@ -381,12 +379,13 @@ impl eframe::App for App {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        crate::platform::frame_started();
         let cpu = frame.info().cpu_usage;
         let start = crate::platform::Instant::now();
         self.ui_body(ui);
         let body = start.elapsed().as_secs_f32() * 1000.0;
         let ctx = ui.ctx().clone();
-        self.sync_page(&ctx, body);
+        self.sync_page(&ctx, body, cpu.map_or(f32::NAN, |s| s * 1000.0));
         self.capture_step(&ctx, cpu, body);
     }
 }

@@ -37,17 +37,21 @@ pub struct Page {
     frames: u64,
     /// Frames since the scene last changed (the first ones prepare it).
     since_restart: u64,
-    /// UI time of the recent frames that stepped the runs.
-    times: VecDeque<f32>,
-    /// What the page was last told changes: the runs finished, a sweep running, its progress,
-    /// the widgets' places.
-    told: (bool, bool, (usize, usize), Widgets),
+    /// Of the recent frames while the runs stepped: the UI's time, the whole frame's time on
+    /// the page's thread (eframe's measure, drawing included) and the time since the frame
+    /// before, in milliseconds.
+    times: VecDeque<[f32; 3]>,
+    /// When the last frame started.
+    last: Option<crate::platform::Instant>,
+    /// What the page was last told changes: the runs finished, γ_max, a sweep running, its
+    /// progress, the widgets' places.
+    told: (bool, GammaMaxView, bool, (usize, usize), Widgets),
 }
 
 impl App {
-    /// Tells the page about a new scene and, every few frames, the runs' state; `ms` is the
-    /// time this frame's UI took.
-    pub(super) fn sync_page(&mut self, ctx: &egui::Context, ms: f32) {
+    /// Tells the page about a new scene and, every few frames, the runs' state; `ui_ms` is the
+    /// time this frame's UI took, `frame_ms` the whole last frame's.
+    pub(super) fn sync_page(&mut self, ctx: &egui::Context, ui_ms: f32, frame_ms: f32) {
         if !crate::platform::WEB_PAGE {
             return;
         }
@@ -64,24 +68,32 @@ impl App {
             if self.page.times.len() == FRAMES {
                 self.page.times.pop_front();
             }
-            self.page.times.push_back(ms);
+            let now = crate::platform::Instant::now();
+            let gap = (self.page.last).map_or(f32::NAN, |t| (now - t).as_secs_f32() * 1000.0);
+            self.page.times.push_back([ui_ms, frame_ms, gap]);
         }
         self.page.frames += 1;
+        self.page.last = Some(crate::platform::Instant::now());
         self.page.since_restart += 1;
         let widgets = ctx.data(|d| d.get_temp::<Widgets>(egui::Id::unique(WIDGETS)));
         let (sweeping, swept) = (self.sweep.is_running(), self.sweep.progress());
-        let told = (finished, sweeping, swept, widgets.unwrap_or_default());
+        let view = self.controls.gamma_max.clone();
+        let told = (finished, view, sweeping, swept, widgets.unwrap_or_default());
         if self.page.frames.is_multiple_of(REPORT_EVERY) || told != self.page.told {
-            crate::platform::expose(&self.page_state(ctx, &told.3).to_string());
+            crate::platform::expose(&self.page_state(ctx, &told.4).to_string());
             self.page.told = told;
         }
     }
 
     /// The runs' state and the frame times as JSON.
     fn page_state(&self, ctx: &egui::Context, widgets: &Widgets) -> serde_json::Value {
-        let mut times: Vec<f32> = self.page.times.iter().copied().collect();
-        times.sort_by(f32::total_cmp);
-        let quantile = |q: usize| times.get(times.len() * q / 100).copied().unwrap_or(0.0);
+        let quantiles = |i: usize| {
+            let mut times: Vec<f32> = (self.page.times.iter()).map(|t| t[i]).collect();
+            times.retain(|t| t.is_finite());
+            times.sort_by(f32::total_cmp);
+            let at = |q: usize| times.get(times.len() * q / 100).copied().unwrap_or(0.0);
+            json!({"p50": at(50), "p95": at(95), "max": times.last().copied().unwrap_or(0.0)})
+        };
         let runs: Vec<_> = (self.live.histories.iter())
             .map(|(kind, points)| {
                 let last = points.last();
@@ -121,10 +133,10 @@ impl App {
             "finished": self.live.finished(),
             "gamma_max": self.gamma_max_state(),
             "frames": self.page.frames,
-            "stepping_frames": times.len(),
-            "frame_ms_p50": quantile(50),
-            "frame_ms_p95": quantile(95),
-            "frame_ms_max": times.last().copied().unwrap_or(0.0),
+            "stepping_frames": self.page.times.len(),
+            "ui_ms": quantiles(0),
+            "frame_ms": quantiles(1),
+            "gap_ms": quantiles(2),
             "runs": runs,
         })
     }

@@ -24,7 +24,7 @@ pub fn start(ctx: &egui::Context, spec: &SweepSpec) -> Result<Job<Outcome>, Stri
         // The web page: the same runs, a slice of each frame.
         false => PagedSweep::new(&work)
             .map_err(|e| e.to_string())
-            .map(|mut sweep| {
+            .and_then(|mut sweep| {
                 Job::sliced(ctx, spec.runs(), move |progress, deadline| {
                     sweep.advance(deadline, &|| progress.tick(), progress.cancelled())
                 })

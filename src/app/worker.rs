@@ -1,11 +1,11 @@
-//! The background thread behind the GUI: it feeds commands to the one [`Driver`] and streams
-//! its frames back, repainting the UI when something arrived.
+//! The simulation behind the GUI, apart from its frames: it feeds commands to the one
+//! [`Driver`] and streams its frames back, repainting the UI when something arrived — on a
+//! thread of its own on the desktop, in the page's tasks between frames on the web.
 
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::thread::JoinHandle;
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::time::Duration;
 
-use crate::platform::Instant;
+use crate::platform::{Instant, Repeating};
 
 use eframe::egui;
 
@@ -16,8 +16,8 @@ const FRAME: Duration = Duration::from_millis(16);
 
 /// Where the runs are stepped.
 pub enum Backend {
-    /// A background thread.
-    Thread(Worker),
+    /// Apart from the UI's frames (a thread, or the page's tasks).
+    Worker(Worker),
     /// On the UI thread, one tick per UI frame (deterministic; for tests).
     Inline(Box<Driver>),
 }
@@ -26,10 +26,7 @@ impl Backend {
     /// Hands a command to the runs; `Err` with a message if the thread is gone.
     pub fn send(&mut self, command: Command) -> Result<(), String> {
         match self {
-            Backend::Thread(w) => match w.commands.send(command) {
-                Ok(()) => Ok(()),
-                Err(_) => Err(w.failure().unwrap_or_else(|| "simulation stopped".into())),
-            },
+            Backend::Worker(w) => w.send(command),
             Backend::Inline(driver) => {
                 driver.handle(command);
                 Ok(())
@@ -40,7 +37,7 @@ impl Backend {
     /// The frames produced since the last call (inline: one tick); `Err` if the thread ended.
     pub fn frames(&mut self, ctx: &egui::Context) -> Result<Vec<Frame>, String> {
         match self {
-            Backend::Thread(w) => {
+            Backend::Worker(w) => {
                 let frames: Vec<Frame> = w.frames.try_iter().collect();
                 match (frames.is_empty(), w.failure()) {
                     (true, Some(msg)) => Err(msg),
@@ -59,92 +56,108 @@ impl Backend {
     }
 }
 
-/// The UI's end of the background thread.
+/// The UI's end of the simulation.
 pub struct Worker {
     commands: Sender<Command>,
     frames: Receiver<Frame>,
-    thread: Option<JoinHandle<()>>,
+    turns: Result<Repeating, String>,
 }
 
 impl Worker {
-    /// Starts the thread; it repaints `ctx` whenever it has sent something.
+    /// Starts the simulation at [`Pace::LIVE`] (the page's pace on the web) on `ctx`'s behalf.
     pub fn spawn(ctx: egui::Context) -> Worker {
         let (commands, command_rx) = mpsc::channel();
         let (frame_tx, frames) = mpsc::channel();
-        let thread = std::thread::Builder::new()
-            .name("dln-sim".into())
-            .spawn(move || worker_loop(command_rx, frame_tx, ctx))
-            .ok();
+        let pace = match crate::platform::THREADS {
+            true => Pace::LIVE,
+            false => Pace::PAGE,
+        };
+        let mut turns = Turns {
+            driver: Driver::new(pace, 2000),
+            commands: command_rx,
+            frames: frame_tx,
+            ctx,
+        };
+        let turns = crate::platform::repeat("dln-sim", move || turns.turn());
         Worker {
             commands,
             frames,
-            thread,
+            turns,
         }
     }
 
-    /// `Some(message)` once the thread has ended (a panic message if it panicked).
-    fn failure(&mut self) -> Option<String> {
-        if self.thread.as_ref().is_some_and(|t| !t.is_finished()) {
-            return None;
-        }
-        let Some(thread) = self.thread.take() else {
-            return Some("simulation thread could not start or has stopped".into());
-        };
-        Some(match thread.join() {
-            Ok(()) => "simulation thread has stopped".into(),
-            Err(payload) => {
-                let msg = (payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
-                format!("simulation thread panicked: {msg}")
+    /// Hands the simulation a command and wakes it.
+    fn send(&mut self, command: Command) -> Result<(), String> {
+        match self.commands.send(command) {
+            Ok(()) => {
+                if let Ok(turns) = &self.turns {
+                    turns.wake();
+                }
+                Ok(())
             }
-        })
+            Err(_) => Err(self
+                .failure()
+                .unwrap_or_else(|| "simulation stopped".into())),
+        }
+    }
+
+    /// Why the simulation stopped, if it did.
+    fn failure(&mut self) -> Option<String> {
+        match &mut self.turns {
+            Ok(turns) => turns
+                .stopped()
+                .map(|why| format!("the simulation stopped: {why}")),
+            Err(e) => Some(e.clone()),
+        }
     }
 }
 
 impl Drop for Worker {
+    /// Stops the simulation at its next turn.
     fn drop(&mut self) {
-        let _ = self.commands.send(Command::Quit);
+        let _ = self.send(Command::Quit);
     }
 }
 
-/// Takes the pending commands (only the last restart of a burst), ticks the driver while it
-/// plays, sends each frame, and sleeps when idle.
-fn worker_loop(commands: Receiver<Command>, frames: Sender<Frame>, ctx: egui::Context) {
-    let mut driver = Driver::new(Pace::LIVE, 2000);
-    loop {
-        let first = if driver.busy() {
-            commands.try_recv().ok()
-        } else {
-            // Background work (a scene being prepared, limits being solved) is polled often.
-            let idle = if driver.waiting() { 10 } else { 250 };
-            match commands.recv_timeout(Duration::from_millis(idle)) {
-                Ok(c) => Some(c),
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => return,
+/// The simulation a turn at a time.
+struct Turns {
+    driver: Driver,
+    commands: Receiver<Command>,
+    frames: Sender<Frame>,
+    ctx: egui::Context,
+}
+
+impl Turns {
+    /// The commands waiting (of several restarts, only the last), then one tick, its frame sent;
+    /// how long to rest before the next turn (`None` once told to quit or nobody listens).
+    fn turn(&mut self) -> Option<Duration> {
+        let mut batch = Vec::new();
+        loop {
+            match self.commands.try_recv() {
+                Ok(command) => batch.push(command),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => return None,
             }
-        };
-        let batch: Vec<Command> = first.into_iter().chain(commands.try_iter()).collect();
-        let last_restart = batch
-            .iter()
-            .rposition(|c| matches!(c, Command::Restart { .. }));
+        }
+        let last_restart = (batch.iter()).rposition(|c| matches!(c, Command::Restart { .. }));
         for (i, command) in batch.into_iter().enumerate() {
             let superseded = matches!(command, Command::Restart { .. })
                 && last_restart.is_some_and(|last| i < last);
-            if !superseded && !driver.handle(command) {
-                return;
+            if !superseded && !self.driver.handle(command) {
+                return None;
             }
         }
         let start = Instant::now();
-        let playing = driver.busy();
-        if let Some(frame) = driver.tick() {
-            if frames.send(frame).is_err() {
-                return;
-            }
-            ctx.request_repaint_after(FRAME);
+        let playing = self.driver.busy();
+        if let Some(frame) = self.driver.tick() {
+            self.frames.send(frame).ok()?;
+            self.ctx.request_repaint_after(FRAME);
         }
-        if playing && driver.speed() != u64::MAX {
-            std::thread::sleep(FRAME.saturating_sub(start.elapsed()));
-        }
+        Some(match playing {
+            true if self.driver.speed() == u64::MAX => Duration::ZERO,
+            true => FRAME.saturating_sub(start.elapsed()),
+            false if self.driver.waiting() => Duration::from_millis(10),
+            false => Duration::from_millis(250),
+        })
     }
 }

@@ -268,9 +268,9 @@ impl PairedRuns {
                 // Timed ticks step in pieces of about a millisecond, so a deadline is kept at
                 // every size; the pieces change nothing the run computes or records.
                 let stop = match deadline {
-                    Some(d) => (run.trainer).run_paced(goal, tol, &mut run.chunk, || {
-                        Instant::now() >= d
-                    }),
+                    Some(d) => {
+                        (run.trainer).run_paced(goal, tol, &mut run.chunk, || Instant::now() >= d)
+                    }
                     None => run.trainer.run_until(goal, tol),
                 };
                 if stop != Stop::Budget {

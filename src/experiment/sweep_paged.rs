@@ -7,12 +7,12 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::gamma_max::Bisection;
 use super::prepare::{Prepared, prepare};
 use super::runs::PairedRuns;
 use super::scene::MethodSet;
 use super::shard::Shard;
 use super::sweep::{SweepRow, SweepSpec};
-use super::gamma_max::Bisection;
 use super::sweep_run::{Key, SweepJob, bisection_of, found, pair_jobs};
 use crate::model::config::Settings;
 use crate::model::error::SimError;

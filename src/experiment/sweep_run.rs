@@ -234,7 +234,10 @@ fn gamma_max_of(
 }
 
 /// The bisection for γ_max of `method` on a prepared (α, seed), nothing run yet (`None` for GF).
-pub(super) fn bisection_of(p: &Prepared, method: MethodKind) -> Result<Option<Bisection>, SimError> {
+pub(super) fn bisection_of(
+    p: &Prepared,
+    method: MethodKind,
+) -> Result<Option<Bisection>, SimError> {
     if method == MethodKind::Gf {
         return Ok(None);
     }

@@ -1,6 +1,7 @@
 //! The desktop: threads, files on disk, native dialogs.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// What to do when a file dialog chose nothing.
 pub const NO_DIALOG: &str = "if no dialog appeared, type the path in the menu and press Enter";
@@ -15,6 +16,61 @@ pub fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<(), Str
         .map(drop)
         .map_err(|e| format!("cannot start the {name} thread: {e}"))
 }
+
+/// Repeats `work` on a thread named `name` until it returns `None`, resting between turns as
+/// long as each asks (woken early by [`Repeating::wake`]).
+pub fn repeat(
+    name: &str,
+    mut work: impl FnMut() -> Option<Duration> + Send + 'static,
+) -> Result<Repeating, String> {
+    let turns = move || {
+        while let Some(rest) = work() {
+            if !rest.is_zero() {
+                std::thread::park_timeout(rest);
+            }
+        }
+    };
+    let thread = (std::thread::Builder::new().name(name.into()))
+        .spawn(turns)
+        .map_err(|e| format!("cannot start the {name} thread: {e}"))?;
+    Ok(Repeating {
+        thread: Some(thread),
+    })
+}
+
+/// Work repeated by [`repeat`].
+pub struct Repeating {
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Repeating {
+    /// Starts its next turn now if it is resting.
+    pub fn wake(&self) {
+        if let Some(t) = &self.thread {
+            t.thread().unpark();
+        }
+    }
+
+    /// Why the work is no longer repeated (`None` while it is): it ended, or it panicked.
+    pub fn stopped(&mut self) -> Option<String> {
+        if self.thread.as_ref().is_some_and(|t| !t.is_finished()) {
+            return None;
+        }
+        let thread = self.thread.take()?;
+        Some(match thread.join() {
+            Ok(()) => "it has stopped".into(),
+            Err(payload) => {
+                let msg = (payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                format!("it panicked: {msg}")
+            }
+        })
+    }
+}
+
+/// Notes that a frame of the app starts (nothing to do: work runs on threads).
+pub fn frame_started() {}
 
 /// Saves `bytes` as the file `path` (atomically; see [`crate::files::write_atomic`]).
 pub fn save(path: &Path, bytes: &[u8]) -> Result<(), String> {

@@ -141,7 +141,11 @@ impl Bisection {
                     Stop::Budget => trainer.net().loss(&self.problem),
                     _ => f64::INFINITY,
                 };
-                let loss = if loss.is_finite() { loss } else { f64::INFINITY };
+                let loss = if loss.is_finite() {
+                    loss
+                } else {
+                    f64::INFINITY
+                };
                 let weights = (stop == Stop::Converged).then(|| trainer.net().u2_plus_v2());
                 self.done.push((*gamma, Outcome { stop, loss }, weights));
                 self.running = None;

@@ -72,7 +72,11 @@ fn a_paced_run_and_a_resumed_bisection_end_where_one_call_ends() {
         }
     };
     assert_eq!(resumed, one_call);
-    assert!(calls > 2 * one_call.runs, "{calls} calls for {} runs", one_call.runs);
+    assert!(
+        calls > 2 * one_call.runs,
+        "{calls} calls for {} runs",
+        one_call.runs
+    );
     let raised = gamma_max(&problem, &s, MethodKind::Gd, 0.1, &AtomicBool::new(true));
     assert_eq!(raised, Err(SimError::Cancelled));
 }
