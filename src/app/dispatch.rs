@@ -129,6 +129,17 @@ impl App {
         if self.menus.dialog.is_some() {
             return self.menus.say("a file dialog is already open".into());
         }
+        // The page's file chooser hands over a file's name and bytes, opened as a dropped file.
+        let opens = !matches!(op, FileOp::SaveScene | FileOp::ExportFolder);
+        if crate::platform::WEB_PAGE && opens {
+            let (slot, ctx) = (self.dropped.clone(), ctx.clone());
+            return crate::platform::pick_bytes(op.title(), op.filter(), move |name, bytes| {
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some((name, Ok(bytes)));
+                }
+                ctx.request_repaint();
+            });
+        }
         match Dialog::open(ctx, op, self.path_of(op)) {
             Ok(d) => self.menus.dialog = Some(d),
             Err(e) => self.menus.say(format!("⚠ {e}")),

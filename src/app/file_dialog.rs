@@ -38,6 +38,7 @@ impl FileOp {
         }
     }
 
+    /// Open, save or folder.
     fn kind(self) -> Kind {
         match self {
             FileOp::SaveScene => Kind::Save,
@@ -47,7 +48,7 @@ impl FileOp {
     }
 
     /// The file types the dialog offers (name, extensions).
-    fn filter(self) -> Option<(&'static str, &'static [&'static str])> {
+    pub fn filter(self) -> Option<(&'static str, &'static [&'static str])> {
         match self {
             FileOp::SaveScene | FileOp::LoadScene => Some(("Scene (TOML)", &["toml"])),
             FileOp::OpenLesson => Some(("Lesson (TOML)", &["toml"])),

@@ -18,8 +18,8 @@ use crate::platform::Instant;
 /// Largest `n·d·steps` bisected automatically (`40 × 100 × 400 000` is 1.6e9): beyond it the
 /// bisection's dozen runs would keep a core busy for minutes.
 const MAX_WORK: f64 = 4e10;
-/// The same on the web page, where the bisection runs a slice of each frame: every shipped
-/// scene (at most `40 × 100 × 10⁶`), about a minute of a tab's frames at most.
+/// The same on the web page, where the bisection runs a slice at a time between frames: every
+/// shipped scene (at most `40 × 100 × 10⁶`), about a minute of a tab's time at most.
 const PAGE_MAX_WORK: f64 = 4e9;
 
 /// What the side panel shows of γ_max.

@@ -1,5 +1,5 @@
-//! A sweep's job: on threads on the desktop, a slice of each frame on the web page (refused
-//! there when it would take many minutes).
+//! A sweep's job: on threads on the desktop, a slice at a time between frames on the web page
+//! (refused there when it would take many minutes).
 
 use eframe::egui;
 
@@ -21,7 +21,7 @@ pub fn start(ctx: &egui::Context, spec: &SweepSpec) -> Result<Job<Outcome>, Stri
         true => Job::spawn(ctx, "alpha-sweep", spec.runs(), move |progress| {
             run_sweep(&work, &|| progress.tick(), progress.cancelled())
         }),
-        // The web page: the same runs, a slice of each frame.
+        // The web page: the same runs, a slice at a time between frames.
         false => PagedSweep::new(&work)
             .map_err(|e| e.to_string())
             .and_then(|mut sweep| {

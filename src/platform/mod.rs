@@ -15,7 +15,7 @@ pub use web::*;
 
 /// Whether the app runs on the web page (menus name what is desktop-only).
 pub const WEB_PAGE: bool = cfg!(target_arch = "wasm32");
-/// Whether work can run on threads of its own (else it runs in the frame, a slice at a time).
+/// Whether work can run on threads of its own (else it runs a slice at a time between frames).
 pub const THREADS: bool = !WEB_PAGE;
 
 /// A monotonic clock that works on both (the browser's `performance.now()` on the web).

@@ -72,6 +72,29 @@ impl Repeating {
 /// Notes that a frame of the app starts (nothing to do: work runs on threads).
 pub fn frame_started() {}
 
+/// Lets the user choose a file to open (a native dialog on a thread of its own) and hands its
+/// name and bytes to `done`; nothing when none was chosen or it cannot be read. (The desktop's
+/// menus use [`pick`], which keeps the path; this is the web page's way, here for symmetry.)
+pub fn pick_bytes(
+    title: &'static str,
+    filter: Option<(&'static str, &'static [&'static str])>,
+    done: impl FnOnce(String, Vec<u8>) + Send + 'static,
+) {
+    let ask = super::Ask {
+        title,
+        dir: None,
+        name: String::new(),
+        filter,
+        kind: super::Kind::Open,
+    };
+    let _ = spawn("file-dialog", move || {
+        let picked = pick(ask);
+        if let Some((path, bytes)) = picked.and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
+            done(path.display().to_string(), bytes);
+        }
+    });
+}
+
 /// Saves `bytes` as the file `path` (atomically; see [`crate::files::write_atomic`]).
 pub fn save(path: &Path, bytes: &[u8]) -> Result<(), String> {
     crate::files::write_atomic(path, bytes).map_err(|e| e.to_string())

@@ -1,5 +1,5 @@
-//! The web page: no threads (work runs in the frame), downloads for files, the page's address
-//! and title for the scene, and the entry point the page's script calls.
+//! The web page: no threads (work runs in its tasks between frames), downloads for files, the
+//! page's address and title for the scene, and the entry point the page's script calls.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -220,6 +220,24 @@ pub fn read_dropped(
 /// The page has no file dialog that returns a path (files are downloads).
 pub fn pick(_dialog: super::Ask) -> Option<PathBuf> {
     None
+}
+
+/// Lets the visitor choose a file to open (the browser's file chooser, through `rfd`) and hands
+/// its name and bytes to `done`; nothing when none was chosen.
+pub fn pick_bytes(
+    title: &'static str,
+    filter: Option<(&'static str, &'static [&'static str])>,
+    done: impl FnOnce(String, Vec<u8>) + 'static,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut dialog = rfd::AsyncFileDialog::new().set_title(title);
+        if let Some((name, extensions)) = filter {
+            dialog = dialog.add_filter(name, extensions);
+        }
+        if let Some(file) = dialog.pick_file().await {
+            done(file.file_name(), file.read().await);
+        }
+    });
 }
 
 /// Writes the scene's link into the address bar (no new history entry) and names the tab.

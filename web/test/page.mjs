@@ -136,6 +136,21 @@ const saved = download ? await download.path().then((p) => readFile(p, "utf8")) 
 check(download?.suggestedFilename() === "scene.toml" && /\[config\]/.test(saved) && /alpha = /.test(saved),
   `Ctrl+S downloads the scene file (${download?.suggestedFilename() ?? "no download"})`);
 
+// 5b. Files open through the browser's file chooser: Ctrl+O, a scene file with n = 12.
+const mine = join(shots, "mine.toml");
+writeFileSync(mine, saved.replace(/^n = .*$/m, "n = 12"));
+const [chooser] = await Promise.all([
+  page.waitForEvent("filechooser", { timeout: 10000 }).catch(() => null),
+  page.keyboard.press("Control+o"),
+]);
+if (chooser) await chooser.setFiles(mine);
+let opened = "";
+for (let k = 0; k < 40 && !/n = 12,/.test(opened); k++) {
+  await page.waitForTimeout(250);
+  opened = await page.title();
+}
+check(chooser !== null && /n = 12,/.test(opened), `Ctrl+O opens a chosen scene file: ${opened}`);
+
 // 6. A broken link opens the default scene with a message, never a blank page.
 const broken = await open(1280, 720, "v=1&scene=nope");
 await finished(broken);
