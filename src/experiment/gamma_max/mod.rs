@@ -187,11 +187,16 @@ impl Bisection {
             }
         };
         let [lo, hi] = found.bracket;
+        // γ_max is a γ whose run converged, so its end point was kept.
         let weights = (done.iter())
             .find(|d| d.0.to_bits() == lo.to_bits())
-            .and_then(|d| d.2.as_deref())
-            .unwrap_or_default();
-        let predicted = linear_limit(self.kind, self.problem.x(), weights);
+            .and_then(|d| d.2.as_deref());
+        let predicted = match weights {
+            Some(w) => linear_limit(self.kind, self.problem.x(), w),
+            None => Err(SimError::Numerical(format!(
+                "γ_max = {lo}: the end point of its converged run was not kept"
+            ))),
+        };
         Some(predicted.map(|predicted| GammaMax {
             gamma_max: lo,
             bracket: [lo, hi],
