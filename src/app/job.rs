@@ -40,9 +40,6 @@ pub struct Job<T> {
     started: Instant,
 }
 
-/// How long a slice of work may hold up the web page.
-const SLICE: Duration = Duration::from_millis(8);
-
 impl<T: Send + 'static> Job<T> {
     /// Starts `work` on a thread named `name`; `total` is the number of ticks it will make.
     pub fn spawn(
@@ -74,7 +71,7 @@ impl<T: Send + 'static> Job<T> {
         let (job, tx, progress) = Job::new(ctx, total);
         crate::platform::repeat("job", move || {
             progress.ctx.request_repaint();
-            match work(&progress, Instant::now() + SLICE) {
+            match work(&progress, Instant::now() + crate::platform::TURN) {
                 Some(result) => {
                     // The owner may be gone (then nobody wants the result).
                     let _ = tx.send(result);

@@ -63,7 +63,7 @@ impl Pace {
     };
     /// The web page (no threads): the GUI's pace, scenes prepared inside the frame.
     pub const PAGE: Pace = Pace {
-        chunk: Some(Duration::from_millis(8)),
+        chunk: Some(crate::platform::TURN),
         predict_every: 6,
         background: false,
         per_time: true,

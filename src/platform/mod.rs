@@ -18,6 +18,9 @@ pub const WEB_PAGE: bool = cfg!(target_arch = "wasm32");
 /// Whether work can run on threads of its own (else it runs a slice at a time between frames).
 pub const THREADS: bool = !WEB_PAGE;
 
+/// How long one turn of work may hold the web page (a tick of the runs, a slice of a job).
+pub const TURN: std::time::Duration = std::time::Duration::from_millis(8);
+
 /// A monotonic clock that works on both (the browser's `performance.now()` on the web).
 pub use web_time::Instant;
 
