@@ -49,7 +49,7 @@ impl<T> Recorder<T> {
             return;
         }
         let kind = if step >= self.next_log {
-            self.next_log = (step + 1).max((step as f64 * LOG_RATIO) as u64);
+            self.pass(step);
             Kind::Log
         } else if step.is_multiple_of(self.stride) {
             Kind::Strided
@@ -60,12 +60,29 @@ impl<T> Recorder<T> {
         if kind == Kind::Strided {
             self.strided += 1;
             if self.strided > self.capacity {
-                self.stride *= 2;
-                let stride = self.stride;
-                self.items
-                    .retain(|(s, k, _)| *k != Kind::Strided || s.is_multiple_of(stride));
-                self.strided = self.items.iter().filter(|i| i.1 == Kind::Strided).count();
+                self.widen();
             }
+        }
+    }
+
+    /// Doubles the stride, dropping the strided samples off the new one.
+    fn widen(&mut self) {
+        self.stride *= 2;
+        let stride = self.stride;
+        self.items
+            .retain(|(s, k, _)| *k != Kind::Strided || s.is_multiple_of(stride));
+        self.strided = self.items.iter().filter(|i| i.1 == Kind::Strided).count();
+    }
+
+    /// Moves the schedule past a sample due at `step` that was not taken, as if it had been:
+    /// the log-spaced schedule moves on and the stride widens with the steps, so skipped samples
+    /// leave the later ones as sparse as kept ones would.
+    pub fn pass(&mut self, step: u64) {
+        if step >= self.next_log {
+            self.next_log = (step + 1).max((step as f64 * LOG_RATIO) as u64);
+        }
+        while step / self.stride > self.capacity as u64 {
+            self.widen();
         }
     }
 
@@ -95,5 +112,43 @@ impl<T> Recorder<T> {
     /// The latest sample.
     pub fn last(&self) -> Option<(u64, &T)> {
         self.items.last().map(|(s, _, v)| (*s, v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Visits every due step up to `end`, keeping the first `kept` samples and skipping the rest;
+    /// returns the number of due steps visited.
+    fn dues(kept: usize, end: u64) -> (usize, Recorder<()>) {
+        let mut rec = Recorder::new(64);
+        let (mut step, mut visited) = (0, 0);
+        while step <= end {
+            visited += 1;
+            if visited <= kept {
+                rec.push(step, ());
+            } else {
+                rec.pass(step);
+            }
+            step = rec.next_due(step + 1);
+        }
+        (visited, rec)
+    }
+
+    #[test]
+    fn skipped_samples_leave_the_schedule_as_sparse_as_kept_ones() {
+        let (all, kept) = dues(usize::MAX, 1_000_000);
+        assert!(kept.len() <= 64 + 200, "{} samples held", kept.len());
+        for first in [0, 10, 100] {
+            let (visited, rec) = dues(first, 1_000_000);
+            assert!(rec.len() <= first, "{} held of {first} kept", rec.len());
+            // Skipping changes which samples are held, not how often one falls due.
+            assert!(
+                visited.abs_diff(all) <= all / 10,
+                "{visited} due steps with {first} kept, {all} with all kept"
+            );
+            assert!(rec.stride >= 1_000_000 / 128, "stride {}", rec.stride);
+        }
     }
 }

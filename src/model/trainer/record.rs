@@ -89,6 +89,7 @@ impl Trainer {
         let beta = self.net.beta();
         self.mean.add(self.time(), &beta);
         if fidelity == Fidelity::Skip {
+            self.recorder.pass(self.step);
             return;
         }
         let mut sample = self.sample_of(&beta, fidelity);
