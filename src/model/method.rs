@@ -2,6 +2,7 @@
 //! (isotropic-noise GD adds noise outside it: `noise`).
 
 mod noise;
+mod run;
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -217,8 +218,9 @@ impl Stepper {
         match self.method {
             Method::Sgd { batch: 1 } => {
                 let i = self.rng.random_range(0..n);
-                let r = kernels::sgd1_step(p.row(i), y[i], self.gamma, &mut net.s, &mut net.d);
+                let r = kernels::dot_beta(p.row(i), &net.s, &net.d) - y[i];
                 let coef = -self.gamma * r;
+                kernels::sgd1_update(p.row(i), coef, &mut net.s, &mut net.d);
                 if TRACK {
                     coef_sum[i] += coef;
                 }

@@ -87,12 +87,15 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     dot_body(a, b)
 }
 
-/// One SGD step with b = 1 on row `x_i`: `r = ⟨x_i, β⟩ − y_i`, `D = −γ r x_i`, then the
-/// multiplicative update of the state `(s, d)`. Returns `r`.
+/// `⟨x, β⟩` at the state `(s, d)`.
 #[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
-pub fn sgd1_step(xi: &[f64], yi: f64, gamma: f64, s: &mut [f64], d: &mut [f64]) -> f64 {
-    let r = dot_beta_body(xi, s, d) - yi;
-    let c = -gamma * r;
+pub fn dot_beta(x: &[f64], s: &[f64], d: &[f64]) -> f64 {
+    dot_beta_body(x, s, d)
+}
+
+/// SGD's update with b = 1 on row `x_i`: `D = c·x_i` (`c = −γ r`), multiplied into `(s, d)`.
+#[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
+pub fn sgd1_update(xi: &[f64], c: f64, s: &mut [f64], d: &mut [f64]) {
     let len = xi.len();
     let (s, d) = (&mut s[..len], &mut d[..len]);
     for j in 0..len {
@@ -100,7 +103,34 @@ pub fn sgd1_step(xi: &[f64], yi: f64, gamma: f64, s: &mut [f64], d: &mut [f64]) 
         s[j] = dj.madd(s[j], s[j]);
         d[j] = (-dj).madd(d[j], d[j]);
     }
-    r
+}
+
+/// [`sgd1_update`] fused with the next step's `⟨x_next, β⟩` at the updated state: one pass over
+/// the state instead of two, the same bits as the update followed by [`dot_beta`].
+#[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
+pub fn sgd1_update_dot(xi: &[f64], c: f64, x_next: &[f64], s: &mut [f64], d: &mut [f64]) -> f64 {
+    let len = xi.len();
+    let (xc, xr) = xi.as_chunks::<8>();
+    let (nc, nr) = x_next[..len].as_chunks::<8>();
+    let (sc, sr) = s[..len].as_chunks_mut::<8>();
+    let (dc, dr) = d[..len].as_chunks_mut::<8>();
+    let mut acc = [0.0; 8];
+    for (((a, b), sv), dv) in xc.iter().zip(nc).zip(sc.iter_mut()).zip(dc.iter_mut()) {
+        for k in 0..8 {
+            let dj = c * a[k];
+            sv[k] = dj.madd(sv[k], sv[k]);
+            dv[k] = (-dj).madd(dv[k], dv[k]);
+            acc[k] = b[k].madd((sv[k] + dv[k]) * (sv[k] - dv[k]), acc[k]);
+        }
+    }
+    let mut sum = reduce8(acc);
+    for (((a, b), sv), dv) in xr.iter().zip(nr).zip(sr.iter_mut()).zip(dr.iter_mut()) {
+        let dj = c * a;
+        *sv = dj.madd(*sv, *sv);
+        *dv = (-dj).madd(*dv, *dv);
+        sum += b * ((*sv + *dv) * (*sv - *dv));
+    }
+    0.25 * sum
 }
 
 /// `β = u ⊙ v = (s + d)(s − d)/4`.
@@ -253,6 +283,21 @@ mod tests {
                 (2.0 * unit - 1.0) * 10f64.powi((s % 7) as i32 - 3)
             })
             .collect()
+    }
+
+    #[test]
+    fn the_fused_sgd_pass_equals_the_update_then_the_next_dot_bit_for_bit() {
+        for len in [1, 7, 8, 9, 16, 100, 101, 1003] {
+            let (xi, xn) = (values(len, 5), values(len, 6));
+            let (s0, d0) = (values(len, 7), values(len, 8));
+            let (mut s, mut d) = (s0.clone(), d0.clone());
+            sgd1_update(&xi, -0.3, &mut s, &mut d);
+            let apart = dot_beta(&xn, &s, &d);
+            let (mut fs, mut fd) = (s0, d0);
+            let fused = sgd1_update_dot(&xi, -0.3, &xn, &mut fs, &mut fd);
+            assert_eq!((fs, fd), (s, d), "state at d = {len}");
+            assert_eq!(fused.to_bits(), apart.to_bits(), "⟨x, β⟩ at d = {len}");
+        }
     }
 
     #[test]

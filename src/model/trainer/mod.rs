@@ -116,21 +116,39 @@ impl Trainer {
 
     /// One tracked step; returns false (and steps nothing) once diverged.
     pub fn step_once(&mut self) -> bool {
+        self.steps(1) == 1
+    }
+
+    /// Up to `k` tracked steps, fewer at divergence (the step that diverged is applied but not
+    /// counted); returns the steps counted.
+    fn steps(&mut self, k: u64) -> u64 {
         if self.diverged_at.is_some() {
-            return false;
+            return 0;
         }
-        let info = self
-            .stepper
-            .step::<true>(&self.problem, &mut self.net, &mut self.coef_sum);
-        let within_bounds = info.residual_sq <= self.blowup; // false for NaN too
-        if !within_bounds {
-            self.diverged_at = Some(self.step);
-            return false;
-        }
-        self.loss_integral += info.loss_estimate * self.dt();
-        self.last_loss = info.loss_estimate;
-        self.step += 1;
-        true
+        let (blowup, dt, start) = (self.blowup, self.dt(), self.step);
+        let Trainer {
+            stepper,
+            problem,
+            net,
+            coef_sum,
+            step,
+            loss_integral,
+            last_loss,
+            diverged_at,
+            ..
+        } = self;
+        stepper.steps::<true>(problem, net, coef_sum, k, |info| {
+            let within_bounds = info.residual_sq <= blowup; // false for NaN too
+            if !within_bounds {
+                *diverged_at = Some(*step);
+                return false;
+            }
+            *loss_integral += info.loss_estimate * dt;
+            *last_loss = info.loss_estimate;
+            *step += 1;
+            true
+        });
+        self.step - start
     }
 
     /// Steps until step `target`, a training loss `≤ tol` (if `tol > 0`) or divergence,
@@ -181,11 +199,7 @@ impl Trainer {
             if tol > 0.0 {
                 next = next.min((self.step / check_every + 1) * check_every);
             }
-            while self.step < next {
-                if !self.step_once() {
-                    break;
-                }
-            }
+            self.steps(next - self.step);
             if self.diverged_at.is_some() {
                 self.finish();
                 return Stop::Diverged;
@@ -216,10 +230,9 @@ impl Trainer {
 
     /// Steps `k` times without tracking `Γ`, `∫L`, divergence or samples (for benchmarks).
     pub fn advance_untracked(&mut self, k: u64) {
-        for _ in 0..k {
-            self.stepper
-                .step::<false>(&self.problem, &mut self.net, &mut self.coef_sum);
-        }
+        (self.stepper).steps::<false>(&self.problem, &mut self.net, &mut self.coef_sum, k, |_| {
+            true
+        });
         self.step += k;
     }
 
