@@ -48,6 +48,19 @@ pub struct Ask {
     pub kind: Kind,
 }
 
+/// Asks for the cache line holding `p` ahead of its use (a hint; nothing where unsupported).
+#[inline(always)]
+pub fn prefetch(p: *const f64) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint: it never faults and reads nothing the program sees.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// `a·b + c` as the stepping kernels compute it: one fused multiply-add where the CPU has one
 /// (the desktop), a multiply then an add on the web (WebAssembly has no guaranteed fused
 /// multiply-add; a software one would be many times slower).

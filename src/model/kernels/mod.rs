@@ -106,16 +106,30 @@ pub fn sgd1_update(xi: &[f64], c: f64, s: &mut [f64], d: &mut [f64]) {
 }
 
 /// [`sgd1_update`] fused with the next step's `⟨x_next, β⟩` at the updated state: one pass over
-/// the state instead of two, the same bits as the update followed by [`dot_beta`].
+/// the state instead of two, the same bits as the update followed by [`dot_beta`]. The lines of
+/// `ahead` (the row after next, or empty) are fetched into the cache along the way.
 #[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
-pub fn sgd1_update_dot(xi: &[f64], c: f64, x_next: &[f64], s: &mut [f64], d: &mut [f64]) -> f64 {
+pub fn sgd1_update_dot(
+    xi: &[f64],
+    c: f64,
+    x_next: &[f64],
+    ahead: &[f64],
+    s: &mut [f64],
+    d: &mut [f64],
+) -> f64 {
     let len = xi.len();
     let (xc, xr) = xi.as_chunks::<8>();
     let (nc, nr) = x_next[..len].as_chunks::<8>();
     let (sc, sr) = s[..len].as_chunks_mut::<8>();
     let (dc, dr) = d[..len].as_chunks_mut::<8>();
+    let (ahead, _) = ahead.as_chunks::<8>();
     let mut acc = [0.0; 8];
-    for (((a, b), sv), dv) in xc.iter().zip(nc).zip(sc.iter_mut()).zip(dc.iter_mut()) {
+    for (j, (((a, b), sv), dv)) in
+        (xc.iter().zip(nc).zip(sc.iter_mut()).zip(dc.iter_mut())).enumerate()
+    {
+        if let Some(line) = ahead.get(j) {
+            crate::platform::prefetch(line.as_ptr());
+        }
         for k in 0..8 {
             let dj = c * a[k];
             sv[k] = dj.madd(sv[k], sv[k]);
@@ -294,7 +308,7 @@ mod tests {
             sgd1_update(&xi, -0.3, &mut s, &mut d);
             let apart = dot_beta(&xn, &s, &d);
             let (mut fs, mut fd) = (s0, d0);
-            let fused = sgd1_update_dot(&xi, -0.3, &xn, &mut fs, &mut fd);
+            let fused = sgd1_update_dot(&xi, -0.3, &xn, &values(len, 9), &mut fs, &mut fd);
             assert_eq!((fs, fd), (s, d), "state at d = {len}");
             assert_eq!(fused.to_bits(), apart.to_bits(), "⟨x, β⟩ at d = {len}");
         }
