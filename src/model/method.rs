@@ -217,18 +217,10 @@ impl Stepper {
         let n = p.n();
         match self.method {
             Method::Sgd { batch: 1 } => {
-                let i = self.rng.random_range(0..n);
-                let r = kernels::dot_beta(p.row(i), &net.s, &net.d) - y[i];
-                let coef = -self.gamma * r;
-                kernels::sgd1_update(p.row(i), coef, &mut net.s, &mut net.d);
-                if TRACK {
-                    coef_sum[i] += coef;
-                }
-                self.last = Last::Row { row: i, coef };
-                StepInfo {
-                    loss_estimate: r * r / 4.0,
-                    residual_sq: r * r,
-                }
+                // One step of the fused run (run.rs), which holds SGD's b = 1 step.
+                let mut info = None;
+                self.steps::<TRACK>(p, net, coef_sum, 1, |i| info.replace(i).is_none());
+                info.expect("a run of one step hands over its step")
             }
             Method::Sgd { batch } => {
                 for k in 0..batch {
