@@ -197,12 +197,13 @@ impl Menus {
                 );
             });
             items(ui, &[Action::Help], &mut out);
-            if let Some(text) = self.notice() {
-                ui.separator();
-                ui.label(text);
-            }
             if loading && ui.button("Cancel").clicked() {
                 out.push(Request::CancelLoading);
+            }
+            if let Some(text) = self.notice() {
+                ui.separator();
+                // Cut at the window's edge with "…"; the whole notice shows on hover.
+                ui.add(egui::Label::new(text).truncate());
             }
         });
         out

@@ -295,19 +295,19 @@ impl App {
         if self.timeline.playing {
             ctx.request_repaint();
         }
-        let shown = self.shown().into_owned();
-        let bar = RunBar {
-            live: &shown,
-            presentation: self.menus.presentation,
-            revealing: self.timeline.playing && self.timeline.at < 1.0,
-            // A lesson's narration strip takes the caption's place.
-            caption: self.controls.caption().filter(|_| self.lesson.is_none()),
-        };
         let presentation = self.menus.presentation;
+        // A lesson's narration strip takes the caption's place.
+        let caption = self.controls.caption().filter(|_| self.lesson.is_none());
         let timeline = &mut self.timeline;
         let live = &self.live;
         let clicked = egui::Panel::top("run-bar")
             .show(ui, |ui| {
+                let bar = RunBar {
+                    live: &timeline.part(live),
+                    presentation,
+                    revealing: timeline.playing && timeline.at < 1.0,
+                    caption,
+                };
                 let clicked = bar.ui(ui);
                 if timeline.seconds > 0.0 && !presentation {
                     ui.horizontal(|ui| timeline.scrubber(ui, live));
@@ -361,6 +361,9 @@ impl App {
         }
         let export = egui::CentralPanel::default()
             .show(ui, |ui| {
+                // Borrowed while the whole runs show: copying them each frame cost the page
+                // milliseconds.
+                let shown = self.timeline.part(&self.live);
                 let whole = (shown.version == self.live.version && self.timeline.at < 1.0)
                     .then_some(&self.live);
                 self.plots.ui(ui, &shown, whole)
