@@ -248,11 +248,27 @@ pub(super) fn bisection_of(
     Bisection::new(&p.problem, &settings, method, p.gamma).map(Some)
 }
 
-/// What a sweep keeps of a bisection's end: γ_max, or `None` without a bracket or cancelled.
+/// What a sweep keeps of a bisection's end: γ_max, or `None` without a bracket or cancelled;
+/// any other failure (a solver's) is the sweep's error, not a missing γ_max.
 pub(super) fn found(end: Option<Result<GammaMax, SimError>>) -> Result<Option<f64>, SimError> {
     match end {
         Some(Ok(g)) => Ok(Some(g.gamma_max)),
-        None | Some(Err(SimError::Numerical(_) | SimError::Cancelled)) => Ok(None),
+        None | Some(Err(SimError::NoBracket(_) | SimError::Cancelled)) => Ok(None),
         Some(Err(e)) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_missing_bracket_or_a_cancel_leaves_gamma_max_empty() {
+        let no = |e: SimError| found(Some(Err(e)));
+        assert_eq!(no(SimError::NoBracket("no step size".into())), Ok(None));
+        assert_eq!(no(SimError::Cancelled), Ok(None));
+        assert_eq!(found(None), Ok(None));
+        let solver = SimError::Numerical("the limit's solve failed".into());
+        assert_eq!(no(solver.clone()), Err(solver));
     }
 }

@@ -43,6 +43,9 @@ pub enum SimError {
     /// A numerical routine failed.
     #[error("{0}")]
     Numerical(String),
+    /// A γ_max bisection found no bracket: no step size in reach converges, or every one does.
+    #[error("{0}")]
+    NoBracket(String),
     /// The computation was cancelled (a newer request superseded it).
     #[error("cancelled")]
     Cancelled,

@@ -98,11 +98,14 @@ impl Method {
         }
     }
 
-    /// The work of one step on an `n`-row problem in units of one `n×d` product.
-    pub fn step_cost(&self, n: usize) -> f64 {
+    /// The work of one step on an `n × d` problem in units of one `n×d` product (a loss). GD's
+    /// chunked pass reads X once for both of its products, and X beyond the cache makes reading
+    /// it the cost: there a step costs what a loss does.
+    pub fn step_cost(&self, n: usize, d: usize) -> f64 {
         match self {
             Method::Sgd { batch } => 2.0 * *batch as f64 / n as f64,
             Method::Gf { .. } => 8.0,
+            Method::Gd if full_batch::chunk_rows(n, d) < n => 1.0,
             Method::Gd
             | Method::Sgf { .. }
             | Method::LabelNoise { .. }

@@ -194,7 +194,7 @@ fn converging(
 
 /// The error when no γ in reach converges (or every one does).
 fn no_bracket(kind: MethodKind, what: String, s: &Settings) -> SimError {
-    SimError::Numerical(format!(
+    SimError::NoBracket(format!(
         "γ_max of {kind}: no step size {what} within {} steps (tol = {}); change --steps or --tol",
         s.steps,
         exact(s.tol)

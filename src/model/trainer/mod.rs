@@ -225,7 +225,7 @@ impl Trainer {
 
     /// The work of one step in units of one `n×d` product.
     fn step_cost(&self) -> f64 {
-        self.method.step_cost(self.problem.n())
+        (self.method).step_cost(self.problem.n(), self.problem.d())
     }
 
     /// Steps `k` times without tracking `Γ`, `∫L`, divergence or samples (for benchmarks).
