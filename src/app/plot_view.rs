@@ -67,11 +67,22 @@ impl Drawn {
     /// Converts a panel.
     pub fn new(panel: Panel) -> Drawn {
         let (xs, ys) = (panel.x.scale, panel.y.scale);
+        // The series of a panel mostly share their x values (the recorded steps): each x is
+        // converted once, the previous series' conversions reused where its x match.
+        let mut last_x: Vec<(f64, Option<f64>)> = Vec::new();
         let lines: Vec<Vec<PlotPoint>> = (panel.series.iter())
             .map(|s| {
-                (s.points.iter())
-                    .filter_map(|p| Some(PlotPoint::new(coord(p[0], xs)?, coord(p[1], ys)?)))
-                    .collect()
+                let this_x: Vec<(f64, Option<f64>)> = (s.points.iter().enumerate())
+                    .map(|(i, p)| match last_x.get(i) {
+                        Some(&(v, c)) if v.to_bits() == p[0].to_bits() => (v, c),
+                        _ => (p[0], coord(p[0], xs)),
+                    })
+                    .collect();
+                let line = (s.points.iter().zip(&this_x))
+                    .filter_map(|(p, &(_, x))| Some(PlotPoint::new(x?, coord(p[1], ys)?)))
+                    .collect();
+                last_x = this_x;
+                line
             })
             .collect();
         let bands: Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> = (panel.series.iter())
