@@ -77,6 +77,14 @@ fn link_prints_what_changed_and_a_bad_link_fails_before_a_window_opens() {
     );
     fails_with(&["link", "--alpha", "0"], &["alpha = 0", "> 0"]);
     fails_with(
+        &["link", "--lesson-step", "2"],
+        &["invalid lesson-step = 2: must be given with --lesson"],
+    );
+    fails_with(
+        &["link", "--lesson", "large-steps", "--alpha", "0.1"],
+        &["invalid lesson = large-steps: must be given without the scene flags"],
+    );
+    fails_with(
         &["gui", "--link", "http://x/#v=1&scene=nope"],
         &["scene=nope", "must name a shipped scene"],
     );

@@ -166,3 +166,35 @@ impl SimArgs {
         Ok((config, settings))
     }
 }
+
+/// The flags that open a lesson (`gui`, `link`).
+#[derive(Args, Debug, Clone, Default, PartialEq)]
+pub struct LessonArgs {
+    /// A lesson: a shipped lesson's name (sgd-sparser, large-steps, incremental-learning) or,
+    /// for `gui`, a lesson file (.toml), whose steps PageDown / PageUp (or → / ←) turn. Takes
+    /// the place of the scene flags.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub lesson: Option<String>,
+    /// The lesson's step to open [default: 1; 1..=the lesson's number of steps].
+    #[arg(long, value_name = "K")]
+    pub lesson_step: Option<usize>,
+}
+
+impl LessonArgs {
+    /// Refuses a step without a lesson.
+    pub fn check(&self) -> Result<(), CliError> {
+        match (self.lesson_step, &self.lesson) {
+            (Some(k), None) => Err(CliError::Sim(SimError::invalid(
+                "lesson-step",
+                k,
+                "given with --lesson NAME|FILE",
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether either flag is given.
+    pub fn given(&self) -> bool {
+        *self != LessonArgs::default()
+    }
+}

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::args::LessonArgs;
 use super::{CliError, SimArgs};
 use crate::app::Capture;
 use crate::app::export::{Export, View};
@@ -39,13 +40,9 @@ pub struct GuiArgs {
     /// folder, as Export → SVG of every plot does (dln-loss.svg, dln-coords.svg, …).
     #[arg(long, value_name = "DIR")]
     pub export_svg: Option<PathBuf>,
-    /// Open a lesson: a shipped lesson's name (sgd-sparser, large-steps) or a lesson file
-    /// (.toml); PageDown / PageUp (or → / ←) turn its steps. Takes the place of the scene flags.
-    #[arg(long, value_name = "NAME|FILE")]
-    pub lesson: Option<String>,
-    /// Start the lesson at this step [default: 1; 1..=the lesson's number of steps].
-    #[arg(long, value_name = "K")]
-    pub lesson_step: Option<usize>,
+    /// The lesson to open instead of a scene.
+    #[command(flatten)]
+    pub lesson: LessonArgs,
     /// Open the scene or lesson of a web-page link (a URL or its `#…` fragment, as printed by
     /// `dln-explorer link` or copied with Scene → Copy link). Takes the place of the scene flags.
     #[arg(long, value_name = "URL")]
@@ -70,16 +67,10 @@ pub fn main(args: &GuiArgs) -> Result<(), CliError> {
         preset: preset_name.clone(),
         ..args.sim.clone()
     };
-    if let (Some(k), None) = (args.lesson_step, &args.lesson) {
-        return Err(CliError::Sim(SimError::invalid(
-            "lesson-step",
-            k,
-            "given with --lesson NAME|FILE",
-        )));
-    }
-    let (settings, preset, lesson) = match (&args.link, &args.lesson) {
+    args.lesson.check()?;
+    let (settings, preset, lesson) = match (&args.link, &args.lesson.lesson) {
         (Some(text), _) => linked_scene(args, text)?,
-        (None, Some(name)) => lesson_scene(args, name, args.lesson_step)?,
+        (None, Some(name)) => lesson_scene(args, name, args.lesson.lesson_step)?,
         (None, None) => {
             let (_, settings) = sim.settings()?;
             let preset = preset_name
@@ -147,7 +138,7 @@ type LessonScene = (Settings, Option<Preset>, Option<(Lesson, usize)>);
 
 /// The scene or lesson a link opens (checked before any window opens).
 fn linked_scene(args: &GuiArgs, text: &str) -> Result<LessonScene, CliError> {
-    if args.sim != SimArgs::default() || args.lesson.is_some() || args.lesson_step.is_some() {
+    if args.sim != SimArgs::default() || args.lesson.given() {
         return Err(CliError::Sim(SimError::invalid(
             "link",
             text,

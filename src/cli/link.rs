@@ -2,6 +2,7 @@
 
 use clap::Args;
 
+use super::args::LessonArgs;
 use super::{CliError, SimArgs};
 use crate::link;
 use crate::model::SimError;
@@ -13,12 +14,9 @@ pub struct LinkArgs {
     /// The scene (the same flags as `run`; without --preset or --config, the default scene).
     #[command(flatten)]
     pub sim: SimArgs,
-    /// Link a shipped lesson (sgd-sparser, large-steps, incremental-learning) instead of a scene.
-    #[arg(long, value_name = "NAME")]
-    pub lesson: Option<String>,
-    /// The lesson's step the link opens [default: 1].
-    #[arg(long, value_name = "K")]
-    pub lesson_step: Option<usize>,
+    /// The lesson to link instead of a scene.
+    #[command(flatten)]
+    pub lesson: LessonArgs,
     /// The page the link opens [default: the published page].
     #[arg(long, value_name = "URL")]
     pub base: Option<String>,
@@ -26,24 +24,21 @@ pub struct LinkArgs {
 
 /// Prints the link.
 pub fn main(args: &LinkArgs) -> Result<(), CliError> {
-    let fragment = match &args.lesson {
+    args.lesson.check()?;
+    let fragment = match &args.lesson.lesson {
         Some(name) if args.sim == SimArgs::default() => {
-            let fragment = link::encode_lesson(name, args.lesson_step.unwrap_or(1));
+            let fragment = link::encode_lesson(name, args.lesson.lesson_step.unwrap_or(1));
             link::decode(&fragment)?;
             fragment
         }
-        Some(name) => return Err(given_with("lesson", name, "the scene flags")),
-        None if args.lesson_step.is_some() => {
-            return Err(given_with("lesson-step", "K", "without --lesson"));
+        Some(name) => {
+            let why = "given without the scene flags (each lesson step sets its own scene)";
+            return Err(SimError::invalid("lesson", name, why).into());
         }
         None => link::encode_scene(&scene(&args.sim)?),
     };
     let base = args.base.as_deref().unwrap_or(link::PAGE);
     outln!("{}", link::url(base, &fragment))
-}
-
-fn given_with(flag: &'static str, value: &str, other: &str) -> CliError {
-    SimError::invalid(flag, value, format!("not given with {other}")).into()
 }
 
 /// The scene the flags describe, checked: the named scene (the default one without
