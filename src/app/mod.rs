@@ -295,6 +295,11 @@ impl App {
         if self.timeline.playing {
             ctx.request_repaint();
         }
+        // The part of the runs a reveal shows (copied once a frame), else the runs themselves.
+        let revealed = match self.timeline.part(&self.live) {
+            std::borrow::Cow::Owned(part) => Some(part),
+            std::borrow::Cow::Borrowed(_) => None,
+        };
         let presentation = self.menus.presentation;
         // A lesson's narration strip takes the caption's place.
         let caption = self.controls.caption().filter(|_| self.lesson.is_none());
@@ -303,7 +308,7 @@ impl App {
         let clicked = egui::Panel::top("run-bar")
             .show(ui, |ui| {
                 let bar = RunBar {
-                    live: &timeline.part(live),
+                    live: revealed.as_ref().unwrap_or(live),
                     presentation,
                     revealing: timeline.playing && timeline.at < 1.0,
                     caption,
@@ -361,12 +366,10 @@ impl App {
         }
         let export = egui::CentralPanel::default()
             .show(ui, |ui| {
-                // Borrowed while the whole runs show: copying them each frame cost the page
-                // milliseconds.
-                let shown = self.timeline.part(&self.live);
+                let shown = revealed.as_ref().unwrap_or(&self.live);
                 let whole = (shown.version == self.live.version && self.timeline.at < 1.0)
                     .then_some(&self.live);
-                self.plots.ui(ui, &shown, whole)
+                self.plots.ui(ui, shown, whole)
             })
             .inner;
         requests.extend(export.map(|(kind, format)| Request::ExportPlot(kind, format)));
