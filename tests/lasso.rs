@@ -1,10 +1,11 @@
 //! Training time as an inverse penalty (docs/saddles.md#the-lasso-reading): the Lasso path from
 //! the homotopy's knots satisfies the Lasso's optimality conditions, and the running mean of
-//! gradient flow at α = 1e-30 follows it at λ = ln(1/α)/t.
+//! gradient flow at α = 1e-30 follows it at λ = ln(1/α)/t. Weight decay as an explicit penalty
+//! (docs/dynamics.md): its runs land on the Lasso point it picks.
 
 use std::sync::Arc;
 
-use dln_explorer::model::lasso::LassoPath;
+use dln_explorer::model::lasso::{LassoPath, weight_decay_limit};
 use dln_explorer::model::linalg::{x_mul, xt_mul};
 use dln_explorer::model::saddles::saddles;
 use dln_explorer::model::{Method, Problem, ProblemSpec, Trainer};
@@ -111,4 +112,112 @@ fn the_running_mean_of_gradient_flow_follows_the_lasso_path() {
         worst <= 0.5 / scale,
         "relative distance {worst:.3e} > 0.5/ln(1/α)"
     );
+}
+
+/// `argmin ‖Xβ − y‖²/(4n) + λ‖β‖₁` by cyclic coordinate descent (independent of the homotopy):
+/// each coordinate minimises `a b² − 2c b + λ|b|` exactly, `b = S(c, λ/2)/a`, until no coordinate
+/// moves by more than 1e-15 of the largest.
+fn coordinate_descent_lasso(p: &Problem, lambda: f64) -> Vec<f64> {
+    let (n, d) = (p.n(), p.d());
+    let x = p.x();
+    let mut beta = vec![0.0; d];
+    let mut r: Vec<f64> = p.y_slice().to_vec(); // y − Xβ
+    let scale = 4.0 * n as f64;
+    for _ in 0..1_000_000 {
+        let mut moved = 0.0f64;
+        for j in 0..d {
+            let col = x.column(j);
+            let a = col.dot(&col) / scale;
+            let c = (col.iter().zip(&r).map(|(xi, ri)| xi * ri).sum::<f64>()) / scale + a * beta[j];
+            let b = c.signum() * (c.abs() - lambda / 2.0).max(0.0) / a;
+            let step = b - beta[j];
+            if step != 0.0 {
+                r.iter_mut().zip(col).for_each(|(ri, xi)| *ri -= step * xi);
+                beta[j] = b;
+            }
+            moved = moved.max(step.abs());
+        }
+        let size = beta.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        if moved <= 1e-15 * size.max(1e-300) {
+            return beta;
+        }
+    }
+    panic!("coordinate descent did not settle at λ = {lambda}");
+}
+
+/// `‖a − b‖/‖b‖`.
+fn relative(a: &[f64], b: &[f64]) -> f64 {
+    let diff: f64 = a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum();
+    (diff / b.iter().map(|y| y * y).sum::<f64>()).sqrt()
+}
+
+#[test]
+fn weight_decay_lands_gd_and_gf_on_the_lasso_point_it_picks() {
+    // Minimising (λ/2)(‖u‖² + ‖v‖²) over u ⊙ v = β is λ‖β‖₁: a converged run with weight decay
+    // sits at the Lasso point, which the homotopy's path gives at 2λ (its loss is ‖r‖²/(2n)).
+    let p = Arc::new(gaussian(20, 30, 3));
+    for lambda in [0.004, 0.05] {
+        let lasso = coordinate_descent_lasso(&p, lambda);
+        let path = weight_decay_limit(p.x(), p.y_slice(), lambda).expect("the path");
+        let support = lasso.iter().filter(|b| **b != 0.0).count();
+        assert!(
+            relative(&path, &lasso) <= 1e-10,
+            "λ_wd = {lambda}: the path's point is {:e} from coordinate descent's",
+            relative(&path, &lasso)
+        );
+        for method in [Method::Gd, Method::Gf { h: None }] {
+            let t = Trainer::new(p.clone(), method, 0.1, 0.05).expect("trainer");
+            let mut t = t.with_weight_decay(lambda).expect("a valid λ_wd");
+            // Converged: β moves by at most 1e-13 of itself over 50 000 steps.
+            let mut last = t.beta();
+            for k in 1..=40 {
+                t.run_until(50_000 * k, 0.0);
+                let now = t.beta();
+                if relative(&now, &last) <= 1e-13 {
+                    break;
+                }
+                last = now;
+            }
+            let gap = relative(&t.beta(), &lasso);
+            let steps = t.step();
+            println!(
+                "λ_wd = {lambda} ({support} non-zeros), {method:?}, {steps} steps: gap {gap:.2e}"
+            );
+            assert!(gap <= 1e-8, "λ_wd = {lambda}, {method:?}: gap {gap:e}");
+        }
+    }
+}
+
+#[test]
+fn no_weight_decay_is_bit_for_bit_the_run_without() {
+    let p = Arc::new(gaussian(13, 37, 1));
+    let label = Method::LabelNoise {
+        sigma: 0.5,
+        noise_steps: None,
+    };
+    let methods = [
+        Method::Gd,
+        Method::Sgd { batch: 1 },
+        Method::Sgd { batch: 4 },
+        Method::Sgf { batch: 2, h: None },
+        Method::Gf { h: None },
+        label,
+    ];
+    for method in methods {
+        let mut plain = Trainer::new(p.clone(), method, 0.1, 0.02).expect("trainer");
+        let mut zero = (plain.clone()).with_weight_decay(0.0).expect("λ_wd = 0");
+        plain.run(3000, 0.0);
+        zero.run(3000, 0.0);
+        let bits = |t: &Trainer| {
+            (t.net().s.iter().chain(&t.net().d))
+                .map(|v| v.to_bits())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(bits(&plain), bits(&zero), "{method:?}");
+        // And any decay moves it: the test sees the difference it guards.
+        let mut some = Trainer::new(p.clone(), method, 0.1, 0.02).expect("trainer");
+        some = some.with_weight_decay(1e-3).expect("λ_wd");
+        some.run(3000, 0.0);
+        assert_ne!(bits(&plain), bits(&some), "{method:?} with λ_wd = 1e-3");
+    }
 }

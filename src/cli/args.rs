@@ -76,6 +76,10 @@ pub struct SimArgs {
     /// The noise methods add noise for this many steps, then step as GD [default: every step].
     #[arg(long)]
     pub noise_steps: Option<u64>,
+    /// Weight decay λ_wd on both layers, any method: the step of L + (λ_wd/2)(‖u‖² + ‖v‖²),
+    /// whose limit is the Lasso point of penalty λ_wd [default: 0; 0 to 1e3].
+    #[arg(long, value_parser = real)]
+    pub weight_decay: Option<f64>,
     /// Step budget [default: 400000; ≥ 1].
     #[arg(long)]
     pub steps: Option<u64>,
@@ -133,7 +137,7 @@ impl SimArgs {
         set!(
             n, d, s, noise, seed, n_test, method, alpha, batch, steps, tol
         );
-        set!(sigma_label, sigma_iso);
+        set!(sigma_label, sigma_iso, weight_decay);
         if self.noise_steps.is_some() {
             c.noise_steps = self.noise_steps;
         }

@@ -1,12 +1,14 @@
 //! A run's predicted limit as a job for a background thread: the solve of
-//! `argmin D_{ψ_{ρ_t}}(·, β̃_t)` from the state, with the α views and, for the noise methods that
-//! break the identity, the prediction from their dual steps.
+//! `argmin D_{ψ_{ρ_t}}(·, β̃_t)` from the state (with weight decay, the Lasso point it picks),
+//! with the α views and, for the noise methods that break the identity, the prediction from their
+//! dual steps.
 
 use std::sync::atomic::AtomicBool;
 
 use crate::model::Trainer;
 use crate::model::analysis::{product_limit, relative_gap};
 use crate::model::bias::{SolveOptions, implicit_bias_with};
+use crate::model::lasso::weight_decay_limit;
 
 use super::frame::Prediction;
 
@@ -28,6 +30,7 @@ pub fn prediction_job(
     let alpha_p21 = ratio_to(trainer.alpha_p21(), trainer.alpha());
     let alpha_product = (trainer.alpha_product()).map(|a| ratio_to(a, trainer.alpha()));
     let product = product_prediction(trainer, &coords, warm.as_deref());
+    let decay = trainer.weight_decay();
     move |cancel| {
         let options = SolveOptions {
             warm: warm.as_deref(),
@@ -35,17 +38,23 @@ pub fn prediction_job(
             ..SolveOptions::default()
         };
         let (x, y) = (problem.x(), problem.y_slice());
-        let solution = implicit_bias_with(x, y, &rho, &offset, &options).ok()?;
+        let (limit, dual) = match decay > 0.0 {
+            true => (weight_decay_limit(x, y, decay).ok()?, Vec::new()),
+            false => {
+                let solution = implicit_bias_with(x, y, &rho, &offset, &options).ok()?;
+                (solution.beta, solution.lambda)
+            }
+        };
         let prediction = Prediction {
             step,
-            coords: coords.iter().map(|&j| solution.beta[j]).collect(),
-            gap: relative_gap(&beta, &solution.beta),
+            coords: coords.iter().map(|&j| limit[j]).collect(),
+            gap: relative_gap(&beta, &limit),
             alpha_exact,
             alpha_p21,
             alpha_product,
             product,
         };
-        Some((prediction, solution.lambda))
+        Some((prediction, dual))
     }
 }
 
@@ -56,7 +65,7 @@ fn product_prediction(
     coords: &[usize],
     warm: Option<&[f64]>,
 ) -> Option<(Vec<f64>, f64)> {
-    if trainer.method().kind().keeps_mirror_identity() {
+    if trainer.method().kind().keeps_mirror_identity() || trainer.weight_decay() > 0.0 {
         return None;
     }
     let solution = product_limit(trainer, warm)?.ok()?;

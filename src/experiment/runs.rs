@@ -193,7 +193,8 @@ impl PairedRuns {
         let s = &p.settings;
         for kind in methods.iter() {
             let method = Method::of_scene(kind, s);
-            let mut trainer = Trainer::new(p.problem.clone(), method, s.alpha, p.gamma)?;
+            let mut trainer = Trainer::new(p.problem.clone(), method, s.alpha, p.gamma)?
+                .with_weight_decay(s.weight_decay)?;
             if self.final_only {
                 trainer.final_only();
             } else {

@@ -2,6 +2,7 @@
 
 use super::bias::{BiasSolution, implicit_bias};
 use super::error::SimError;
+use super::lasso::weight_decay_limit;
 use super::linalg::{dist2, norm_inf, norm2};
 use super::net::DiagNet;
 use super::problem::Problem;
@@ -154,7 +155,8 @@ pub struct Outcome {
     pub alpha_ratio_product: Option<f64>,
     /// `∫₀^T L ds`.
     pub loss_integral: f64,
-    /// `‖β_T − argmin D_{ψ_{ρ_T}}(·, β̃_T)‖/‖β_T‖` (None if diverged or `n ≥ d`).
+    /// `‖β_T − argmin D_{ψ_{ρ_T}}(·, β̃_T)‖/‖β_T‖`, with weight decay the distance to its Lasso
+    /// point (None if diverged or `n ≥ d`).
     pub predicted_gap: Option<f64>,
     /// The same against P21's loss-integral prediction.
     pub predicted_gap_p21: Option<f64>,
@@ -176,10 +178,27 @@ impl Outcome {
         let gap = |s: &Result<BiasSolution, SimError>| {
             s.as_ref().ok().map(|s| relative_gap(&beta, &s.beta))
         };
-        // The other predictions start from the state's: at nearby ρ, a few Newton steps.
-        let predicted = usable.then(|| predicted_limit(trainer, None));
-        let warm = predicted.as_ref().and_then(|s| s.as_ref().ok());
-        let warm = warm.map(|s| s.lambda.as_slice());
+        let (predicted_gap, predicted_gap_p21, predicted_gap_product) = match trainer.weight_decay()
+        {
+            // Weight decay's limit is a Lasso point; the mirror-flow predictions do not apply.
+            decay if decay > 0.0 => {
+                let lasso = usable.then(|| weight_decay_limit(p.x(), p.y_slice(), decay));
+                let gap = lasso.and_then(|l| l.ok()).map(|l| relative_gap(&beta, &l));
+                (gap, None, None)
+            }
+            _ => {
+                // The other predictions start from the state's: at nearby ρ, a few Newton steps.
+                let predicted = usable.then(|| predicted_limit(trainer, None));
+                let warm = predicted.as_ref().and_then(|s| s.as_ref().ok());
+                let warm = warm.map(|s| s.lambda.as_slice());
+                let product = usable.then(|| product_limit(trainer, warm).map(|s| gap(&s)));
+                (
+                    predicted.as_ref().and_then(gap),
+                    usable.then(|| gap(&p21_limit(trainer, warm))).flatten(),
+                    product.flatten().flatten(),
+                )
+            }
+        };
         Outcome {
             steps_run: trainer.step(),
             final_loss: sample.loss,
@@ -192,11 +211,9 @@ impl Outcome {
                 .alpha_product()
                 .map(|a| geometric_mean_ratio(&a, trainer.alpha())),
             loss_integral: trainer.loss_integral(),
-            predicted_gap: predicted.as_ref().and_then(gap),
-            predicted_gap_p21: usable.then(|| gap(&p21_limit(trainer, warm))).flatten(),
-            predicted_gap_product: (usable.then(|| product_limit(trainer, warm).map(|s| gap(&s))))
-                .flatten()
-                .flatten(),
+            predicted_gap,
+            predicted_gap_p21,
+            predicted_gap_product,
             diverged_at_step: trainer.diverged_at(),
         }
     }

@@ -44,6 +44,24 @@ pub fn check_sigma(name: &'static str, x: f64) -> Result<f64, SimError> {
     }
 }
 
+/// Largest weight decay λ_wd accepted.
+pub const MAX_WEIGHT_DECAY: f64 = 1e3;
+
+/// Checks a weight decay: finite, in `[0, MAX_WEIGHT_DECAY]`.
+pub fn check_weight_decay(x: f64) -> Result<f64, SimError> {
+    if x.is_finite() && (0.0..=MAX_WEIGHT_DECAY).contains(&x) {
+        Ok(x)
+    } else {
+        let range = format!("a number in [0, {}]", exact(MAX_WEIGHT_DECAY));
+        Err(SimError::invalid("weight-decay", exact(x), range))
+    }
+}
+
+/// Whether a value is zero (a key left out of files at its default).
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
 /// How the step size γ is chosen.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum StepSize {
@@ -117,6 +135,9 @@ pub struct Config {
     pub sigma_iso: f64,
     /// The noise methods add noise for this many steps only, then step as GD (default: always).
     pub noise_steps: Option<u64>,
+    /// Weight decay λ_wd on both layers, any method (0: none; docs/dynamics.md).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub weight_decay: f64,
     /// Step budget.
     pub steps: u64,
     /// Stop when the training loss is at most this (0: never).
@@ -150,6 +171,7 @@ impl Default for Config {
             sigma_label: DEFAULT_SIGMA_LABEL,
             sigma_iso: DEFAULT_SIGMA_ISO,
             noise_steps: None,
+            weight_decay: 0.0,
             steps: 400_000,
             tol: 1e-20,
             design: None,
@@ -180,6 +202,8 @@ pub struct Settings {
     pub sigma_iso: f64,
     /// Noisy steps of the noise methods (`None`: all).
     pub noise_steps: Option<u64>,
+    /// Weight decay λ_wd (0: none).
+    pub weight_decay: f64,
     /// Step budget.
     pub steps: u64,
     /// Loss tolerance.
@@ -210,6 +234,7 @@ impl From<&Settings> for Config {
             sigma_label: s.sigma_label,
             sigma_iso: s.sigma_iso,
             noise_steps: s.noise_steps,
+            weight_decay: s.weight_decay,
             steps: s.steps,
             tol: s.tol,
             design: (p.source.design != Design::Isotropic).then(|| p.source.design.to_string()),
@@ -375,6 +400,7 @@ impl Config {
             sigma_label: check_sigma("sigma-label", self.sigma_label)?,
             sigma_iso: check_sigma("sigma-iso", self.sigma_iso)?,
             noise_steps: self.noise_steps,
+            weight_decay: check_weight_decay(self.weight_decay)?,
             steps: self.steps,
             tol,
         })

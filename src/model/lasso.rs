@@ -6,6 +6,7 @@ use std::sync::atomic::AtomicBool;
 
 use ndarray::Array2;
 
+use super::error::SimError;
 use super::homotopy::{Failure, walk};
 
 /// The knots of the Lasso path, λ decreasing (in the `1/(2n)` scaling of the loss).
@@ -14,6 +15,21 @@ pub struct LassoPath {
     /// `(λ, β_lasso(λ))` at every active-set change, from `λ_max = ‖Xᵀy‖_∞/n` (β = 0) down to
     /// the end of the path (λ = 0 when y is interpolated).
     pub knots: Vec<(f64, Vec<f64>)>,
+}
+
+/// Where weight decay λ_wd leads gradient descent on the network: minimising
+/// `(λ_wd/2)(‖u‖² + ‖v‖²)` over `u ⊙ v = β` is `λ_wd‖β‖₁`, so the limit is
+/// `argmin ‖Xβ − y‖²/(4n) + λ_wd‖β‖₁`, the path at `λ = 2λ_wd` (docs/dynamics.md).
+pub fn weight_decay_limit(
+    x: &Array2<f64>,
+    y: &[f64],
+    lambda_wd: f64,
+) -> Result<Vec<f64>, SimError> {
+    match LassoPath::of(x, y) {
+        Ok(path) => Ok(path.at(2.0 * lambda_wd)),
+        Err(Failure::Cancelled) => Err(SimError::Cancelled),
+        Err(Failure::Other(why)) => Err(SimError::Numerical(format!("the Lasso path: {why}"))),
+    }
 }
 
 impl LassoPath {

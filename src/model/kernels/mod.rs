@@ -93,15 +93,16 @@ pub fn dot_beta(x: &[f64], s: &[f64], d: &[f64]) -> f64 {
     dot_beta_body(x, s, d)
 }
 
-/// SGD's update with b = 1 on row `x_i`: `D = c·x_i` (`c = −γ r`), multiplied into `(s, d)`.
+/// SGD's update with b = 1 on row `x_i`: `D = c·x_i` (`c = −γ r`), multiplied into `(s, d)`
+/// as [`multiplicative_update`] does with the weight decay's factor `keep`.
 #[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
-pub fn sgd1_update(xi: &[f64], c: f64, s: &mut [f64], d: &mut [f64]) {
+pub fn sgd1_update(xi: &[f64], c: f64, keep: f64, s: &mut [f64], d: &mut [f64]) {
     let len = xi.len();
     let (s, d) = (&mut s[..len], &mut d[..len]);
     for j in 0..len {
         let dj = c * xi[j];
-        s[j] = dj.madd(s[j], s[j]);
-        d[j] = (-dj).madd(d[j], d[j]);
+        s[j] = dj.madd(s[j], keep * s[j]);
+        d[j] = (-dj).madd(d[j], keep * d[j]);
     }
 }
 
@@ -111,7 +112,7 @@ pub fn sgd1_update(xi: &[f64], c: f64, s: &mut [f64], d: &mut [f64]) {
 #[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
 pub fn sgd1_update_dot(
     xi: &[f64],
-    c: f64,
+    (c, keep): (f64, f64),
     x_next: &[f64],
     ahead: &[f64],
     s: &mut [f64],
@@ -132,16 +133,16 @@ pub fn sgd1_update_dot(
         }
         for k in 0..8 {
             let dj = c * a[k];
-            sv[k] = dj.madd(sv[k], sv[k]);
-            dv[k] = (-dj).madd(dv[k], dv[k]);
+            sv[k] = dj.madd(sv[k], keep * sv[k]);
+            dv[k] = (-dj).madd(dv[k], keep * dv[k]);
             acc[k] = b[k].madd((sv[k] + dv[k]) * (sv[k] - dv[k]), acc[k]);
         }
     }
     let mut sum = reduce8(acc);
     for (((a, b), sv), dv) in xr.iter().zip(nr).zip(sr.iter_mut()).zip(dr.iter_mut()) {
         let dj = c * a;
-        *sv = dj.madd(*sv, *sv);
-        *dv = (-dj).madd(*dv, *dv);
+        *sv = dj.madd(*sv, keep * *sv);
+        *dv = (-dj).madd(*dv, keep * *dv);
         sum += b * ((*sv + *dv) * (*sv - *dv));
     }
     0.25 * sum
@@ -268,16 +269,17 @@ fn axpy(a: f64, x: &[f64], out: &mut [f64]) {
     axpy_body(a, x, out)
 }
 
-/// The multiplicative update `u ← u + D⊙v, v ← v + D⊙u`, in the state `s = u + v`,
-/// `d = u − v`: exactly `s ← s(1 + D)`, `d ← d(1 − D)`.
+/// The multiplicative update `u ← keep·u + D⊙v, v ← keep·v + D⊙u`, in the state `s = u + v`,
+/// `d = u − v`: `s ← D·s + keep·s`, `d ← −D·d + keep·d` (one rounding each). `keep = 1 − 2γλ_wd`
+/// is weight decay's shrinkage; at `keep = 1` this is exactly `s ← s(1 + D)`, `d ← d(1 − D)`.
 #[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
-pub fn multiplicative_update(s: &mut [f64], d: &mut [f64], dual: &[f64]) {
+pub fn multiplicative_update(s: &mut [f64], d: &mut [f64], dual: &[f64], keep: f64) {
     let len = dual.len();
     let (s, d) = (&mut s[..len], &mut d[..len]);
     for j in 0..len {
         let dj = dual[j];
-        s[j] = dj.madd(s[j], s[j]);
-        d[j] = (-dj).madd(d[j], d[j]);
+        s[j] = dj.madd(s[j], keep * s[j]);
+        d[j] = (-dj).madd(d[j], keep * d[j]);
     }
 }
 
@@ -301,16 +303,24 @@ mod tests {
 
     #[test]
     fn the_fused_sgd_pass_equals_the_update_then_the_next_dot_bit_for_bit() {
-        for len in [1, 7, 8, 9, 16, 100, 101, 1003] {
+        for (len, keep) in [1, 7, 8, 9, 16, 100, 101, 1003]
+            .into_iter()
+            .zip([1.0, 0.99].repeat(4))
+        {
             let (xi, xn) = (values(len, 5), values(len, 6));
             let (s0, d0) = (values(len, 7), values(len, 8));
             let (mut s, mut d) = (s0.clone(), d0.clone());
-            sgd1_update(&xi, -0.3, &mut s, &mut d);
+            sgd1_update(&xi, -0.3, keep, &mut s, &mut d);
             let apart = dot_beta(&xn, &s, &d);
-            let (mut fs, mut fd) = (s0, d0);
-            let fused = sgd1_update_dot(&xi, -0.3, &xn, &values(len, 9), &mut fs, &mut fd);
-            assert_eq!((fs, fd), (s, d), "state at d = {len}");
+            let (mut fs, mut fd) = (s0.clone(), d0.clone());
+            let ahead = values(len, 9);
+            let fused = sgd1_update_dot(&xi, (-0.3, keep), &xn, &ahead, &mut fs, &mut fd);
+            assert_eq!((fs, fd), (s.clone(), d.clone()), "state at d = {len}");
             assert_eq!(fused.to_bits(), apart.to_bits(), "⟨x, β⟩ at d = {len}");
+            let dual: Vec<f64> = xi.iter().map(|x| -0.3 * x).collect();
+            let (mut ms, mut md) = (s0, d0);
+            multiplicative_update(&mut ms, &mut md, &dual, keep);
+            assert_eq!((ms, md), (s, d), "the dense update at d = {len}");
         }
     }
 

@@ -51,7 +51,7 @@ impl Stepper {
                 residual_sq: r * r,
             });
             if !go_on || taken == k {
-                kernels::sgd1_update(p.row(i), coef, &mut net.s, &mut net.d);
+                kernels::sgd1_update(p.row(i), coef, self.keep, &mut net.s, &mut net.d);
                 return taken;
             }
             let next = self.rng.random_range(0..n);
@@ -62,7 +62,8 @@ impl Stepper {
                 false => &[],
             };
             let (xi, x_next) = (p.row(i), p.row(next));
-            r = kernels::sgd1_update_dot(xi, coef, x_next, ahead, &mut net.s, &mut net.d) - y[next];
+            let (s, d) = (&mut net.s, &mut net.d);
+            r = kernels::sgd1_update_dot(xi, (coef, self.keep), x_next, ahead, s, d) - y[next];
             i = next;
         }
         k

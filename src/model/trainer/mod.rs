@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::config::{check_alpha, check_positive, check_sigma};
+use super::config::{check_alpha, check_positive, check_sigma, check_weight_decay};
 use super::error::SimError;
 use super::method::{Method, Stepper};
 use super::net::DiagNet;
@@ -112,6 +112,18 @@ impl Trainer {
         trainer.record(Fidelity::Exact);
         trainer.checkpoint();
         Ok(trainer)
+    }
+
+    /// This trainer with weight decay λ_wd on both layers (before its first step).
+    pub fn with_weight_decay(mut self, lambda: f64) -> Result<Trainer, SimError> {
+        let lambda = check_weight_decay(lambda)?;
+        self.stepper = self.stepper.with_weight_decay(lambda);
+        Ok(self)
+    }
+
+    /// Weight decay λ_wd (0: none).
+    pub fn weight_decay(&self) -> f64 {
+        self.stepper.weight_decay()
     }
 
     /// One tracked step; returns false (and steps nothing) once diverged.
