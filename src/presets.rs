@@ -69,6 +69,10 @@ const SHIPPED: Shipped = Shipped(&[
         "incremental-learning",
         include_str!("../assets/presets/incremental-learning.toml"),
     ),
+    (
+        "weight-decay-lasso",
+        include_str!("../assets/presets/weight-decay-lasso.toml"),
+    ),
 ]);
 
 /// A scene: a name, what to show about it, and its settings.
@@ -253,6 +257,7 @@ pub fn changes(from: &Config, to: &Config) -> Vec<String> {
         ("σ_ℓ", short(from.sigma_label), short(to.sigma_label)),
         ("σ_iso", short(from.sigma_iso), short(to.sigma_iso)),
         ("noise steps", noise_steps(from), noise_steps(to)),
+        ("λ_wd", short(from.weight_decay), short(to.weight_decay)),
         (
             "design",
             opt(&from.design, "isotropic"),

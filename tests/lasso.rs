@@ -5,6 +5,11 @@
 
 use std::sync::Arc;
 
+#[path = "common/cli.rs"]
+mod cli_common;
+
+use cli_common::{bin, fails_with};
+
 use dln_explorer::model::lasso::{LassoPath, weight_decay_limit};
 use dln_explorer::model::linalg::{x_mul, xt_mul};
 use dln_explorer::model::saddles::saddles;
@@ -220,4 +225,72 @@ fn no_weight_decay_is_bit_for_bit_the_run_without() {
         some.run(3000, 0.0);
         assert_ne!(bits(&plain), bits(&some), "{method:?} with λ_wd = 1e-3");
     }
+}
+
+#[test]
+fn weight_decay_on_the_command_line() {
+    for bad in ["-0.5", "inf", "2e3"] {
+        fails_with(
+            &["run", "--weight-decay", bad],
+            &["weight-decay", "[0, 1000]"],
+        );
+    }
+    let args = [
+        "run",
+        "--method",
+        "gd",
+        "--n",
+        "20",
+        "--d",
+        "30",
+        "--s",
+        "3",
+        "--seed",
+        "3",
+        "--alpha",
+        "0.1",
+        "--gamma",
+        "0.05",
+        "--weight-decay",
+        "0.05",
+        "--steps",
+        "300000",
+        "--json",
+    ];
+    let o = bin(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let beta: Vec<f64> = serde_json::from_value(v["beta"].clone()).expect("beta, a list");
+    assert_eq!(beta.len(), 30);
+    let l1: f64 = beta.iter().map(|b| b.abs()).sum();
+    assert!((l1 - v["l1_norm"].as_f64().expect("l1_norm")).abs() <= 1e-12 * l1);
+    let gap = v["predicted_gap"]
+        .as_f64()
+        .expect("a gap to the Lasso point");
+    assert!(gap <= 1e-8, "gap to the Lasso point {gap:e}");
+    assert_eq!(v["weight_decay"], 0.05);
+    assert_eq!(v["mirror_identity"], false);
+    assert!(v["predicted_gap_p21"].is_null());
+}
+
+#[test]
+fn the_weight_decay_scene_shows_what_its_caption_measured() {
+    // GD at λ_wd = 0.001 heads for the Lasso point with β*'s support; without weight decay GD
+    // converges to a dense interpolator far from β* (the caption's 4.5e-5 against 0.180).
+    let scene = dln_explorer::presets::get("weight-decay-lasso").expect("shipped");
+    let mut config = scene.config.clone();
+    config.method = "gd".into();
+    let report = dln_explorer::cli::run::execute(config.validate().expect("valid"), true);
+    let o = report.expect("runs").outcome;
+    let gap = o.predicted_gap.expect("a gap to the Lasso point");
+    assert!(gap <= 1e-4, "GD's gap to the Lasso point {gap:e}");
+    assert!(
+        o.recovery_error <= 1e-4,
+        "with weight decay {:e}",
+        o.recovery_error
+    );
+    config.weight_decay = 0.0;
+    let report = dln_explorer::cli::run::execute(config.validate().expect("valid"), true);
+    let plain = report.expect("runs").outcome.recovery_error;
+    assert!(plain >= 0.1, "without weight decay {plain:e}");
 }

@@ -27,6 +27,8 @@ pub const NOISE: &str = "σ label noise";
 pub const SIGMA_LABEL: &str = "σ_ℓ label-noise GD";
 /// Label of the σ_iso slider of isotropic-noise GD.
 pub const SIGMA_ISO: &str = "σ_iso isotropic-noise GD";
+/// Label of the weight-decay slider.
+pub const WEIGHT_DECAY: &str = "λ_wd weight decay";
 /// Label of the speed slider.
 pub const SPEED: &str = "speed (steps/frame)";
 
@@ -268,6 +270,7 @@ impl Controls {
                 num(h)
             ));
         }
+        restart |= self.weight_decay_slider(ui);
         ui.separator();
         ui.label("Playback");
         let mut speed = false;

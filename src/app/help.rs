@@ -24,6 +24,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "GF:  du/dt = −(1/n) v ⊙ Xᵀr, dv/dt = −(1/n) u ⊙ Xᵀr  (RK4 in the mirror coordinate).",
             "label-noise GD: D = −(γ/n) Xᵀ(r − σ_ℓ ξ), fresh ξ ~ N(0, I_n) each step — still in range(Xᵀ).",
             "isotropic-noise GD: GD's step, then u += √γ·σ_iso·ζ_u, v += √γ·σ_iso·ζ_v — outside the update, so the identities below fail.",
+            "Weight decay λ_wd (any method): u ← (1 − 2γλ_wd)u + D⊙v, likewise v — the step of L + (λ_wd/2)(‖u‖² + ‖v‖²); runs end at the Lasso point argmin L + λ_wd‖β‖₁.",
             "All runs share the data, α and γ, so the comparison is paired.",
         ],
     ),

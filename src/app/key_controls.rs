@@ -1,9 +1,9 @@
-//! The controls a lecturer needs at hand — the scene picker and the α, γ and b sliders — shared
-//! by the side panel and presentation mode's control strip.
+//! The controls a lecturer needs at hand — the scene picker and the α, γ, b and λ_wd sliders —
+//! shared by the side panel and presentation mode's control strip.
 
 use eframe::egui;
 
-use super::controls::{ALPHA, BATCH, Changes, Controls, GAMMA};
+use super::controls::{ALPHA, BATCH, Changes, Controls, GAMMA, WEIGHT_DECAY};
 use crate::experiment::RunInfo;
 use crate::figure::num;
 use crate::model::StepSize;
@@ -113,9 +113,27 @@ impl Controls {
             .on_hover_text("mini-batch size b of SGD; SGF's noise scales as γ/b, so larger b weakens the effect")
             .changed()
     }
+
+    /// The weight-decay slider (log scale from 1e-4, and 0); returns whether it moved.
+    pub fn weight_decay_slider(&mut self, ui: &mut egui::Ui) -> bool {
+        let slider = egui::Slider::new(&mut self.settings.weight_decay, 0.0..=1.0)
+            .logarithmic(true)
+            .smallest_positive(1e-4)
+            .text(WEIGHT_DECAY);
+        ui.add(slider)
+            .on_hover_text("weight decay λ_wd on u and v, every method: the step of L + (λ_wd/2)(‖u‖² + ‖v‖²). Its runs end at the Lasso point of penalty λ_wd (drawn as the predicted limit) instead of the interpolator α picks; 0: none")
+            .changed()
+    }
+
+    /// Whether the scene is about weight decay (it has some, or was loaded with some).
+    fn shows_weight_decay(&self) -> bool {
+        let loaded = (self.preset.as_ref()).is_some_and(|p| p.config.weight_decay > 0.0);
+        loaded || self.settings.weight_decay > 0.0
+    }
 }
 
-/// Presentation mode's strip: the scene picker, α, γ and b in one row (wrapping if narrow),
+/// Presentation mode's strip: the scene picker, α, γ, b (and λ_wd in a scene about weight decay)
+/// in one row (wrapping if narrow),
 /// then what `more` draws; `info` is the current run (for the γ a rule resolved to).
 pub fn strip(
     ui: &mut egui::Ui,
@@ -134,6 +152,14 @@ pub fn strip(
         restart |= controls.alpha_slider(ui);
         restart |= controls.gamma_slider(ui, info);
         restart |= controls.batch_slider(ui);
+        if controls.shows_weight_decay() {
+            // A slider wraps only between its parts: start a row unless all of it fits.
+            let left = ui.max_rect().right() - ui.cursor().left();
+            if left < 24.0 * ui.text_style_height(&egui::TextStyle::Body) {
+                ui.end_row();
+            }
+            restart |= controls.weight_decay_slider(ui);
+        }
         more(ui);
     });
     Changes {

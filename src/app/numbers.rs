@@ -41,7 +41,10 @@ pub fn ui(ui: &mut egui::Ui, live: &Record) {
                 ui.label(num(p.sample.recovery_error));
             });
         });
-    ui.small("→ limit: relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T), where the run ends if α_T stops shrinking");
+    ui.small(match info.is_some_and(|i| i.scene.weight_decay > 0.0) {
+        true => "→ limit: relative distance from β_T to the Lasso point of λ_wd, where weight decay leads",
+        false => "→ limit: relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T), where the run ends if α_T stops shrinking",
+    });
     // Below the others, so that the panel shows every column without scrolling.
     let mut below = SPARSITY.to_vec();
     if test {
@@ -125,7 +128,7 @@ fn columns(error: &'static str, measure: ErrorMeasure) -> [(&'static str, &'stat
         ),
         (
             "→ limit",
-            "Relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T): where the run ends if α_T stops shrinking",
+            "Relative distance from β_T to argmin_{Xβ=y} D_ψ(ρ_T): where the run ends if α_T stops shrinking (with weight decay: to the Lasso point of λ_wd)",
         ),
         (error, measure.symbol()),
     ]

@@ -96,7 +96,8 @@ pub fn status_line(live: &Record) -> String {
 /// method's loss and error; once stopped, why and at which step — said once when every method
 /// stopped alike, else after each method. `compact` leaves out t, γ and the losses.
 fn status_parts(live: &Record, revealing: bool, compact: bool) -> Vec<String> {
-    let ends: Vec<String> = live.status.iter().map(end).collect();
+    let decay = (live.info.as_ref()).is_some_and(|i| i.scene.weight_decay > 0.0);
+    let ends: Vec<String> = live.status.iter().map(|s| end(s, decay)).collect();
     let alike = live.finished() && ends.windows(2).all(|w| w[0] == w[1]);
     // Compact: every run converged is said once, without the steps.
     let converged = compact
@@ -152,8 +153,9 @@ fn status_parts(live: &Record, revealing: bool, compact: bool) -> Vec<String> {
     parts
 }
 
-/// How and when a method's run stopped ("" while it runs).
-fn end(s: &MethodStatus) -> String {
+/// How and when a method's run stopped ("" while it runs); with weight `decay` the loss settles
+/// above 0, so a run at its budget has settled rather than still descending.
+fn end(s: &MethodStatus, decay: bool) -> String {
     match (s.diverged_at, s.stop) {
         (Some(k), _) => format!("diverged at step {k}"),
         (None, Some(Stop::Diverged)) => format!("diverged at step {}", s.step),
@@ -164,6 +166,7 @@ fn end(s: &MethodStatus) -> String {
                 s.step
             )
         }
+        (None, Some(Stop::Budget)) if decay => format!("step {}: budget reached", s.step),
         (None, Some(Stop::Budget)) => {
             format!("step {}: budget reached, still descending", s.step)
         }

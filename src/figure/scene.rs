@@ -7,7 +7,7 @@ use crate::model::{MethodKind, Point};
 pub use super::alpha::SUPPORT_RINGS;
 use super::alpha::{alpha_coord_series, alpha_series};
 use super::figures::{PlotKind, reference};
-use super::noise::{BROKEN_IDENTITY, PRODUCT_MARKS, with_identity_note};
+use super::noise::{BROKEN_IDENTITY, PRODUCT_MARKS, limit_name, with_identity_note};
 use super::palette::{self, GROUND_TRUTH, L1_REFERENCE, L2_REFERENCE, OFF_SUPPORT, PREDICTED};
 use super::staircase;
 pub use super::subtitle::{file_name, subtitle};
@@ -267,7 +267,7 @@ fn coord_series(
     if let Some(pred) = record.prediction(kind) {
         let marks = pred.coords.iter().map(|&b| [x_end, b]).collect();
         series.push(Series::new(
-            "predicted limit",
+            limit_name(&info.scene),
             PREDICTED,
             Style::Dots,
             marks,

@@ -52,8 +52,13 @@ impl Trainer {
 
     /// Why a run that used its whole budget stopped: [`Stop::NotConverged`] when its exact loss
     /// fell by less than 10% since the last power-of-two step in the first half of the run and is
-    /// not at round-off, else [`Stop::Budget`] (it needs more steps).
+    /// not at round-off, else [`Stop::Budget`] (it needs more steps; always with weight decay).
     pub fn stop_at_budget(&self) -> Stop {
+        // With weight decay the loss settles at the Lasso point's, above 0: a flat loss is the
+        // end, not an oscillation.
+        if self.weight_decay() > 0.0 {
+            return Stop::Budget;
+        }
         let half = self.step / 2;
         let earlier = (self.checkpoints.iter())
             .take_while(|(s, _)| *s <= half)
