@@ -73,6 +73,10 @@ const SHIPPED: Shipped = Shipped(&[
         "weight-decay-lasso",
         include_str!("../assets/presets/weight-decay-lasso.toml"),
     ),
+    (
+        "momentum-lambda",
+        include_str!("../assets/presets/momentum-lambda.toml"),
+    ),
 ]);
 
 /// A scene: a name, what to show about it, and its settings.

@@ -130,15 +130,15 @@ fn coordinate_descent_lasso(p: &Problem, lambda: f64) -> Vec<f64> {
     let scale = 4.0 * n as f64;
     for _ in 0..1_000_000 {
         let mut moved = 0.0f64;
-        for j in 0..d {
+        for (j, beta_j) in beta.iter_mut().enumerate() {
             let col = x.column(j);
             let a = col.dot(&col) / scale;
-            let c = (col.iter().zip(&r).map(|(xi, ri)| xi * ri).sum::<f64>()) / scale + a * beta[j];
+            let c = (col.iter().zip(&r).map(|(xi, ri)| xi * ri).sum::<f64>()) / scale + a * *beta_j;
             let b = c.signum() * (c.abs() - lambda / 2.0).max(0.0) / a;
-            let step = b - beta[j];
+            let step = b - *beta_j;
             if step != 0.0 {
                 r.iter_mut().zip(col).for_each(|(ri, xi)| *ri -= step * xi);
-                beta[j] = b;
+                *beta_j = b;
             }
             moved = moved.max(step.abs());
         }

@@ -27,6 +27,8 @@ pub const NOISE: &str = "σ label noise";
 pub const SIGMA_LABEL: &str = "σ_ℓ label-noise GD";
 /// Label of the σ_iso slider of isotropic-noise GD.
 pub const SIGMA_ISO: &str = "σ_iso isotropic-noise GD";
+/// Label of the momentum slider of momentum GD.
+pub const MOMENTUM: &str = "β_m momentum";
 /// Label of the weight-decay slider.
 pub const WEIGHT_DECAY: &str = "λ_wd weight decay";
 /// Label of the speed slider.
@@ -61,6 +63,8 @@ pub struct Controls {
     pub gamma_max: GammaMaxView,
     /// The plots are on the τ axis: the α slider reaches down to 1e-150.
     pub small_alpha: bool,
+    /// Moving momentum's β_m keeps λ = γ/(1 − β_m)² (γ re-solved).
+    pub hold_lambda: bool,
 }
 
 impl Controls {
@@ -75,6 +79,7 @@ impl Controls {
             smooth: true,
             gamma_max: GammaMaxView::Unknown,
             small_alpha: false,
+            hold_lambda: false,
         }
     }
 
@@ -270,6 +275,9 @@ impl Controls {
                 num(h)
             ));
         }
+        if self.methods.contains(MethodKind::Momentum) {
+            restart |= self.momentum_ui(ui, info);
+        }
         restart |= self.weight_decay_slider(ui);
         ui.separator();
         ui.label("Playback");
@@ -307,6 +315,9 @@ fn method_help(kind: MethodKind) -> &'static str {
         }
         MethodKind::IsoNoise => {
             "isotropic-noise GD: GD plus √γ·σ_iso·N(0, I) on u and v; outside range(Xᵀ), so α_t is not the product formula and the predicted limit does not hold"
+        }
+        MethodKind::Momentum => {
+            "momentum GD (heavy ball): GD's step plus β_m times the last displacement of u and v; against time t = kγ/(1 − β_m) its path depends on λ = γ/(1 − β_m)² alone; the exact α_t and the predicted limit do not hold"
         }
     }
 }

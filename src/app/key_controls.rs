@@ -3,11 +3,11 @@
 
 use eframe::egui;
 
-use super::controls::{ALPHA, BATCH, Changes, Controls, GAMMA, WEIGHT_DECAY};
+use super::controls::{ALPHA, BATCH, Changes, Controls, GAMMA, MOMENTUM, WEIGHT_DECAY};
 use crate::experiment::RunInfo;
 use crate::figure::num;
-use crate::model::StepSize;
 use crate::model::config::ALPHA_RANGE;
+use crate::model::{MethodKind, StepSize};
 use crate::presets;
 
 /// Characters of a scene's title the scene picker shows (the rest is cut with …).
@@ -125,6 +125,24 @@ impl Controls {
             .changed()
     }
 
+    /// Momentum's β_m slider and the switch that holds λ = γ/(1 − β_m)² while it moves (γ is
+    /// then re-solved, as a fixed γ); returns whether either changed the scene.
+    pub fn momentum_ui(&mut self, ui: &mut egui::Ui, info: Option<&RunInfo>) -> bool {
+        let (gamma, before) = (self.gamma(info), self.settings.momentum);
+        let moved = ui
+            .add(egui::Slider::new(&mut self.settings.momentum, 0.0..=0.99).text(MOMENTUM))
+            .on_hover_text("β_m of momentum GD: each step adds β_m times the last displacement; against time t = kγ/(1 − β_m) its path depends on λ = γ/(1 − β_m)² alone (larger λ: denser)")
+            .changed();
+        let after = self.settings.momentum;
+        let lambda = gamma / ((1.0 - before) * (1.0 - before));
+        ui.checkbox(&mut self.hold_lambda, format!("hold λ = γ/(1 − β_m)² = {}", num(lambda)))
+            .on_hover_text("moving β_m re-solves γ = λ(1 − β_m)², so the runs keep one path against time t = kγ/(1 − β_m)");
+        if moved && self.hold_lambda {
+            self.settings.step_size = StepSize::Fixed(lambda * (1.0 - after) * (1.0 - after));
+        }
+        moved
+    }
+
     /// Whether the scene is about weight decay (it has some, or was loaded with some).
     fn shows_weight_decay(&self) -> bool {
         let loaded = (self.preset.as_ref()).is_some_and(|p| p.config.weight_decay > 0.0);
@@ -132,8 +150,8 @@ impl Controls {
     }
 }
 
-/// Presentation mode's strip: the scene picker, α, γ, b (and λ_wd in a scene about weight decay)
-/// in one row (wrapping if narrow),
+/// Presentation mode's strip: the scene picker, α, γ, b (β_m when momentum runs, λ_wd in a scene
+/// about weight decay) in one row (wrapping if narrow),
 /// then what `more` draws; `info` is the current run (for the γ a rule resolved to).
 pub fn strip(
     ui: &mut egui::Ui,
@@ -152,12 +170,12 @@ pub fn strip(
         restart |= controls.alpha_slider(ui);
         restart |= controls.gamma_slider(ui, info);
         restart |= controls.batch_slider(ui);
+        if controls.methods.contains(MethodKind::Momentum) {
+            wrap_before(ui, 40.0);
+            restart |= controls.momentum_ui(ui, info);
+        }
         if controls.shows_weight_decay() {
-            // A slider wraps only between its parts: start a row unless all of it fits.
-            let left = ui.max_rect().right() - ui.cursor().left();
-            if left < 24.0 * ui.text_style_height(&egui::TextStyle::Body) {
-                ui.end_row();
-            }
+            wrap_before(ui, 24.0);
             restart |= controls.weight_decay_slider(ui);
         }
         more(ui);
@@ -165,5 +183,14 @@ pub fn strip(
     Changes {
         restart,
         speed: false,
+    }
+}
+
+/// Starts a new row of a wrapping layout unless `lines` text heights of width still fit (a
+/// slider wraps only between its parts).
+fn wrap_before(ui: &mut egui::Ui, lines: f32) {
+    let left = ui.max_rect().right() - ui.cursor().left();
+    if left < lines * ui.text_style_height(&egui::TextStyle::Body) {
+        ui.end_row();
     }
 }

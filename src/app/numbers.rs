@@ -6,7 +6,6 @@ use eframe::egui;
 
 use super::plots;
 use crate::experiment::Record;
-use crate::figure::noise::BROKEN_IDENTITY;
 use crate::figure::num;
 use crate::model::analysis::{SUPPORT_RULE, geometric_mean_ratio};
 use crate::model::{ErrorMeasure, MethodKind, Point};
@@ -157,8 +156,9 @@ fn identity_ui(ui: &mut egui::Ui, live: &Record) {
                 ui.colored_label(
                     ui.visuals().warn_fg_color,
                     format!(
-                        "{text}; distance to the limit predicted from the dual steps {} — {BROKEN_IDENTITY}",
-                        num(*gap)
+                        "{text}; distance to the limit predicted from the dual steps {} — {}",
+                        num(*gap),
+                        kind.broken_identity().unwrap_or_default()
                     ),
                 );
             }

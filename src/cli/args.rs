@@ -49,7 +49,7 @@ pub struct SimArgs {
     /// Size of the held-out test set [default: 500; ≥ 0].
     #[arg(long, value_parser = count)]
     pub n_test: Option<usize>,
-    /// Method: gd, sgd, sgf, gf, label-noise or iso-noise [default: sgd].
+    /// Method: gd, sgd, sgf, gf, label-noise, iso-noise or momentum [default: sgd].
     #[arg(long)]
     pub method: Option<String>,
     /// Initialisation scale α: u₀ = α·𝟙, v₀ = 0 [default: 0.1; > 0].
@@ -76,6 +76,10 @@ pub struct SimArgs {
     /// The noise methods add noise for this many steps, then step as GD [default: every step].
     #[arg(long)]
     pub noise_steps: Option<u64>,
+    /// Momentum β_m of heavy-ball GD (method momentum): GD's step plus β_m times the last
+    /// displacement; its path depends on λ = γ/(1 − β_m)² [default: 0.9; 0 ≤ β_m < 1].
+    #[arg(long, value_parser = real)]
+    pub momentum: Option<f64>,
     /// Weight decay λ_wd on both layers, any method: the step of L + (λ_wd/2)(‖u‖² + ‖v‖²),
     /// whose limit is the Lasso point of penalty λ_wd [default: 0; 0 to 1e3].
     #[arg(long, value_parser = real)]
@@ -137,7 +141,7 @@ impl SimArgs {
         set!(
             n, d, s, noise, seed, n_test, method, alpha, batch, steps, tol
         );
-        set!(sigma_label, sigma_iso, weight_decay);
+        set!(sigma_label, sigma_iso, weight_decay, momentum);
         if self.noise_steps.is_some() {
             c.noise_steps = self.noise_steps;
         }

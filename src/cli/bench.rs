@@ -14,7 +14,7 @@ use crate::model::{Method, MethodKind, Problem, ProblemSpec, Stop, Trainer};
 /// Flags of `bench`.
 #[derive(Args, Debug)]
 pub struct BenchArgs {
-    /// Method: gd, sgd, sgf, gf, label-noise or iso-noise.
+    /// Method: gd, sgd, sgf, gf, label-noise, iso-noise or momentum.
     #[arg(long, default_value = "sgd")]
     pub method: String,
     /// Number of samples n [1..=100000].

@@ -139,6 +139,7 @@ pub fn to_json(r: &RunReport) -> serde_json::Value {
             "alpha_ratio_product": o.alpha_ratio_product,
             "mirror_identity": s.method.keeps_mirror_identity() && s.weight_decay == 0.0,
             "weight_decay": s.weight_decay,
+            "momentum": s.momentum,
             "beta": r.trainer.beta(),
             "predicted_gap_product": o.predicted_gap_product,
             "sigma_label": s.sigma_label,
@@ -253,10 +254,8 @@ fn print_table(r: &RunReport) -> Result<(), CliError> {
             "  note: weight decay λ_wd = {} shrinks u and v each step: the predicted gap is to the Lasso point of penalty λ_wd, not to the α-interpolator",
             fmt_num(s.weight_decay)
         )?;
-    } else if !s.method.keeps_mirror_identity() {
-        outln!(
-            "  note: isotropic noise leaves range(Xᵀ): u² − v² is not multiplied by 1 − D², so the exact α_t and the predicted limit do not hold"
-        )?;
+    } else if let Some(note) = s.method.broken_identity() {
+        outln!("  note: {note}")?;
     }
     Ok(())
 }

@@ -77,7 +77,10 @@ impl SweepSpec {
             return Err(SimError::invalid(
                 "methods",
                 "(empty)",
-                "a non-empty list of gd, sgd, sgf, gf, label-noise, iso-noise",
+                format!(
+                    "a non-empty list of {}",
+                    crate::model::config::METHOD_NAMES.trim_start_matches("one of ")
+                ),
             ));
         }
         if !(1..=MAX_SEEDS).contains(&self.seeds) {

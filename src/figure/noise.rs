@@ -30,19 +30,15 @@ pub fn noise_description(
     Some(parts.join(" · "))
 }
 
-/// The note a plot of the exact α_t or of the predicted limit carries when isotropic-noise GD
-/// runs: its noise leaves `range(Xᵀ)`, so neither identity holds for it.
-pub const BROKEN_IDENTITY: &str = "isotropic noise: u² − v² is not multiplied by 1 − D², so α_t ≠ α·exp(−½Σq(D)) and the predicted limit does not hold";
-
 /// The note a plot of the exact α_t carries when the runs have weight decay: the state's α_t then
 /// holds the decay's shrinkage too, and the limit is a Lasso point, not an α-interpolator.
 pub const DECAYED_IDENTITY: &str = "weight decay: the state's α_t includes its shrinkage (1 − 2γλ_wd) per step; the limit is the Lasso point";
 
-/// [`BROKEN_IDENTITY`] appended to `title` when isotropic-noise GD is among the runs, and
-/// [`DECAYED_IDENTITY`] when the runs have weight decay.
+/// `title` with why the identities fail for each method among the runs where they do
+/// ([`MethodKind::broken_identity`]), and [`DECAYED_IDENTITY`] when the runs have weight decay.
 pub fn with_identity_note(mut title: String, record: &Record) -> String {
-    if (record.histories.iter()).any(|(k, _)| !k.keeps_mirror_identity()) {
-        title = format!("{title} — {BROKEN_IDENTITY}");
+    for note in (record.histories.iter()).filter_map(|(k, _)| k.broken_identity()) {
+        title = format!("{title} — {note}");
     }
     if (record.info.as_ref()).is_some_and(|i| i.scene.weight_decay > 0.0) {
         title = format!("{title} — {DECAYED_IDENTITY}");

@@ -7,7 +7,7 @@ use crate::model::{MethodKind, Point};
 pub use super::alpha::SUPPORT_RINGS;
 use super::alpha::{alpha_coord_series, alpha_series};
 use super::figures::{PlotKind, reference};
-use super::noise::{BROKEN_IDENTITY, PRODUCT_MARKS, limit_name, with_identity_note};
+use super::noise::{PRODUCT_MARKS, limit_name, with_identity_note};
 use super::palette::{self, GROUND_TRUTH, L1_REFERENCE, L2_REFERENCE, OFF_SUPPORT, PREDICTED};
 use super::staircase;
 pub use super::subtitle::{file_name, subtitle};
@@ -155,10 +155,10 @@ pub fn panel(kind: PlotKind, record: &Record, view: ViewOptions) -> Option<Panel
                         "Coordinates of β_k ({}) on the staircase (ring: a coordinate leaves)",
                         kind.label()
                     )
-                } else if kind.keeps_mirror_identity() {
-                    format!("Coordinates of β_k ({})", kind.label())
+                } else if let Some(note) = kind.broken_identity() {
+                    format!("Coordinates of β_k ({}) — {note}", kind.label())
                 } else {
-                    format!("Coordinates of β_k ({}) — {BROKEN_IDENTITY}", kind.label())
+                    format!("Coordinates of β_k ({})", kind.label())
                 },
                 view.x_axis(),
                 Axis::linear("β_k,j"),

@@ -79,7 +79,7 @@ impl ViewOptions {
     pub fn x_axis(self) -> Axis {
         let label = match self.x_axis {
             XAxis::Steps => "step k",
-            XAxis::Time => "time t = kγ (SGF, GF: kh)",
+            XAxis::Time => "time t = kγ (SGF, GF: kh; momentum: kγ/(1 − β_m))",
             XAxis::Tau => "rescaled time τ = t / ln(1/α)",
         };
         if self.log_x {

@@ -84,6 +84,8 @@ fn full_config() -> Config {
         gamma_rule: Some(String::new()),
         h: Some(0.0),
         noise_steps: Some(0),
+        weight_decay: 1.0,
+        momentum: 0.5,
         design: Some(String::new()),
         beta_star: Some(String::new()),
         data: Some(String::new()),

@@ -132,8 +132,8 @@ prop_compose! {
         (n, d, s, seed, n_test, batch, steps) in (any::<usize>(), any::<usize>(), any::<usize>(),
             0..=crate::model::config::MAX_SEED, any::<usize>(), any::<usize>(), any::<u32>()),
         (noise, alpha, sigma_label, sigma_iso, tol) in (float(), float(), float(), float(), float()),
-        (gamma, h, noise_steps, weight_decay) in
-            (maybe(float()), maybe(float()), maybe(any::<u32>()), float()),
+        (gamma, h, noise_steps, weight_decay, momentum) in
+            (maybe(float()), maybe(float()), maybe(any::<u32>()), float(), float()),
         (method, gamma_rule, design, beta_star, data) in
             (text(), maybe(text()), maybe(text()), maybe(text()), maybe(text())),
     ) -> Config {
@@ -141,7 +141,7 @@ prop_compose! {
         Config {
             n: small(n), d: small(d), s: small(s), seed, n_test: small(n_test),
             batch: small(batch), steps: u64::from(steps), noise, alpha, sigma_label, sigma_iso,
-            tol, gamma, h, noise_steps: noise_steps.map(u64::from), weight_decay, method,
+            tol, gamma, h, noise_steps: noise_steps.map(u64::from), weight_decay, momentum, method,
             gamma_rule, design, beta_star, data,
         }
     }
@@ -154,7 +154,7 @@ proptest! {
         base in prop::sample::select(presets::names().collect::<Vec<_>>()),
         shipped in any::<bool>(),
         (title, caption) in (text(), text()),
-        methods in maybe(prop::sample::subsequence(MethodKind::ALL.to_vec(), 1..=6)),
+        methods in maybe(prop::sample::subsequence(MethodKind::ALL.to_vec(), 1..=MethodKind::ALL.len())),
         x_axis in maybe(prop::sample::select(vec![SceneAxis::Steps, SceneAxis::Time, SceneAxis::Tau])),
     ) {
         let name = if shipped { base.to_string() } else { "mine".to_string() };

@@ -4,63 +4,12 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::checks::*;
 use super::design::{BetaRule, Design};
 use super::error::SimError;
 use super::format::exact;
 pub use super::method_kind::{METHOD_NAMES, MethodKind};
 use super::problem::{ProblemSpec, Source};
-
-/// Largest `n` and `d` accepted.
-pub const MAX_DIM: usize = 100_000;
-/// Largest label-noise σ accepted (far larger noise makes the references' solvers fail).
-pub const MAX_NOISE: f64 = 1e3;
-/// Largest `n·d` accepted (the design matrix is held in memory).
-pub const MAX_ENTRIES: usize = 20_000_000;
-/// Largest seed accepted: a TOML integer (scene files and CSV headers record the seed).
-pub const MAX_SEED: u64 = i64::MAX as u64;
-
-/// Refuses a seed that a scene file or CSV header could not record.
-fn check_seed(seed: u64) -> Result<u64, SimError> {
-    if seed > MAX_SEED {
-        let range = format!("an integer in 0..={MAX_SEED} (a TOML integer)");
-        return Err(SimError::invalid("seed", seed, range));
-    }
-    Ok(seed)
-}
-
-/// Largest σ_ℓ (`sigma_label`) and σ_iso (`sigma_iso`) accepted.
-pub const MAX_SIGMA: f64 = 1e3;
-
-/// Checks a noise level of the noise methods: finite, in `[0, MAX_SIGMA]`.
-pub fn check_sigma(name: &'static str, x: f64) -> Result<f64, SimError> {
-    if x.is_finite() && (0.0..=MAX_SIGMA).contains(&x) {
-        Ok(x)
-    } else {
-        Err(SimError::invalid(
-            name,
-            exact(x),
-            format!("a number in [0, {}]", exact(MAX_SIGMA)),
-        ))
-    }
-}
-
-/// Largest weight decay λ_wd accepted.
-pub const MAX_WEIGHT_DECAY: f64 = 1e3;
-
-/// Checks a weight decay: finite, in `[0, MAX_WEIGHT_DECAY]`.
-pub fn check_weight_decay(x: f64) -> Result<f64, SimError> {
-    if x.is_finite() && (0.0..=MAX_WEIGHT_DECAY).contains(&x) {
-        Ok(x)
-    } else {
-        let range = format!("a number in [0, {}]", exact(MAX_WEIGHT_DECAY));
-        Err(SimError::invalid("weight-decay", exact(x), range))
-    }
-}
-
-/// Whether a value is zero (a key left out of files at its default).
-fn is_zero(x: &f64) -> bool {
-    *x == 0.0
-}
 
 /// How the step size γ is chosen.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -117,7 +66,7 @@ pub struct Config {
     pub seed: u64,
     /// Size of the held-out test set.
     pub n_test: usize,
-    /// Method: gd, sgd, sgf, gf, label-noise or iso-noise.
+    /// Method: gd, sgd, sgf, gf, label-noise, iso-noise or momentum.
     pub method: String,
     /// Initialisation scale α (`u₀ = α·𝟙`, `v₀ = 0`).
     pub alpha: f64,
@@ -138,6 +87,9 @@ pub struct Config {
     /// Weight decay λ_wd on both layers, any method (0: none; docs/dynamics.md).
     #[serde(skip_serializing_if = "is_zero")]
     pub weight_decay: f64,
+    /// Momentum β_m of `momentum` GD (left out of files at its default).
+    #[serde(skip_serializing_if = "is_default_momentum")]
+    pub momentum: f64,
     /// Step budget.
     pub steps: u64,
     /// Stop when the training loss is at most this (0: never).
@@ -172,6 +124,7 @@ impl Default for Config {
             sigma_iso: DEFAULT_SIGMA_ISO,
             noise_steps: None,
             weight_decay: 0.0,
+            momentum: DEFAULT_MOMENTUM,
             steps: 400_000,
             tol: 1e-20,
             design: None,
@@ -204,6 +157,8 @@ pub struct Settings {
     pub noise_steps: Option<u64>,
     /// Weight decay λ_wd (0: none).
     pub weight_decay: f64,
+    /// Momentum β_m of `momentum` GD.
+    pub momentum: f64,
     /// Step budget.
     pub steps: u64,
     /// Loss tolerance.
@@ -235,61 +190,13 @@ impl From<&Settings> for Config {
             sigma_iso: s.sigma_iso,
             noise_steps: s.noise_steps,
             weight_decay: s.weight_decay,
+            momentum: s.momentum,
             steps: s.steps,
             tol: s.tol,
             design: (p.source.design != Design::Isotropic).then(|| p.source.design.to_string()),
             beta_star: (p.source.beta != BetaRule::Gaussian).then(|| p.source.beta.to_string()),
             data: p.source.data.as_ref().map(|d| d.name.clone()),
         }
-    }
-}
-
-/// Checks that `x` is finite and `> 0`.
-pub fn check_positive(name: &'static str, x: f64) -> Result<f64, SimError> {
-    if x.is_finite() && x > 0.0 {
-        Ok(x)
-    } else {
-        Err(SimError::invalid(name, exact(x), "a finite number > 0"))
-    }
-}
-
-/// Smallest and largest initialisation scale α accepted: the state `s, d = α e^{±Γ}` keeps
-/// `s·d = α²` and β ~ α² normal numbers down to α = 1e-150 (docs/saddles.md).
-pub const ALPHA_RANGE: (f64, f64) = (1e-150, 1e4);
-
-/// Checks that α lies in [`ALPHA_RANGE`].
-pub fn check_alpha(alpha: f64) -> Result<f64, SimError> {
-    let (lo, hi) = ALPHA_RANGE;
-    if alpha.is_finite() && (lo..=hi).contains(&alpha) {
-        Ok(alpha)
-    } else {
-        Err(SimError::invalid(
-            "alpha",
-            exact(alpha),
-            format!("a finite number > 0, in [{lo:e}, {hi:e}]"),
-        ))
-    }
-}
-
-/// Checks that `x` is finite and `≥ 0`.
-pub fn check_non_negative(name: &'static str, x: f64) -> Result<f64, SimError> {
-    if x.is_finite() && x >= 0.0 {
-        Ok(x)
-    } else {
-        Err(SimError::invalid(name, exact(x), "a finite number ≥ 0"))
-    }
-}
-
-/// Checks that `x` lies in `lo..=hi`.
-pub fn check_range(name: &'static str, x: usize, lo: usize, hi: usize) -> Result<usize, SimError> {
-    if (lo..=hi).contains(&x) {
-        Ok(x)
-    } else {
-        Err(SimError::invalid(
-            name,
-            x,
-            format!("an integer in {lo}..={hi}"),
-        ))
     }
 }
 
@@ -401,6 +308,7 @@ impl Config {
             sigma_iso: check_sigma("sigma-iso", self.sigma_iso)?,
             noise_steps: self.noise_steps,
             weight_decay: check_weight_decay(self.weight_decay)?,
+            momentum: check_momentum(self.momentum)?,
             steps: self.steps,
             tol,
         })

@@ -2,13 +2,13 @@
 //! (isotropic-noise GD adds noise outside it: `noise`).
 
 mod noise;
+mod params;
 mod run;
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::config::{DEFAULT_SIGMA_ISO, DEFAULT_SIGMA_LABEL, MethodKind, Settings};
 use super::kernels::{self, full_batch};
 use super::net::DiagNet;
 use super::problem::Problem;
@@ -49,92 +49,11 @@ pub enum Method {
         /// Steps that carry noise (`None`: all); later steps are GD's.
         noise_steps: Option<u64>,
     },
-}
-
-impl Method {
-    /// The method of `kind` with batch size and integration step where they apply (the noise
-    /// methods at their default σ, noisy throughout).
-    pub fn new(kind: MethodKind, batch: usize, h: Option<f64>) -> Method {
-        match kind {
-            MethodKind::Gd => Method::Gd,
-            MethodKind::Sgd => Method::Sgd { batch },
-            MethodKind::Sgf => Method::Sgf { batch, h },
-            MethodKind::Gf => Method::Gf { h },
-            MethodKind::LabelNoise => Method::LabelNoise {
-                sigma: DEFAULT_SIGMA_LABEL,
-                noise_steps: None,
-            },
-            MethodKind::IsoNoise => Method::IsoNoise {
-                sigma: DEFAULT_SIGMA_ISO,
-                noise_steps: None,
-            },
-        }
-    }
-
-    /// The method of `kind` with the scene's batch size, integration step and noise levels.
-    pub fn of_scene(kind: MethodKind, s: &Settings) -> Method {
-        match Method::new(kind, s.batch, s.h) {
-            Method::LabelNoise { .. } => Method::LabelNoise {
-                sigma: s.sigma_label,
-                noise_steps: s.noise_steps,
-            },
-            Method::IsoNoise { .. } => Method::IsoNoise {
-                sigma: s.sigma_iso,
-                noise_steps: s.noise_steps,
-            },
-            method => method,
-        }
-    }
-
-    /// Which of the four dynamics this is.
-    pub fn kind(&self) -> MethodKind {
-        match self {
-            Method::Gd => MethodKind::Gd,
-            Method::Sgd { .. } => MethodKind::Sgd,
-            Method::Sgf { .. } => MethodKind::Sgf,
-            Method::Gf { .. } => MethodKind::Gf,
-            Method::LabelNoise { .. } => MethodKind::LabelNoise,
-            Method::IsoNoise { .. } => MethodKind::IsoNoise,
-        }
-    }
-
-    /// The work of one step on an `n × d` problem in units of one `n×d` product (a loss). GD's
-    /// chunked pass reads X once for both of its products, and X beyond the cache makes reading
-    /// it the cost: there a step costs what a loss does.
-    pub fn step_cost(&self, n: usize, d: usize) -> f64 {
-        match self {
-            Method::Sgd { batch } => 2.0 * *batch as f64 / n as f64,
-            Method::Gf { .. } => 8.0,
-            Method::Gd if full_batch::chunk_rows(n, d) < n => 1.0,
-            Method::Gd
-            | Method::Sgf { .. }
-            | Method::LabelNoise { .. }
-            | Method::IsoNoise { .. } => 2.0,
-        }
-    }
-
-    /// Physical time per step: γ for GD, SGD and the noise methods, h for SGF and GF.
-    pub fn dt(&self, gamma: f64) -> f64 {
-        match self {
-            Method::Gd
-            | Method::Sgd { .. }
-            | Method::LabelNoise { .. }
-            | Method::IsoNoise { .. } => gamma,
-            Method::Sgf { h, .. } | Method::Gf { h } => h.unwrap_or(gamma),
-        }
-    }
-
-    /// The noise level `γ/b` of P21's effective-α formula (0 for the noiseless methods and for
-    /// the noise methods, whose noise is not SGD's).
-    pub fn noise_level(&self, gamma: f64) -> f64 {
-        match self {
-            Method::Gd
-            | Method::Gf { .. }
-            | Method::LabelNoise { .. }
-            | Method::IsoNoise { .. } => 0.0,
-            Method::Sgd { batch } | Method::Sgf { batch, .. } => gamma / *batch as f64,
-        }
-    }
+    /// Heavy-ball momentum: GD's step plus `β_m` times each layer's last displacement.
+    Momentum {
+        /// β_m in [0, 1).
+        beta: f64,
+    },
 }
 
 /// What one step saw at the state it started from.
@@ -178,6 +97,8 @@ pub struct Stepper {
     /// `Σ_k ln|1 + D_k|` then `Σ_k ln|1 − D_k|` per coordinate, tracked by the noise methods
     /// (empty otherwise).
     dual_logs: Vec<f64>,
+    /// Momentum's last displacement of `s`, then of `d` (empty for the other methods).
+    velocity: Vec<f64>,
 }
 
 impl Stepper {
@@ -197,7 +118,7 @@ impl Stepper {
             coef: vec![0.0; n],
             perm: (0..n).collect(),
             partials: match method {
-                Method::Gd => full_batch::Partials::new(n, d),
+                Method::Gd | Method::Momentum { .. } => full_batch::Partials::new(n, d),
                 _ => full_batch::Partials::default(),
             },
             last: Last::None,
@@ -211,6 +132,10 @@ impl Stepper {
                 Method::LabelNoise { .. } | Method::IsoNoise { .. } => vec![0.0; 2 * d],
                 _ => Vec::new(),
             },
+            velocity: match method {
+                Method::Momentum { .. } => vec![0.0; 2 * d],
+                _ => Vec::new(),
+            },
         }
     }
 
@@ -219,7 +144,7 @@ impl Stepper {
     /// bit those without.
     pub fn with_weight_decay(mut self, lambda: f64) -> Stepper {
         self.decay = lambda;
-        self.keep = 1.0 - 2.0 * self.dt * lambda;
+        self.keep = 1.0 - 2.0 * self.method.gradient_step(self.gamma) * lambda;
         self
     }
 
@@ -268,9 +193,9 @@ impl Stepper {
                     residual_sq: sq,
                 }
             }
-            Method::Gd => {
+            Method::Gd | Method::Momentum { .. } => {
                 kernels::beta_from_state(&net.s, &net.d, &mut self.beta);
-                let drift = -self.dt / n as f64;
+                let drift = -self.gamma / n as f64;
                 let sq = full_batch::pass(
                     x,
                     y,
@@ -315,8 +240,17 @@ impl Stepper {
         }
     }
 
+    /// The update with this step's `D` (momentum's with its last displacement; at β_m = 0 the
+    /// plain update, so that it is GD bit for bit).
     fn apply(&mut self, net: &mut DiagNet) {
-        kernels::multiplicative_update(&mut net.s, &mut net.d, &self.dual, self.keep);
+        match self.method {
+            Method::Momentum { beta } if beta != 0.0 => {
+                let (vs, vd) = self.velocity.split_at_mut(net.dim());
+                let state = (&mut net.s[..], &mut net.d[..]);
+                kernels::heavy_ball_update(state, &self.dual, (self.keep, beta), (vs, vd));
+            }
+            _ => kernels::multiplicative_update(&mut net.s, &mut net.d, &self.dual, self.keep),
+        }
         self.last = Last::Dense;
     }
 

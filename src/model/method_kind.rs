@@ -25,17 +25,20 @@ pub enum MethodKind {
     /// A GD step plus isotropic Gaussian noise `sqrt(γ) σ_iso (ζ_u, ζ_v)` on the layers.
     #[serde(rename = "iso-noise")]
     IsoNoise,
+    /// Heavy-ball momentum: GD's step plus β_m times the last displacement of each layer.
+    Momentum,
 }
 
 impl MethodKind {
     /// All methods in display order.
-    pub const ALL: [MethodKind; 6] = [
+    pub const ALL: [MethodKind; 7] = [
         MethodKind::Gd,
         MethodKind::Sgd,
         MethodKind::Sgf,
         MethodKind::Gf,
         MethodKind::LabelNoise,
         MethodKind::IsoNoise,
+        MethodKind::Momentum,
     ];
 
     /// The lowercase name used on the command line and in files.
@@ -47,6 +50,7 @@ impl MethodKind {
             MethodKind::Gf => "gf",
             MethodKind::LabelNoise => "label-noise",
             MethodKind::IsoNoise => "iso-noise",
+            MethodKind::Momentum => "momentum",
         }
     }
 
@@ -59,6 +63,7 @@ impl MethodKind {
             MethodKind::Gf => "GF",
             MethodKind::LabelNoise => "label-noise GD",
             MethodKind::IsoNoise => "isotropic-noise GD",
+            MethodKind::Momentum => "momentum GD",
         }
     }
 
@@ -74,9 +79,23 @@ impl MethodKind {
     }
 
     /// Whether every step is the multiplicative update with `D ∈ range(Xᵀ)`, so that the exact
-    /// α_t and the predicted limit hold (false for isotropic noise: docs/dynamics.md).
+    /// α_t and the predicted limit hold (false for isotropic noise and momentum: docs/dynamics.md).
     pub fn keeps_mirror_identity(self) -> bool {
-        self != MethodKind::IsoNoise
+        self.broken_identity().is_none()
+    }
+
+    /// Why the exact α_t and the predicted limit do not hold for this method (`None` where they
+    /// do), as plots and tables say it.
+    pub fn broken_identity(self) -> Option<&'static str> {
+        match self {
+            MethodKind::IsoNoise => Some(
+                "isotropic noise: u² − v² is not multiplied by 1 − D², so α_t ≠ α·exp(−½Σq(D)) and the predicted limit does not hold",
+            ),
+            MethodKind::Momentum => Some(
+                "momentum: each step adds β_m times the last displacement, so u² − v² is not multiplied by 1 − D² and neither α_t nor the predicted limit holds",
+            ),
+            _ => None,
+        }
     }
 }
 
@@ -97,4 +116,4 @@ impl FromStr for MethodKind {
 }
 
 /// The allowed values of `method`, in words.
-pub const METHOD_NAMES: &str = "one of gd, sgd, sgf, gf, label-noise, iso-noise";
+pub const METHOD_NAMES: &str = "one of gd, sgd, sgf, gf, label-noise, iso-noise, momentum";

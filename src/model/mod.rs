@@ -3,6 +3,7 @@
 pub mod aligned;
 pub mod analysis;
 pub mod bias;
+pub mod checks;
 pub mod cholesky;
 pub mod config;
 pub mod dataset;

@@ -283,6 +283,29 @@ pub fn multiplicative_update(s: &mut [f64], d: &mut [f64], dual: &[f64], keep: f
     }
 }
 
+/// Heavy-ball momentum's update: [`multiplicative_update`]'s step plus `β_m` times the last
+/// displacement, `s ← (D·s + keep·s) + β_m·v_s`, then `v_s ←` the displacement just made (and
+/// `d` alike with `−D`).
+#[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
+pub fn heavy_ball_update(
+    (s, d): (&mut [f64], &mut [f64]),
+    dual: &[f64],
+    (keep, beta): (f64, f64),
+    (vs, vd): (&mut [f64], &mut [f64]),
+) {
+    let len = dual.len();
+    let (s, d, vs, vd) = (&mut s[..len], &mut d[..len], &mut vs[..len], &mut vd[..len]);
+    for j in 0..len {
+        let dj = dual[j];
+        let ns = beta.madd(vs[j], dj.madd(s[j], keep * s[j]));
+        let nd = beta.madd(vd[j], (-dj).madd(d[j], keep * d[j]));
+        vs[j] = ns - s[j];
+        vd[j] = nd - d[j];
+        s[j] = ns;
+        d[j] = nd;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

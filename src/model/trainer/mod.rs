@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::config::{check_alpha, check_positive, check_sigma, check_weight_decay};
+use super::config::{check_alpha, check_momentum, check_positive, check_sigma, check_weight_decay};
 use super::error::SimError;
 use super::method::{Method, Stepper};
 use super::net::DiagNet;
@@ -79,6 +79,9 @@ impl Trainer {
             }
             Method::IsoNoise { sigma, .. } => {
                 check_sigma("sigma-iso", sigma)?;
+            }
+            Method::Momentum { beta } => {
+                check_momentum(beta)?;
             }
             _ => {}
         }
