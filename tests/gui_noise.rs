@@ -1,5 +1,6 @@
-//! The noise methods in the app: their checkboxes, their σ sliders, and the numbers panel's
-//! report of the identity, driven through egui_kittest on the inline backend.
+//! The methods beyond GD and SGD in the app — the noise methods, momentum, weight decay: their
+//! checkboxes and sliders, and the numbers panel's report of the identity, driven through
+//! egui_kittest on the inline backend.
 
 mod common;
 
@@ -47,4 +48,37 @@ fn noise_methods_are_toggled_tuned_and_reported() {
     h.get_by_label_contains("label-noise GD: α_T/α");
     h.get_by_label_contains("isotropic-noise GD: α_T/α");
     h.get_by_label_contains("the exact identity holds");
+}
+
+#[test]
+fn momentum_holds_lambda_while_beta_m_moves_and_weight_decay_restarts() {
+    // GD at a fixed γ = 0.02 with momentum on: holding λ = γ/(1 − β_m)² = 2 (β_m = 0.9), moving
+    // β_m to 0.5 re-solves γ = λ/4 = 0.5.
+    let mut h = harness(App::inline(&settings(), 100), 2);
+    h.get_by_role_and_label(Role::CheckBox, MethodKind::Momentum.label())
+        .click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Slider, controls::GAMMA)
+        .set_value_accesskit(0.02);
+    h.run_steps(2);
+    h.get_by_label_contains("hold λ = γ/(1 − β_m)² = 2").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Slider, controls::MOMENTUM)
+        .set_value_accesskit(0.5);
+    h.run_steps(25);
+    let info = h.state().live().info.clone().expect("run info");
+    assert!((info.scene.momentum - 0.5).abs() < 1e-12);
+    assert!((info.gamma - 0.5).abs() < 1e-12, "γ = {}", info.gamma);
+    let steps = h
+        .state()
+        .live()
+        .latest(MethodKind::Momentum)
+        .map_or(0, |p| p.sample.step);
+    assert!(steps >= 100, "momentum ran {steps} steps");
+    h.get_by_role_and_label(Role::Slider, controls::WEIGHT_DECAY)
+        .set_value_accesskit(0.01);
+    h.run_steps(25);
+    let info = h.state().live().info.clone().expect("run info");
+    assert!((info.scene.weight_decay - 0.01).abs() < 1e-12);
+    h.get_by_label_contains("the Lasso point of λ_wd");
 }
