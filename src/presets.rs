@@ -77,6 +77,10 @@ const SHIPPED: Shipped = Shipped(&[
         "momentum-lambda",
         include_str!("../assets/presets/momentum-lambda.toml"),
     ),
+    (
+        "loss-stabilisation",
+        include_str!("../assets/presets/loss-stabilisation.toml"),
+    ),
 ]);
 
 /// A scene: a name, what to show about it, and its settings.
@@ -262,6 +266,8 @@ pub fn changes(from: &Config, to: &Config) -> Vec<String> {
         ("σ_iso", short(from.sigma_iso), short(to.sigma_iso)),
         ("noise steps", noise_steps(from), noise_steps(to)),
         ("λ_wd", short(from.weight_decay), short(to.weight_decay)),
+        ("β_m", short(from.momentum), short(to.momentum)),
+        ("schedule", from.schedule.clone(), to.schedule.clone()),
         (
             "design",
             opt(&from.design, "isotropic"),

@@ -29,6 +29,8 @@ pub const SIGMA_LABEL: &str = "σ_ℓ label-noise GD";
 pub const SIGMA_ISO: &str = "σ_iso isotropic-noise GD";
 /// Label of the momentum slider of momentum GD.
 pub const MOMENTUM: &str = "β_m momentum";
+/// Label of the step-size schedule's picker.
+pub const SCHEDULE: &str = "schedule";
 /// Label of the weight-decay slider.
 pub const WEIGHT_DECAY: &str = "λ_wd weight decay";
 /// Label of the speed slider.
@@ -279,6 +281,7 @@ impl Controls {
             restart |= self.momentum_ui(ui, info);
         }
         restart |= self.weight_decay_slider(ui);
+        restart |= self.schedule_picker(ui);
         ui.separator();
         ui.label("Playback");
         let mut speed = false;

@@ -3,11 +3,12 @@
 
 use eframe::egui;
 
-use super::controls::{ALPHA, BATCH, Changes, Controls, GAMMA, MOMENTUM, WEIGHT_DECAY};
+use super::controls::{ALPHA, BATCH, Changes, Controls, GAMMA, MOMENTUM, SCHEDULE, WEIGHT_DECAY};
 use crate::experiment::RunInfo;
 use crate::figure::num;
 use crate::model::config::ALPHA_RANGE;
-use crate::model::{MethodKind, StepSize};
+use crate::model::schedule::Schedule;
+use crate::model::{Config, MethodKind, StepSize};
 use crate::presets;
 
 /// Characters of a scene's title the scene picker shows (the rest is cut with …).
@@ -143,15 +144,44 @@ impl Controls {
         moved
     }
 
+    /// The step-size schedule: constant, cosine, a step decay (the scene's, or ×0.1 at half the
+    /// budget); returns whether it changed.
+    pub fn schedule_picker(&mut self, ui: &mut egui::Ui) -> bool {
+        let current = self.settings.schedule.clone();
+        let halving = Schedule::Step {
+            at: vec![0.5],
+            factor: 0.1,
+        };
+        let mut choices = vec![Schedule::Constant, Schedule::Cosine, halving];
+        if !choices.contains(&current) {
+            choices.push(current.clone());
+        }
+        egui::ComboBox::from_label(SCHEDULE)
+            .selected_text(current.to_string())
+            .show_ui(ui, |ui| {
+                for choice in choices {
+                    let text = choice.to_string();
+                    ui.selectable_value(&mut self.settings.schedule, choice, text);
+                }
+            })
+            .response
+            .on_hover_text("step-size schedule over the budget K, every method: γ_k = γ·m(k/K); step:F…:FACTOR multiplies γ by FACTOR at each fraction F, cosine by (1 + cos(πk/K))/2");
+        self.settings.schedule != current
+    }
+
     /// Whether the scene is about weight decay (it has some, or was loaded with some).
     fn shows_weight_decay(&self) -> bool {
-        let loaded = (self.preset.as_ref()).is_some_and(|p| p.config.weight_decay > 0.0);
-        loaded || self.settings.weight_decay > 0.0
+        self.scene_has(|c| c.weight_decay > 0.0) || self.settings.weight_decay > 0.0
+    }
+
+    /// Whether the scene last loaded has `what` in its settings.
+    fn scene_has(&self, what: impl Fn(&Config) -> bool) -> bool {
+        (self.preset.as_ref()).is_some_and(|p| what(&p.config))
     }
 }
 
-/// Presentation mode's strip: the scene picker, α, γ, b (β_m when momentum runs, λ_wd in a scene
-/// about weight decay) in one row (wrapping if narrow),
+/// Presentation mode's strip: the scene picker, α, γ, b (β_m when momentum runs, λ_wd and the
+/// schedule in a scene about them) in one row (wrapping if narrow),
 /// then what `more` draws; `info` is the current run (for the γ a rule resolved to).
 pub fn strip(
     ui: &mut egui::Ui,
@@ -177,6 +207,12 @@ pub fn strip(
         if controls.shows_weight_decay() {
             wrap_before(ui, 24.0);
             restart |= controls.weight_decay_slider(ui);
+        }
+        if !controls.settings.schedule.is_constant()
+            || controls.scene_has(|c| c.schedule != "constant")
+        {
+            wrap_before(ui, 16.0);
+            restart |= controls.schedule_picker(ui);
         }
         more(ui);
     });

@@ -80,6 +80,10 @@ pub struct SimArgs {
     /// displacement; its path depends on λ = γ/(1 − β_m)² [default: 0.9; 0 ≤ β_m < 1].
     #[arg(long, value_parser = real)]
     pub momentum: Option<f64>,
+    /// Step-size schedule, any method: constant, cosine, or step:F1,F2,…:FACTOR (γ times FACTOR
+    /// at each fraction F of the budget) [default: constant].
+    #[arg(long, value_name = "SCHEDULE")]
+    pub schedule: Option<String>,
     /// Weight decay λ_wd on both layers, any method: the step of L + (λ_wd/2)(‖u‖² + ‖v‖²),
     /// whose limit is the Lasso point of penalty λ_wd [default: 0; 0 to 1e3].
     #[arg(long, value_parser = real)]
@@ -141,7 +145,7 @@ impl SimArgs {
         set!(
             n, d, s, noise, seed, n_test, method, alpha, batch, steps, tol
         );
-        set!(sigma_label, sigma_iso, weight_decay, momentum);
+        set!(sigma_label, sigma_iso, weight_decay, momentum, schedule);
         if self.noise_steps.is_some() {
             c.noise_steps = self.noise_steps;
         }

@@ -194,7 +194,8 @@ impl PairedRuns {
         for kind in methods.iter() {
             let method = Method::of_scene(kind, s);
             let mut trainer = Trainer::new(p.problem.clone(), method, s.alpha, p.gamma)?
-                .with_weight_decay(s.weight_decay)?;
+                .with_weight_decay(s.weight_decay)?
+                .with_schedule(s.schedule.clone(), s.steps);
             if self.final_only {
                 trainer.final_only();
             } else {

@@ -134,14 +134,14 @@ prop_compose! {
         (noise, alpha, sigma_label, sigma_iso, tol) in (float(), float(), float(), float(), float()),
         (gamma, h, noise_steps, weight_decay, momentum) in
             (maybe(float()), maybe(float()), maybe(any::<u32>()), float(), float()),
-        (method, gamma_rule, design, beta_star, data) in
-            (text(), maybe(text()), maybe(text()), maybe(text()), maybe(text())),
+        (method, gamma_rule, design, beta_star, data, schedule) in
+            (text(), maybe(text()), maybe(text()), maybe(text()), maybe(text()), text()),
     ) -> Config {
         let small = |v: usize| v % (i64::MAX as usize);
         Config {
             n: small(n), d: small(d), s: small(s), seed, n_test: small(n_test),
             batch: small(batch), steps: u64::from(steps), noise, alpha, sigma_label, sigma_iso,
-            tol, gamma, h, noise_steps: noise_steps.map(u64::from), weight_decay, momentum, method,
+            tol, gamma, h, noise_steps: noise_steps.map(u64::from), weight_decay, momentum, schedule, method,
             gamma_rule, design, beta_star, data,
         }
     }

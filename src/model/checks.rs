@@ -125,3 +125,8 @@ pub fn check_momentum(beta: f64) -> Result<f64, SimError> {
 pub(super) fn is_default_momentum(beta: &f64) -> bool {
     *beta == DEFAULT_MOMENTUM
 }
+
+/// Whether a schedule is the constant one (a key left out of files then).
+pub(super) fn is_constant(schedule: &str) -> bool {
+    schedule == "constant"
+}

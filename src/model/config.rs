@@ -10,6 +10,7 @@ use super::error::SimError;
 use super::format::exact;
 pub use super::method_kind::{METHOD_NAMES, MethodKind};
 use super::problem::{ProblemSpec, Source};
+use super::schedule::Schedule;
 
 /// How the step size γ is chosen.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -90,6 +91,9 @@ pub struct Config {
     /// Momentum β_m of `momentum` GD (left out of files at its default).
     #[serde(skip_serializing_if = "is_default_momentum")]
     pub momentum: f64,
+    /// Step-size schedule, any method: constant, cosine or step:F1,F2,…:FACTOR.
+    #[serde(skip_serializing_if = "is_constant")]
+    pub schedule: String,
     /// Step budget.
     pub steps: u64,
     /// Stop when the training loss is at most this (0: never).
@@ -125,6 +129,7 @@ impl Default for Config {
             noise_steps: None,
             weight_decay: 0.0,
             momentum: DEFAULT_MOMENTUM,
+            schedule: "constant".into(),
             steps: 400_000,
             tol: 1e-20,
             design: None,
@@ -159,6 +164,8 @@ pub struct Settings {
     pub weight_decay: f64,
     /// Momentum β_m of `momentum` GD.
     pub momentum: f64,
+    /// Step-size schedule over the budget.
+    pub schedule: Schedule,
     /// Step budget.
     pub steps: u64,
     /// Loss tolerance.
@@ -191,6 +198,7 @@ impl From<&Settings> for Config {
             noise_steps: s.noise_steps,
             weight_decay: s.weight_decay,
             momentum: s.momentum,
+            schedule: s.schedule.to_string(),
             steps: s.steps,
             tol: s.tol,
             design: (p.source.design != Design::Isotropic).then(|| p.source.design.to_string()),
@@ -309,6 +317,7 @@ impl Config {
             noise_steps: self.noise_steps,
             weight_decay: check_weight_decay(self.weight_decay)?,
             momentum: check_momentum(self.momentum)?,
+            schedule: self.schedule.parse()?,
             steps: self.steps,
             tol,
         })

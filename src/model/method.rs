@@ -153,6 +153,24 @@ impl Stepper {
         self.decay
     }
 
+    /// Steps from now on with step size γ (a schedule's next value): its time step and weight
+    /// decay's factor follow.
+    pub fn set_gamma(&mut self, gamma: f64) {
+        self.gamma = gamma;
+        self.dt = self.method.dt(gamma);
+        self.keep = 1.0 - 2.0 * self.method.gradient_step(gamma) * self.decay;
+    }
+
+    /// The time step of the steps now.
+    pub fn dt(&self) -> f64 {
+        self.dt
+    }
+
+    /// The step size of the steps now.
+    pub fn gamma(&self) -> f64 {
+        self.gamma
+    }
+
     /// Advances `net` by one step. Every dual step is `D = Xᵀw` for some `w ∈ R^n`; when `TRACK`,
     /// `w` is added to `coef_sum`, so that `Γ = Σ D = Xᵀ·coef_sum` costs O(b) per step.
     pub fn step<const TRACK: bool>(

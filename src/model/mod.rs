@@ -23,6 +23,7 @@ pub mod recorder;
 pub mod references;
 pub mod saddles;
 pub mod sampling;
+pub mod schedule;
 pub mod sharpness;
 pub mod stability;
 pub mod stop;

@@ -176,7 +176,9 @@ impl Bisection {
             Err(Halt::Need(gamma)) => {
                 let method = Method::of_scene(self.kind, &self.settings);
                 let problem = self.problem.clone();
-                return match Trainer::new(problem, method, self.settings.alpha, gamma) {
+                let trainer = Trainer::new(problem, method, self.settings.alpha, gamma);
+                let schedule = (self.settings.schedule.clone(), self.settings.steps);
+                return match trainer.map(|t| t.with_schedule(schedule.0, schedule.1)) {
                     Ok(mut trainer) => {
                         trainer.final_only();
                         self.running = Some((gamma, trainer, 1));

@@ -17,6 +17,7 @@ pub use super::stop::Stop;
 use crate::platform::Instant;
 
 mod record;
+mod schedule;
 
 /// Strided samples kept per run (log-spaced early samples come on top).
 pub const SAMPLE_CAPACITY: usize = 2048;
@@ -50,6 +51,7 @@ pub struct Trainer {
     history: bool,
     checkpoints: Vec<(u64, f64)>,
     mean: record::RunningMean,
+    scheduled: Option<Box<schedule::Scheduled>>,
 }
 
 impl Trainer {
@@ -111,6 +113,7 @@ impl Trainer {
             history: true,
             checkpoints: Vec::new(),
             mean: record::RunningMean::new(d),
+            scheduled: None,
         };
         trainer.record(Fidelity::Exact);
         trainer.checkpoint();
@@ -131,6 +134,7 @@ impl Trainer {
 
     /// One tracked step; returns false (and steps nothing) once diverged.
     pub fn step_once(&mut self) -> bool {
+        self.schedule_piece(self.step + 1);
         self.steps(1) == 1
     }
 
@@ -140,7 +144,7 @@ impl Trainer {
         if self.diverged_at.is_some() {
             return 0;
         }
-        let (blowup, dt, start) = (self.blowup, self.dt(), self.step);
+        let (blowup, dt, start, before) = (self.blowup, self.dt(), self.step, self.loss_integral);
         let Trainer {
             stepper,
             problem,
@@ -163,7 +167,9 @@ impl Trainer {
             *step += 1;
             true
         });
-        self.step - start
+        let taken = self.step - start;
+        self.schedule_account(taken, self.loss_integral - before);
+        taken
     }
 
     /// Steps until step `target`, a training loss `≤ tol` (if `tol > 0`) or divergence,
@@ -214,6 +220,7 @@ impl Trainer {
             if tol > 0.0 {
                 next = next.min((self.step / check_every + 1) * check_every);
             }
+            let next = self.schedule_piece(next);
             self.steps(next - self.step);
             if self.diverged_at.is_some() {
                 self.finish();
@@ -251,9 +258,12 @@ impl Trainer {
         self.step += k;
     }
 
-    /// `2(γ/b)∫L`: P21's `α_t = α exp(−rate·(XᵀX/n)_jj)`.
+    /// `2(γ/b)∫L` (`2Σ(γ_k/b)L_kΔt_k` under a schedule): P21's `α_t = α exp(−rate·(XᵀX/n)_jj)`.
     fn p21_rate(&self) -> f64 {
-        2.0 * self.method.noise_level(self.gamma) * self.loss_integral
+        match self.schedule_sums() {
+            Some((_, noise_integral)) => 2.0 * noise_integral,
+            None => 2.0 * self.method.noise_level(self.gamma) * self.loss_integral,
+        }
     }
 
     /// P21's effective initialisation `α_t = α ⊙ exp(−2(γ/b)(XᵀX/n)_jj ∫₀^t L ds)`.
@@ -339,14 +349,17 @@ impl Trainer {
         self.step
     }
 
-    /// Time per step.
+    /// Time per step (now, under a schedule).
     pub fn dt(&self) -> f64 {
-        self.method.dt(self.gamma)
+        self.stepper.dt()
     }
 
-    /// Physical time `k·Δt`.
+    /// Physical time `k·Δt` (`Σ_k Δt_k` under a schedule).
     pub fn time(&self) -> f64 {
-        self.step as f64 * self.dt()
+        match self.schedule_sums() {
+            Some((time, _)) => time,
+            None => self.step as f64 * self.dt(),
+        }
     }
 
     /// `∫₀^t L ds` as accumulated.
