@@ -81,6 +81,10 @@ const SHIPPED: Shipped = Shipped(&[
         "loss-stabilisation",
         include_str!("../assets/presets/loss-stabilisation.toml"),
     ),
+    (
+        "sam-sparser",
+        include_str!("../assets/presets/sam-sparser.toml"),
+    ),
 ]);
 
 /// A scene: a name, what to show about it, and its settings.
@@ -267,6 +271,7 @@ pub fn changes(from: &Config, to: &Config) -> Vec<String> {
         ("noise steps", noise_steps(from), noise_steps(to)),
         ("λ_wd", short(from.weight_decay), short(to.weight_decay)),
         ("β_m", short(from.momentum), short(to.momentum)),
+        ("ρ", short(from.sam_radius), short(to.sam_radius)),
         ("schedule", from.schedule.clone(), to.schedule.clone()),
         (
             "design",

@@ -283,10 +283,13 @@ fn method_colours_stay_apart_in_every_vision_and_theme() {
             pairs.push((*na, *a, *nb, *b));
         }
     }
-    assert_eq!(pairs.len(), 21);
+    assert_eq!(
+        pairs.len(),
+        MethodKind::ALL.len() * (MethodKind::ALL.len() - 1) / 2
+    );
     let least = assert_apart(&pairs, FLOOR);
-    // Measured: 12.09 (SGF / label-noise GD under tritanopia; 12.51 under deuteranopia).
-    assert!((least - 12.09).abs() < 0.01, "least {least}");
+    // Measured: 11.88 (1-SAM, whose colour a search placed farthest from the others).
+    assert!((least - 11.88).abs() < 0.01, "least {least}");
     let (gd, sgd) = (
         palette::color(MethodKind::Gd),
         palette::color(MethodKind::Sgd),

@@ -27,6 +27,8 @@ pub const NOISE: &str = "σ label noise";
 pub const SIGMA_LABEL: &str = "σ_ℓ label-noise GD";
 /// Label of the σ_iso slider of isotropic-noise GD.
 pub const SIGMA_ISO: &str = "σ_iso isotropic-noise GD";
+/// Label of the radius slider of n-SAM and 1-SAM.
+pub const SAM_RADIUS: &str = "ρ SAM radius";
 /// Label of the momentum slider of momentum GD.
 pub const MOMENTUM: &str = "β_m momentum";
 /// Label of the step-size schedule's picker.
@@ -270,7 +272,7 @@ impl Controls {
                     .changed();
             }
         });
-        restart |= noise_ui(ui, s, self.methods);
+        restart |= params_ui(ui, s, self.methods);
         if let Some(h) = s.h {
             ui.small(format!(
                 "SGF and GF step with h = {} (from the scene); γ sets SGF's noise",
@@ -319,16 +321,25 @@ fn method_help(kind: MethodKind) -> &'static str {
         MethodKind::IsoNoise => {
             "isotropic-noise GD: GD plus √γ·σ_iso·N(0, I) on u and v; outside range(Xᵀ), so α_t is not the product formula and the predicted limit does not hold"
         }
+        MethodKind::NSam => {
+            "n-SAM: GD's step with the gradient taken at the ascent point u + (ρ/n)(Xᵀr) ⊙ v, v + (ρ/n)(Xᵀr) ⊙ u (radius ρ); α_t and the predicted limit do not hold"
+        }
+        MethodKind::OneSam => {
+            "1-SAM: one ascent point per sample, u + 2ρ r_i x_i ⊙ v, and the n gradients there averaged; α_t and the predicted limit do not hold"
+        }
         MethodKind::Momentum => {
             "momentum GD (heavy ball): GD's step plus β_m times the last displacement of u and v; against time t = kγ/(1 − β_m) its path depends on λ = γ/(1 − β_m)² alone; the exact α_t and the predicted limit do not hold"
         }
     }
 }
 
-/// The noise levels of the noise methods that run (and how long their noise lasts); true when
-/// one changed.
-fn noise_ui(ui: &mut egui::Ui, s: &mut Settings, methods: MethodSet) -> bool {
+/// The parameters of the methods that run — the noise levels of the noise methods (and how long
+/// their noise lasts), SAM's radius; true when one changed.
+fn params_ui(ui: &mut egui::Ui, s: &mut Settings, methods: MethodSet) -> bool {
     let mut changed = false;
+    if methods.contains(MethodKind::NSam) || methods.contains(MethodKind::OneSam) {
+        changed |= sam_radius_slider(ui, s);
+    }
     if methods.contains(MethodKind::LabelNoise) {
         changed |= ui
             .add(
@@ -362,4 +373,15 @@ fn noise_ui(ui: &mut egui::Ui, s: &mut Settings, methods: MethodSet) -> bool {
         ));
     }
     changed
+}
+
+/// SAM's radius slider; true when it moved.
+pub fn sam_radius_slider(ui: &mut egui::Ui, s: &mut Settings) -> bool {
+    let slider = egui::Slider::new(&mut s.sam_radius, 0.0..=1.0)
+        .logarithmic(true)
+        .smallest_positive(1e-3)
+        .text(SAM_RADIUS);
+    ui.add(slider)
+        .on_hover_text("radius ρ of SAM's ascent step: n-SAM ascends to w + ρ∇ℓ(w), 1-SAM to w + ρ∇ℓ_i(w) for each sample i (ℓ = ‖Xβ − y‖²/(2n), ℓ_i = r_i²); 0: GD")
+        .changed()
 }

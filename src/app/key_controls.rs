@@ -180,8 +180,8 @@ impl Controls {
     }
 }
 
-/// Presentation mode's strip: the scene picker, α, γ, b (β_m when momentum runs, λ_wd and the
-/// schedule in a scene about them) in one row (wrapping if narrow),
+/// Presentation mode's strip: the scene picker, α, γ, b (β_m when momentum runs, ρ when SAM does,
+/// λ_wd and the schedule in a scene about them) in one row (wrapping if narrow),
 /// then what `more` draws; `info` is the current run (for the γ a rule resolved to).
 pub fn strip(
     ui: &mut egui::Ui,
@@ -203,6 +203,13 @@ pub fn strip(
         if controls.methods.contains(MethodKind::Momentum) {
             wrap_before(ui, 40.0);
             restart |= controls.momentum_ui(ui, info);
+        }
+        if [MethodKind::NSam, MethodKind::OneSam]
+            .iter()
+            .any(|k| controls.methods.contains(*k))
+        {
+            wrap_before(ui, 24.0);
+            restart |= super::controls::sam_radius_slider(ui, &mut controls.settings);
         }
         if controls.shows_weight_decay() {
             wrap_before(ui, 24.0);

@@ -49,7 +49,7 @@ pub struct SimArgs {
     /// Size of the held-out test set [default: 500; ≥ 0].
     #[arg(long, value_parser = count)]
     pub n_test: Option<usize>,
-    /// Method: gd, sgd, sgf, gf, label-noise, iso-noise or momentum [default: sgd].
+    /// Method: gd, sgd, sgf, gf, label-noise, iso-noise, momentum, n-sam or 1-sam [default: sgd].
     #[arg(long)]
     pub method: Option<String>,
     /// Initialisation scale α: u₀ = α·𝟙, v₀ = 0 [default: 0.1; > 0].
@@ -80,6 +80,9 @@ pub struct SimArgs {
     /// displacement; its path depends on λ = γ/(1 − β_m)² [default: 0.9; 0 ≤ β_m < 1].
     #[arg(long, value_parser = real)]
     pub momentum: Option<f64>,
+    /// Radius ρ of the ascent step of n-sam and 1-sam [default: 0.1; 0 to 100].
+    #[arg(long, value_parser = real)]
+    pub sam_radius: Option<f64>,
     /// Step-size schedule, any method: constant, cosine, or step:F1,F2,…:FACTOR (γ times FACTOR
     /// at each fraction F of the budget) [default: constant].
     #[arg(long, value_name = "SCHEDULE")]
@@ -145,7 +148,14 @@ impl SimArgs {
         set!(
             n, d, s, noise, seed, n_test, method, alpha, batch, steps, tol
         );
-        set!(sigma_label, sigma_iso, weight_decay, momentum, schedule);
+        set!(
+            sigma_label,
+            sigma_iso,
+            weight_decay,
+            momentum,
+            sam_radius,
+            schedule
+        );
         if self.noise_steps.is_some() {
             c.noise_steps = self.noise_steps;
         }

@@ -14,7 +14,7 @@ use crate::model::{Method, MethodKind, Problem, ProblemSpec, Stop, Trainer};
 /// Flags of `bench`.
 #[derive(Args, Debug)]
 pub struct BenchArgs {
-    /// Method: gd, sgd, sgf, gf, label-noise, iso-noise or momentum.
+    /// Method: gd, sgd, sgf, gf, label-noise, iso-noise, momentum, n-sam or 1-sam.
     #[arg(long, default_value = "sgd")]
     pub method: String,
     /// Number of samples n [1..=100000].

@@ -65,7 +65,7 @@ pub struct FigureArgs {
     /// Whose β the coordinate and Lasso plots show: gd, sgd, sgf, gf … [default: sgd].
     #[arg(long, value_name = "METHOD")]
     pub beta_of: Option<MethodKind>,
-    /// --plot sweep / gamma-sweep: methods, comma-separated, from gd, sgd, sgf, gf, label-noise, iso-noise, momentum
+    /// --plot sweep / gamma-sweep: methods, comma-separated, from gd, sgd, sgf, gf, label-noise, iso-noise, momentum, n-sam, 1-sam
     /// [default: gd,sgd,sgf for sweep, gd,sgd for gamma-sweep].
     #[arg(long, value_name = "LIST")]
     pub methods: Option<String>,

@@ -140,6 +140,7 @@ pub fn to_json(r: &RunReport) -> serde_json::Value {
             "mirror_identity": s.method.keeps_mirror_identity() && s.weight_decay == 0.0,
             "weight_decay": s.weight_decay,
             "momentum": s.momentum,
+            "sam_radius": s.sam_radius,
             "schedule": s.schedule.to_string(),
             "beta": r.trainer.beta(),
             "predicted_gap_product": o.predicted_gap_product,

@@ -22,7 +22,8 @@ pub struct SweepArgs {
     /// The α values, comma-separated [default: 0.01,0.02,0.05,0.1,0.2,0.5,1,2; each > 0].
     #[arg(long, value_name = "LIST")]
     pub alphas: Option<String>,
-    /// Methods, comma-separated, from gd, sgd, sgf, gf, label-noise, iso-noise, momentum [default: gd,sgd].
+    /// Methods, comma-separated, from gd, sgd, sgf, gf, label-noise, iso-noise, momentum, n-sam, 1-sam
+    /// [default: gd,sgd].
     #[arg(
         long,
         value_name = "LIST",

@@ -37,7 +37,11 @@ pub const DECAYED_IDENTITY: &str = "weight decay: the state's α_t includes its 
 /// `title` with why the identities fail for each method among the runs where they do
 /// ([`MethodKind::broken_identity`]), and [`DECAYED_IDENTITY`] when the runs have weight decay.
 pub fn with_identity_note(mut title: String, record: &Record) -> String {
-    for note in (record.histories.iter()).filter_map(|(k, _)| k.broken_identity()) {
+    let mut notes: Vec<&str> = (record.histories.iter())
+        .filter_map(|(k, _)| k.broken_identity())
+        .collect();
+    notes.dedup();
+    for note in notes {
         title = format!("{title} — {note}");
     }
     if (record.info.as_ref()).is_some_and(|i| i.scene.weight_decay > 0.0) {

@@ -6,8 +6,9 @@ use crate::model::MethodKind;
 
 /// The colour of a method as `[r, g, b]` (Okabe–Ito): GD blue, SGD vermillion, SGF bluish green,
 /// GF neutral grey (the γ → 0 reference flow), label-noise GD sky blue, isotropic-noise GD orange,
-/// momentum GD brown (chosen by search: ΔE00 ≥ 13.3 from the other methods and the references in
-/// every vision and theme).
+/// then, each chosen by a search of the RGB grid for the colour farthest (ΔE00) from the ones before
+/// and the references in every vision and theme: momentum GD brown, n-SAM light green, 1-SAM
+/// periwinkle.
 pub fn color(method: MethodKind) -> [u8; 3] {
     match method {
         MethodKind::Gd => [0, 114, 178],
@@ -17,6 +18,8 @@ pub fn color(method: MethodKind) -> [u8; 3] {
         MethodKind::LabelNoise => [86, 180, 233],
         MethodKind::IsoNoise => [230, 159, 0],
         MethodKind::Momentum => [135, 90, 60],
+        MethodKind::NSam => [135, 255, 120],
+        MethodKind::OneSam => [135, 120, 255],
     }
 }
 

@@ -86,6 +86,7 @@ fn full_config() -> Config {
         noise_steps: Some(0),
         weight_decay: 1.0,
         momentum: 0.5,
+        sam_radius: 1.0,
         schedule: "cosine".into(),
         design: Some(String::new()),
         beta_star: Some(String::new()),

@@ -132,8 +132,8 @@ prop_compose! {
         (n, d, s, seed, n_test, batch, steps) in (any::<usize>(), any::<usize>(), any::<usize>(),
             0..=crate::model::config::MAX_SEED, any::<usize>(), any::<usize>(), any::<u32>()),
         (noise, alpha, sigma_label, sigma_iso, tol) in (float(), float(), float(), float(), float()),
-        (gamma, h, noise_steps, weight_decay, momentum) in
-            (maybe(float()), maybe(float()), maybe(any::<u32>()), float(), float()),
+        (gamma, h, noise_steps, weight_decay, momentum, sam_radius) in
+            (maybe(float()), maybe(float()), maybe(any::<u32>()), float(), float(), float()),
         (method, gamma_rule, design, beta_star, data, schedule) in
             (text(), maybe(text()), maybe(text()), maybe(text()), maybe(text()), text()),
     ) -> Config {
@@ -141,7 +141,7 @@ prop_compose! {
         Config {
             n: small(n), d: small(d), s: small(s), seed, n_test: small(n_test),
             batch: small(batch), steps: u64::from(steps), noise, alpha, sigma_label, sigma_iso,
-            tol, gamma, h, noise_steps: noise_steps.map(u64::from), weight_decay, momentum, schedule, method,
+            tol, gamma, h, noise_steps: noise_steps.map(u64::from), weight_decay, momentum, sam_radius, schedule, method,
             gamma_rule, design, beta_star, data,
         }
     }

@@ -130,3 +130,23 @@ pub(super) fn is_default_momentum(beta: &f64) -> bool {
 pub(super) fn is_constant(schedule: &str) -> bool {
     schedule == "constant"
 }
+
+/// Default radius ρ of SAM's ascent step.
+pub const DEFAULT_SAM_RADIUS: f64 = 0.1;
+/// Largest radius ρ of SAM's ascent step accepted.
+pub const MAX_SAM_RADIUS: f64 = 100.0;
+
+/// Checks a SAM radius ρ: finite, in `[0, MAX_SAM_RADIUS]`.
+pub fn check_sam_radius(rho: f64) -> Result<f64, SimError> {
+    if rho.is_finite() && (0.0..=MAX_SAM_RADIUS).contains(&rho) {
+        Ok(rho)
+    } else {
+        let range = format!("a number in [0, {}]", exact(MAX_SAM_RADIUS));
+        Err(SimError::invalid("sam-radius", exact(rho), range))
+    }
+}
+
+/// Whether a SAM radius is the default (a key left out of files then).
+pub(super) fn is_default_sam_radius(rho: &f64) -> bool {
+    *rho == DEFAULT_SAM_RADIUS
+}

@@ -67,7 +67,7 @@ pub struct Config {
     pub seed: u64,
     /// Size of the held-out test set.
     pub n_test: usize,
-    /// Method: gd, sgd, sgf, gf, label-noise, iso-noise or momentum.
+    /// Method: gd, sgd, sgf, gf, label-noise, iso-noise, momentum, n-sam or 1-sam.
     pub method: String,
     /// Initialisation scale α (`u₀ = α·𝟙`, `v₀ = 0`).
     pub alpha: f64,
@@ -91,6 +91,9 @@ pub struct Config {
     /// Momentum β_m of `momentum` GD (left out of files at its default).
     #[serde(skip_serializing_if = "is_default_momentum")]
     pub momentum: f64,
+    /// Radius ρ of the ascent step of `n-sam` and `1-sam` (left out of files at its default).
+    #[serde(skip_serializing_if = "is_default_sam_radius")]
+    pub sam_radius: f64,
     /// Step-size schedule, any method: constant, cosine or step:F1,F2,…:FACTOR.
     #[serde(skip_serializing_if = "is_constant")]
     pub schedule: String,
@@ -129,6 +132,7 @@ impl Default for Config {
             noise_steps: None,
             weight_decay: 0.0,
             momentum: DEFAULT_MOMENTUM,
+            sam_radius: DEFAULT_SAM_RADIUS,
             schedule: "constant".into(),
             steps: 400_000,
             tol: 1e-20,
@@ -164,6 +168,8 @@ pub struct Settings {
     pub weight_decay: f64,
     /// Momentum β_m of `momentum` GD.
     pub momentum: f64,
+    /// Radius ρ of SAM's ascent step.
+    pub sam_radius: f64,
     /// Step-size schedule over the budget.
     pub schedule: Schedule,
     /// Step budget.
@@ -198,6 +204,7 @@ impl From<&Settings> for Config {
             noise_steps: s.noise_steps,
             weight_decay: s.weight_decay,
             momentum: s.momentum,
+            sam_radius: s.sam_radius,
             schedule: s.schedule.to_string(),
             steps: s.steps,
             tol: s.tol,
@@ -317,6 +324,7 @@ impl Config {
             noise_steps: self.noise_steps,
             weight_decay: check_weight_decay(self.weight_decay)?,
             momentum: check_momentum(self.momentum)?,
+            sam_radius: check_sam_radius(self.sam_radius)?,
             schedule: self.schedule.parse()?,
             steps: self.steps,
             tol,

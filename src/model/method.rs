@@ -4,6 +4,7 @@
 mod noise;
 mod params;
 mod run;
+mod sam;
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -53,6 +54,14 @@ pub enum Method {
     Momentum {
         /// β_m in [0, 1).
         beta: f64,
+    },
+    /// SAM: GD's step with the gradient taken at an ascent point of radius ρ, from the
+    /// full-batch gradient (n-SAM) or one per sample (1-SAM, `per_sample`).
+    Sam {
+        /// The radius ρ of the ascent step.
+        rho: f64,
+        /// One ascent per sample (1-SAM) instead of one on the full batch (n-SAM).
+        per_sample: bool,
     },
 }
 
@@ -118,7 +127,9 @@ impl Stepper {
             coef: vec![0.0; n],
             perm: (0..n).collect(),
             partials: match method {
-                Method::Gd | Method::Momentum { .. } => full_batch::Partials::new(n, d),
+                Method::Gd | Method::Momentum { .. } | Method::Sam { .. } => {
+                    full_batch::Partials::new(n, d)
+                }
                 _ => full_batch::Partials::default(),
             },
             last: Last::None,
@@ -211,7 +222,8 @@ impl Stepper {
                     residual_sq: sq,
                 }
             }
-            Method::Gd | Method::Momentum { .. } => {
+            Method::Sam { rho, .. } if rho != 0.0 => self.sam_step::<TRACK>(p, net, coef_sum),
+            Method::Gd | Method::Momentum { .. } | Method::Sam { .. } => {
                 kernels::beta_from_state(&net.s, &net.d, &mut self.beta);
                 let drift = -self.gamma / n as f64;
                 let sq = full_batch::pass(

@@ -27,11 +27,17 @@ pub enum MethodKind {
     IsoNoise,
     /// Heavy-ball momentum: GD's step plus β_m times the last displacement of each layer.
     Momentum,
+    /// SAM with the ascent step on the full-batch gradient, radius ρ.
+    #[serde(rename = "n-sam")]
+    NSam,
+    /// SAM with one ascent step per sample, radius ρ, the gradients at the n points averaged.
+    #[serde(rename = "1-sam")]
+    OneSam,
 }
 
 impl MethodKind {
     /// All methods in display order.
-    pub const ALL: [MethodKind; 7] = [
+    pub const ALL: [MethodKind; 9] = [
         MethodKind::Gd,
         MethodKind::Sgd,
         MethodKind::Sgf,
@@ -39,6 +45,8 @@ impl MethodKind {
         MethodKind::LabelNoise,
         MethodKind::IsoNoise,
         MethodKind::Momentum,
+        MethodKind::NSam,
+        MethodKind::OneSam,
     ];
 
     /// The lowercase name used on the command line and in files.
@@ -51,6 +59,8 @@ impl MethodKind {
             MethodKind::LabelNoise => "label-noise",
             MethodKind::IsoNoise => "iso-noise",
             MethodKind::Momentum => "momentum",
+            MethodKind::NSam => "n-sam",
+            MethodKind::OneSam => "1-sam",
         }
     }
 
@@ -64,6 +74,8 @@ impl MethodKind {
             MethodKind::LabelNoise => "label-noise GD",
             MethodKind::IsoNoise => "isotropic-noise GD",
             MethodKind::Momentum => "momentum GD",
+            MethodKind::NSam => "n-SAM",
+            MethodKind::OneSam => "1-SAM",
         }
     }
 
@@ -94,6 +106,9 @@ impl MethodKind {
             MethodKind::Momentum => Some(
                 "momentum: each step adds β_m times the last displacement, so u² − v² is not multiplied by 1 − D² and neither α_t nor the predicted limit holds",
             ),
+            MethodKind::NSam | MethodKind::OneSam => Some(
+                "SAM: its steps multiply u and v by different factors, (1 + D + E) and (1 − D + E) with E outside range(Xᵀ), so neither α_t nor the predicted limit holds",
+            ),
             _ => None,
         }
     }
@@ -116,4 +131,5 @@ impl FromStr for MethodKind {
 }
 
 /// The allowed values of `method`, in words.
-pub const METHOD_NAMES: &str = "one of gd, sgd, sgf, gf, label-noise, iso-noise, momentum";
+pub const METHOD_NAMES: &str =
+    "one of gd, sgd, sgf, gf, label-noise, iso-noise, momentum, n-sam, 1-sam";

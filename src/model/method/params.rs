@@ -3,7 +3,8 @@
 
 use super::Method;
 use crate::model::config::{
-    DEFAULT_MOMENTUM, DEFAULT_SIGMA_ISO, DEFAULT_SIGMA_LABEL, MethodKind, Settings,
+    DEFAULT_MOMENTUM, DEFAULT_SAM_RADIUS, DEFAULT_SIGMA_ISO, DEFAULT_SIGMA_LABEL, MethodKind,
+    Settings,
 };
 use crate::model::kernels::full_batch;
 
@@ -27,6 +28,10 @@ impl Method {
             MethodKind::Momentum => Method::Momentum {
                 beta: DEFAULT_MOMENTUM,
             },
+            MethodKind::NSam | MethodKind::OneSam => Method::Sam {
+                rho: DEFAULT_SAM_RADIUS,
+                per_sample: kind == MethodKind::OneSam,
+            },
         }
     }
 
@@ -42,6 +47,10 @@ impl Method {
                 noise_steps: s.noise_steps,
             },
             Method::Momentum { .. } => Method::Momentum { beta: s.momentum },
+            Method::Sam { per_sample, .. } => Method::Sam {
+                rho: s.sam_radius,
+                per_sample,
+            },
             method => method,
         }
     }
@@ -56,6 +65,12 @@ impl Method {
             Method::LabelNoise { .. } => MethodKind::LabelNoise,
             Method::IsoNoise { .. } => MethodKind::IsoNoise,
             Method::Momentum { .. } => MethodKind::Momentum,
+            Method::Sam {
+                per_sample: false, ..
+            } => MethodKind::NSam,
+            Method::Sam {
+                per_sample: true, ..
+            } => MethodKind::OneSam,
         }
     }
 
@@ -66,6 +81,7 @@ impl Method {
         match self {
             Method::Sgd { batch } => 2.0 * *batch as f64 / n as f64,
             Method::Gf { .. } => 8.0,
+            Method::Sam { .. } => 4.0,
             Method::Gd | Method::Momentum { .. } if full_batch::chunk_rows(n, d) < n => 1.0,
             Method::Gd
             | Method::Momentum { .. }
@@ -83,7 +99,8 @@ impl Method {
             Method::Gd
             | Method::Sgd { .. }
             | Method::LabelNoise { .. }
-            | Method::IsoNoise { .. } => gamma,
+            | Method::IsoNoise { .. }
+            | Method::Sam { .. } => gamma,
             Method::Sgf { h, .. } | Method::Gf { h } => h.unwrap_or(gamma),
         }
     }
@@ -105,7 +122,8 @@ impl Method {
             | Method::Gf { .. }
             | Method::LabelNoise { .. }
             | Method::IsoNoise { .. }
-            | Method::Momentum { .. } => 0.0,
+            | Method::Momentum { .. }
+            | Method::Sam { .. } => 0.0,
             Method::Sgd { batch } | Method::Sgf { batch, .. } => gamma / *batch as f64,
         }
     }

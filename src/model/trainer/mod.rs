@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::config::{check_alpha, check_momentum, check_positive, check_sigma, check_weight_decay};
+use super::config::{
+    check_alpha, check_momentum, check_positive, check_sam_radius, check_sigma, check_weight_decay,
+};
 use super::error::SimError;
 use super::method::{Method, Stepper};
 use super::net::DiagNet;
@@ -84,6 +86,9 @@ impl Trainer {
             }
             Method::Momentum { beta } => {
                 check_momentum(beta)?;
+            }
+            Method::Sam { rho, .. } => {
+                check_sam_radius(rho)?;
             }
             _ => {}
         }
