@@ -82,3 +82,20 @@ fn momentum_holds_lambda_while_beta_m_moves_and_weight_decay_restarts() {
     assert!((info.scene.weight_decay - 0.01).abs() < 1e-12);
     h.get_by_label_contains("the Lasso point of λ_wd");
 }
+
+#[test]
+fn every_method_has_a_checkbox_a_colour_and_a_help_line() {
+    let h = harness(App::inline(&settings(), 100), 2);
+    for kind in MethodKind::ALL {
+        h.get_by_role_and_label(Role::CheckBox, kind.label());
+        assert_eq!(kind.name().parse::<MethodKind>(), Ok(kind));
+    }
+    let colours: std::collections::HashSet<[u8; 3]> = (MethodKind::ALL.into_iter())
+        .map(dln_explorer::figure::palette::color)
+        .collect();
+    assert_eq!(
+        colours.len(),
+        MethodKind::ALL.len(),
+        "one colour per method"
+    );
+}

@@ -152,3 +152,14 @@ fn a_bad_sam_radius_is_one_line_error() {
         );
     }
 }
+
+#[test]
+fn every_method_runs_from_the_command_line_under_its_name() {
+    for kind in dln_explorer::model::MethodKind::ALL {
+        let o = cli_common::bin(&["run", "--method", kind.name(), "--steps", "20", "--json"]);
+        assert!(o.status.success(), "{kind}: {}", cli_common::stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        assert_eq!(v["method"], kind.name(), "{kind}");
+        assert_eq!(v["steps_run"], 20, "{kind}");
+    }
+}

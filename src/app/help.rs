@@ -1,4 +1,4 @@
-//! The help window: the model, the four dynamics, the theorem and the keyboard shortcuts (the
+//! The help window: the model, the dynamics, the theorem and the keyboard shortcuts (the
 //! last generated from [`super::commands::COMMANDS`]).
 
 use eframe::egui;
@@ -24,6 +24,9 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "GF:  du/dt = −(1/n) v ⊙ Xᵀr, dv/dt = −(1/n) u ⊙ Xᵀr  (RK4 in the mirror coordinate).",
             "label-noise GD: D = −(γ/n) Xᵀ(r − σ_ℓ ξ), fresh ξ ~ N(0, I_n) each step — still in range(Xᵀ).",
             "isotropic-noise GD: GD's step, then u += √γ·σ_iso·ζ_u, v += √γ·σ_iso·ζ_v — outside the update, so the identities below fail.",
+            "momentum GD (heavy ball): GD's step plus β_m times the last displacement of u and v; against t = kγ/(1 − β_m) its path depends on λ = γ/(1 − β_m)² alone.",
+            "n-SAM / 1-SAM: GD's step with the gradient at the ascent point w + ρ∇ℓ(w) (n-SAM), or averaged over the n points w + ρ∇ℓ_i(w) (1-SAM) — the identities below fail for both, and for momentum.",
+            "Schedules (any method): γ_k = γ·m(k/K) — constant, step:F…:FACTOR (γ × FACTOR at each fraction F of the budget K) or cosine.",
             "Weight decay λ_wd (any method): u ← (1 − 2γλ_wd)u + D⊙v, likewise v — the step of L + (λ_wd/2)(‖u‖² + ‖v‖²); runs end at the Lasso point argmin L + λ_wd‖β‖₁.",
             "All runs share the data, α and γ, so the comparison is paired.",
         ],

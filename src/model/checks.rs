@@ -25,17 +25,22 @@ pub(super) fn check_seed(seed: u64) -> Result<u64, SimError> {
 /// Largest σ_ℓ (`sigma_label`) and σ_iso (`sigma_iso`) accepted.
 pub const MAX_SIGMA: f64 = 1e3;
 
-/// Checks a noise level of the noise methods: finite, in `[0, MAX_SIGMA]`.
-pub fn check_sigma(name: &'static str, x: f64) -> Result<f64, SimError> {
-    if x.is_finite() && (0.0..=MAX_SIGMA).contains(&x) {
+/// Checks that `x` is finite and in `[0, hi]`.
+fn check_up_to(name: &'static str, x: f64, hi: f64) -> Result<f64, SimError> {
+    if x.is_finite() && (0.0..=hi).contains(&x) {
         Ok(x)
     } else {
         Err(SimError::invalid(
             name,
             exact(x),
-            format!("a number in [0, {}]", exact(MAX_SIGMA)),
+            format!("a number in [0, {}]", exact(hi)),
         ))
     }
+}
+
+/// Checks a noise level of the noise methods: finite, in `[0, MAX_SIGMA]`.
+pub fn check_sigma(name: &'static str, x: f64) -> Result<f64, SimError> {
+    check_up_to(name, x, MAX_SIGMA)
 }
 
 /// Largest weight decay λ_wd accepted.
@@ -43,12 +48,7 @@ pub const MAX_WEIGHT_DECAY: f64 = 1e3;
 
 /// Checks a weight decay: finite, in `[0, MAX_WEIGHT_DECAY]`.
 pub fn check_weight_decay(x: f64) -> Result<f64, SimError> {
-    if x.is_finite() && (0.0..=MAX_WEIGHT_DECAY).contains(&x) {
-        Ok(x)
-    } else {
-        let range = format!("a number in [0, {}]", exact(MAX_WEIGHT_DECAY));
-        Err(SimError::invalid("weight-decay", exact(x), range))
-    }
+    check_up_to("weight-decay", x, MAX_WEIGHT_DECAY)
 }
 
 /// Whether a value is zero (a key left out of files at its default).
@@ -138,12 +138,7 @@ pub const MAX_SAM_RADIUS: f64 = 100.0;
 
 /// Checks a SAM radius ρ: finite, in `[0, MAX_SAM_RADIUS]`.
 pub fn check_sam_radius(rho: f64) -> Result<f64, SimError> {
-    if rho.is_finite() && (0.0..=MAX_SAM_RADIUS).contains(&rho) {
-        Ok(rho)
-    } else {
-        let range = format!("a number in [0, {}]", exact(MAX_SAM_RADIUS));
-        Err(SimError::invalid("sam-radius", exact(rho), range))
-    }
+    check_up_to("sam-radius", rho, MAX_SAM_RADIUS)
 }
 
 /// Whether a SAM radius is the default (a key left out of files then).

@@ -10,6 +10,12 @@ use multiversion::multiversion;
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 pub mod full_batch;
+mod update;
+
+pub use update::{
+    heavy_ball_update, multiplicative_update, one_sam_residuals, sam_update, sgd1_update,
+    sgd1_update_dot,
+};
 
 /// Sums the accumulators in a fixed order (this form keeps the loops above it vectorised).
 #[inline(always)]
@@ -91,61 +97,6 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 #[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
 pub fn dot_beta(x: &[f64], s: &[f64], d: &[f64]) -> f64 {
     dot_beta_body(x, s, d)
-}
-
-/// SGD's update with b = 1 on row `x_i`: `D = c·x_i` (`c = −γ r`), multiplied into `(s, d)`
-/// as [`multiplicative_update`] does with the weight decay's factor `keep`.
-#[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
-pub fn sgd1_update(xi: &[f64], c: f64, keep: f64, s: &mut [f64], d: &mut [f64]) {
-    let len = xi.len();
-    let (s, d) = (&mut s[..len], &mut d[..len]);
-    for j in 0..len {
-        let dj = c * xi[j];
-        s[j] = dj.madd(s[j], keep * s[j]);
-        d[j] = (-dj).madd(d[j], keep * d[j]);
-    }
-}
-
-/// [`sgd1_update`] fused with the next step's `⟨x_next, β⟩` at the updated state: one pass over
-/// the state instead of two, the same bits as the update followed by [`dot_beta`]. The lines of
-/// `ahead` (the row after next, or empty) are fetched into the cache along the way.
-#[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
-pub fn sgd1_update_dot(
-    xi: &[f64],
-    (c, keep): (f64, f64),
-    x_next: &[f64],
-    ahead: &[f64],
-    s: &mut [f64],
-    d: &mut [f64],
-) -> f64 {
-    let len = xi.len();
-    let (xc, xr) = xi.as_chunks::<8>();
-    let (nc, nr) = x_next[..len].as_chunks::<8>();
-    let (sc, sr) = s[..len].as_chunks_mut::<8>();
-    let (dc, dr) = d[..len].as_chunks_mut::<8>();
-    let (ahead, _) = ahead.as_chunks::<8>();
-    let mut acc = [0.0; 8];
-    for (j, (((a, b), sv), dv)) in
-        (xc.iter().zip(nc).zip(sc.iter_mut()).zip(dc.iter_mut())).enumerate()
-    {
-        if let Some(line) = ahead.get(j) {
-            crate::platform::prefetch(line.as_ptr());
-        }
-        for k in 0..8 {
-            let dj = c * a[k];
-            sv[k] = dj.madd(sv[k], keep * sv[k]);
-            dv[k] = (-dj).madd(dv[k], keep * dv[k]);
-            acc[k] = b[k].madd((sv[k] + dv[k]) * (sv[k] - dv[k]), acc[k]);
-        }
-    }
-    let mut sum = reduce8(acc);
-    for (((a, b), sv), dv) in xr.iter().zip(nr).zip(sr.iter_mut()).zip(dr.iter_mut()) {
-        let dj = c * a;
-        *sv = dj.madd(*sv, keep * *sv);
-        *dv = (-dj).madd(*dv, keep * *dv);
-        sum += b * ((*sv + *dv) * (*sv - *dv));
-    }
-    0.25 * sum
 }
 
 /// `β = u ⊙ v = (s + d)(s − d)/4`.
@@ -267,43 +218,6 @@ fn axpy_body(a: f64, x: &[f64], out: &mut [f64]) {
 #[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
 fn axpy(a: f64, x: &[f64], out: &mut [f64]) {
     axpy_body(a, x, out)
-}
-
-/// The multiplicative update `u ← keep·u + D⊙v, v ← keep·v + D⊙u`, in the state `s = u + v`,
-/// `d = u − v`: `s ← D·s + keep·s`, `d ← −D·d + keep·d` (one rounding each). `keep = 1 − 2γλ_wd`
-/// is weight decay's shrinkage; at `keep = 1` this is exactly `s ← s(1 + D)`, `d ← d(1 − D)`.
-#[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
-pub fn multiplicative_update(s: &mut [f64], d: &mut [f64], dual: &[f64], keep: f64) {
-    let len = dual.len();
-    let (s, d) = (&mut s[..len], &mut d[..len]);
-    for j in 0..len {
-        let dj = dual[j];
-        s[j] = dj.madd(s[j], keep * s[j]);
-        d[j] = (-dj).madd(d[j], keep * d[j]);
-    }
-}
-
-/// Heavy-ball momentum's update: [`multiplicative_update`]'s step plus `β_m` times the last
-/// displacement, `s ← (D·s + keep·s) + β_m·v_s`, then `v_s ←` the displacement just made (and
-/// `d` alike with `−D`).
-#[multiversion(targets("x86_64+avx2+fma", "x86_64+sse4.1", "aarch64+neon"))]
-pub fn heavy_ball_update(
-    (s, d): (&mut [f64], &mut [f64]),
-    dual: &[f64],
-    (keep, beta): (f64, f64),
-    (vs, vd): (&mut [f64], &mut [f64]),
-) {
-    let len = dual.len();
-    let (s, d, vs, vd) = (&mut s[..len], &mut d[..len], &mut vs[..len], &mut vd[..len]);
-    for j in 0..len {
-        let dj = dual[j];
-        let ns = beta.madd(vs[j], dj.madd(s[j], keep * s[j]));
-        let nd = beta.madd(vd[j], (-dj).madd(d[j], keep * d[j]));
-        vs[j] = ns - s[j];
-        vd[j] = nd - d[j];
-        s[j] = ns;
-        d[j] = nd;
-    }
 }
 
 #[cfg(test)]

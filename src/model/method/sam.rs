@@ -12,7 +12,6 @@ use super::{Last, Method, StepInfo, Stepper};
 use crate::model::kernels;
 use crate::model::net::DiagNet;
 use crate::model::problem::Problem;
-use crate::platform::Madd;
 
 impl Stepper {
     /// One SAM step with ρ > 0 (at ρ = 0 SAM steps as GD).
@@ -35,24 +34,15 @@ impl Stepper {
             for ((pj, s), d) in self.dual.iter_mut().zip(&net.s).zip(&net.d) {
                 *pj = 0.5 * (s * s + d * d);
             }
-            self.stage.fill(0.0);
-            for (i, (ri, yi)) in self.r.iter_mut().zip(y).enumerate() {
-                let xi = &x[i * dim..(i + 1) * dim];
-                let a = 2.0 * rho * *ri;
-                let (mut fit, mut spread, mut cubic) = (0.0, 0.0, 0.0);
-                for ((xj, bj), pj) in xi.iter().zip(&self.beta).zip(&self.dual) {
-                    let x2 = xj * xj;
-                    fit = xj.madd(*bj, fit);
-                    spread = x2.madd(*pj, spread);
-                    cubic = (x2 * xj).madd(*bj, cubic);
-                }
-                let c = scale * (fit + a * spread + a * a * cubic - yi);
-                let w = c * a;
-                for (e, xj) in self.stage.iter_mut().zip(xi) {
-                    *e = (w * xj).madd(*xj, *e);
-                }
-                *ri = c;
-            }
+            let spread = (self.beta.as_slice(), self.dual.as_slice());
+            kernels::one_sam_residuals(
+                x,
+                y,
+                spread,
+                (2.0 * rho, scale),
+                &mut self.r,
+                &mut self.stage,
+            );
             kernels::xt_mul(x, &self.r, None, &mut self.dual);
         } else {
             kernels::xt_mul(x, &self.r, None, &mut self.stage);
@@ -73,12 +63,7 @@ impl Stepper {
         if TRACK {
             coef_sum.iter_mut().zip(&self.r).for_each(|(c, w)| *c += w);
         }
-        for j in 0..dim {
-            let (dj, ej) = (self.dual[j], self.stage[j]);
-            let (s, d) = (net.s[j], net.d[j]);
-            net.s[j] = dj.madd(s, ej.madd(s, self.keep * s));
-            net.d[j] = (-dj).madd(d, ej.madd(d, self.keep * d));
-        }
+        kernels::sam_update((&mut net.s, &mut net.d), &self.dual, &self.stage, self.keep);
         self.last = Last::Dense;
         StepInfo {
             loss_estimate: sq / (4.0 * n as f64),
