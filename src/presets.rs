@@ -203,9 +203,9 @@ pub fn parse(name: &str, text: &str) -> Result<Preset, String> {
             .lines()
             .position(|l| l.trim_start().starts_with("methods"));
         return Err(format!(
-            "line {}: methods = []: a scene runs at least one method ({})",
+            "line {}: methods = []: a scene runs at least one method (one of {})",
             line.map_or(1, |k| k + 1),
-            crate::model::method_kind::METHOD_NAMES
+            crate::model::method_kind::method_names()
         ));
     }
     Ok(Preset {

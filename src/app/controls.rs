@@ -337,7 +337,7 @@ fn method_help(kind: MethodKind) -> &'static str {
 /// their noise lasts), SAM's radius; true when one changed.
 fn params_ui(ui: &mut egui::Ui, s: &mut Settings, methods: MethodSet) -> bool {
     let mut changed = false;
-    if methods.contains(MethodKind::NSam) || methods.contains(MethodKind::OneSam) {
+    if methods.iter().any(MethodKind::is_sam) {
         changed |= sam_radius_slider(ui, s);
     }
     if methods.contains(MethodKind::LabelNoise) {

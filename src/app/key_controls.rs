@@ -1,5 +1,5 @@
-//! The controls a lecturer needs at hand — the scene picker and the α, γ, b and λ_wd sliders —
-//! shared by the side panel and presentation mode's control strip.
+//! The controls a lecturer needs at hand — the scene picker, the α, γ, b, β_m, ρ and λ_wd sliders
+//! and the schedule — shared by the side panel and presentation mode's control strip.
 
 use eframe::egui;
 
@@ -204,10 +204,7 @@ pub fn strip(
             wrap_before(ui, 40.0);
             restart |= controls.momentum_ui(ui, info);
         }
-        if [MethodKind::NSam, MethodKind::OneSam]
-            .iter()
-            .any(|k| controls.methods.contains(*k))
-        {
+        if controls.methods.iter().any(MethodKind::is_sam) {
             wrap_before(ui, 24.0);
             restart |= super::controls::sam_radius_slider(ui, &mut controls.settings);
         }
@@ -215,9 +212,8 @@ pub fn strip(
             wrap_before(ui, 24.0);
             restart |= controls.weight_decay_slider(ui);
         }
-        if !controls.settings.schedule.is_constant()
-            || controls.scene_has(|c| c.schedule != "constant")
-        {
+        let scheduled = |c: &Config| c.schedule.parse().is_ok_and(|s: Schedule| !s.is_constant());
+        if !controls.settings.schedule.is_constant() || controls.scene_has(scheduled) {
             wrap_before(ui, 16.0);
             restart |= controls.schedule_picker(ui);
         }

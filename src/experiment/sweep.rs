@@ -79,7 +79,7 @@ impl SweepSpec {
                 "(empty)",
                 format!(
                     "a non-empty list of {}",
-                    crate::model::config::METHOD_NAMES.trim_start_matches("one of ")
+                    crate::model::config::method_names()
                 ),
             ));
         }

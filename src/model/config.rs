@@ -8,7 +8,7 @@ pub use super::checks::*;
 use super::design::{BetaRule, Design};
 use super::error::SimError;
 use super::format::exact;
-pub use super::method_kind::{METHOD_NAMES, MethodKind};
+pub use super::method_kind::{MethodKind, method_names};
 use super::problem::{ProblemSpec, Source};
 use super::schedule::Schedule;
 

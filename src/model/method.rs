@@ -90,7 +90,7 @@ pub struct Stepper {
     dt: f64,
     /// Weight decay λ_wd.
     decay: f64,
-    /// `1 − 2·dt·λ_wd`, the factor weight decay keeps of each layer per step.
+    /// `1 − 2·(gradient step)·λ_wd`, the factor weight decay keeps of each layer per step.
     keep: f64,
     rng: ChaCha8Rng,
     beta: Vec<f64>,
@@ -155,7 +155,7 @@ impl Stepper {
     /// bit those without.
     pub fn with_weight_decay(mut self, lambda: f64) -> Stepper {
         self.decay = lambda;
-        self.keep = 1.0 - 2.0 * self.method.gradient_step(self.gamma) * lambda;
+        self.set_gamma(self.gamma);
         self
     }
 

@@ -79,6 +79,11 @@ impl MethodKind {
         }
     }
 
+    /// Whether this is one of the SAM methods, whose radius ρ is a setting of its own.
+    pub fn is_sam(self) -> bool {
+        matches!(self, MethodKind::NSam | MethodKind::OneSam)
+    }
+
     /// Whether the method is noisy (its effective α shrinks by P21's formula).
     pub fn is_stochastic(self) -> bool {
         matches!(self, MethodKind::Sgd | MethodKind::Sgf)
@@ -126,10 +131,12 @@ impl FromStr for MethodKind {
         MethodKind::ALL
             .into_iter()
             .find(|m| m.name() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| SimError::invalid("method", s, METHOD_NAMES))
+            .ok_or_else(|| SimError::invalid("method", s, format!("one of {}", method_names())))
     }
 }
 
-/// The allowed values of `method`, in words.
-pub const METHOD_NAMES: &str =
-    "one of gd, sgd, sgf, gf, label-noise, iso-noise, momentum, n-sam, 1-sam";
+/// The names of every method, comma-separated, from [`MethodKind::ALL`].
+pub fn method_names() -> String {
+    let names: Vec<&str> = MethodKind::ALL.iter().map(|m| m.name()).collect();
+    names.join(", ")
+}

@@ -176,9 +176,10 @@ impl Bisection {
             Err(Halt::Need(gamma)) => {
                 let method = Method::of_scene(self.kind, &self.settings);
                 let problem = self.problem.clone();
-                let trainer = Trainer::new(problem, method, self.settings.alpha, gamma);
-                let schedule = (self.settings.schedule.clone(), self.settings.steps);
-                return match trainer.map(|t| t.with_schedule(schedule.0, schedule.1)) {
+                let s = &self.settings;
+                let trainer = Trainer::new(problem, method, s.alpha, gamma)
+                    .map(|t| t.with_schedule(s.schedule.clone(), s.steps));
+                return match trainer {
                     Ok(mut trainer) => {
                         trainer.final_only();
                         self.running = Some((gamma, trainer, 1));
